@@ -1,0 +1,57 @@
+"""Flywheel partner portal: the app factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import load_settings
+
+
+def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, content, blueprints and CLI commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_settings(Path(app.instance_path)))
+    if config_overrides:
+        app.config.update(config_overrides)
+
+    from portal import cli, content_runtime, http, models  # noqa: F401  (models: every table)
+    from portal.accounts import init_app as init_accounts
+    from portal.admin import init_app as init_admin
+    from portal.audit import init_app as init_audit
+    from portal.extensions import csrf, db, htmx, limiter, migrate
+    from portal.learning import init_app as init_learning
+    from portal.main import init_app as init_main
+    from portal.notify import init_app as init_notify
+    from portal.onboarding import init_app as init_onboarding
+    from portal.staff import init_app as init_staff
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    http.init_app(app)
+    content_runtime.init_app(app)
+    for init_feature in (
+        init_accounts,
+        init_notify,
+        init_audit,
+        init_onboarding,
+        init_learning,
+        init_main,
+        init_staff,
+        init_admin,
+    ):
+        init_feature(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,223 @@
+"""Sign in and out, accept an invitation, reset a password, and the partner admin's team page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal.accounts import service
+from portal.accounts.access import partner_admin_required, public
+from portal.accounts.forms import (
+    PASSWORD_HINT,
+    AcceptInviteForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    TeamInviteForm,
+)
+from portal.accounts.models import User
+from portal.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+LOGIN_FAILED = "E-mail or password is incorrect."
+RESET_SENT = (
+    "If an account exists for that address, we've sent a link to reset the password. "
+    "It works once and expires soon; check your spam folder if it does not arrive."
+)
+# Unknown links answer 404; links that existed but are used up or expired answer 410 (Gone).
+PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]
+
+
+def _address_key() -> str:
+    return f"address:{get_remote_address()}"
+
+
+def _account_key() -> str:
+    # Keyed by the submitted address whether or not it has an account, so the limit itself
+    # reveals nothing.
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def _local_next(target: str | None) -> str | None:
+    """The `next` target if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    # Browsers read a backslash as a slash and "///host" as "//host": refuse both outright.
+    if "\\" in target or target.startswith("//") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return target
+
+
+def _sign_in(user: User, remember: bool = False) -> None:
+    """Start a fresh session for the user: nothing from before the sign-in survives it."""
+    session.clear()
+    login_user(user, remember=remember)
+    service.record_login(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
+def login() -> Response | str | tuple[str, int]:
+    """Sign in with e-mail and password."""
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(url_for("main.home"))
+        form.next.data = _local_next(request.args.get("next")) or ""
+        return render_template("accounts/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 422
+    user = service.authenticate(form.email.data, form.password.data)
+    if user is None:
+        form.form_errors.append(LOGIN_FAILED)
+        return render_template("accounts/login.html", form=form), 422
+    _sign_in(user, remember=bool(form.remember.data))
+    db.session.commit()
+    target = _local_next(form.next.data) or _local_next(request.args.get("next"))
+    return redirect(target or url_for("main.home"))
+
+
+@bp.post("/logout")
+@public
+def logout() -> Response:
+    """Sign out and forget the session (and the remember-me cookie)."""
+    session.clear()
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def invite(token: str) -> Response | str | tuple[str, int]:
+    """Accept an invitation: choose a name and password, then be signed in."""
+    found = service.find_invite(token)
+    problem = service.invite_problem(found)
+    if found is None or problem is not None:
+        return render_template("accounts/invite_invalid.html", problem=problem), PROBLEM_STATUS.get(
+            problem or "unknown", 404
+        )
+    form = AcceptInviteForm(email=found.email)
+    if form.validate_on_submit():
+        try:
+            user = service.accept_invite(
+                found, form.name.data, form.password.data, form.job_title.data or ""
+            )
+        except service.AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            _sign_in(user)
+            db.session.commit()
+            flash("Welcome to the Flywheel partner portal.", "success")
+            return redirect(url_for("main.home"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "accounts/invite.html", form=form, invite=found, password_hint=PASSWORD_HINT
+    ), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
+def reset_request() -> Response | str | tuple[str, int]:
+    """Ask for a password reset link; the answer is the same whether or not the account exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(RESET_SENT, "info")
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset(token: str) -> Response | str | tuple[str, int]:
+    """Choose a new password from an e-mailed reset link."""
+    found = service.find_reset(token)
+    problem = service.reset_problem(found)
+    if found is None or problem is not None:
+        return render_template("accounts/reset_invalid.html", problem=problem), PROBLEM_STATUS.get(
+            problem or "unknown", 404
+        )
+    form = ResetPasswordForm(email=found.user.email)
+    if form.validate_on_submit():
+        try:
+            service.reset_password(found, form.password.data)
+        except service.AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset.html", form=form, password_hint=PASSWORD_HINT), status
+
+
+def _render_team(form: TeamInviteForm, status: int = 200) -> tuple[str, int]:
+    org = current_user.organization
+    return render_template(
+        "accounts/team.html",
+        org=org,
+        members=service.team_members(org),
+        invites=service.pending_invites(org),
+        role_labels=service.ROLE_LABELS,
+        form=form,
+    ), status
+
+
+@bp.get("/team")
+@partner_admin_required
+def team() -> tuple[str, int]:
+    """The partner admin's organisation: members, open invitations and the invite form."""
+    return _render_team(TeamInviteForm())
+
+
+@bp.post("/team/invite")
+@partner_admin_required
+def team_invite() -> Response | tuple[str, int]:
+    """Invite a colleague into the partner admin's own organisation."""
+    form = TeamInviteForm()
+    if not form.validate_on_submit():
+        return _render_team(form, 422)
+    try:
+        # The organisation always comes from the signed-in admin, never from the form.
+        created, _token = service.create_invite(
+            form.email.data, form.role.data, current_user.organization, current_user
+        )
+    except service.AccountError as exc:
+        form.email.errors = [*form.email.errors, str(exc)]
+        return _render_team(form, 422)
+    db.session.commit()
+    flash(f"Invitation sent to {created.email}.", "success")
+    return redirect(url_for("accounts.team"))

@@ -1,0 +1,233 @@
+"""Admin rules: deactivating people, suspending organisations, reading the audit log.
+
+Functions add to the session and never commit; the view commits once per request.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Organization, OrgStatus, Role, User, new_session_token
+from portal.audit.models import AuditEntry
+from portal.audit.service import record_audit
+from portal.extensions import db
+
+__all__ = [
+    "AUDIT_PER_PAGE",
+    "AdminActionRefused",
+    "AuditPage",
+    "AuditRow",
+    "Change",
+    "audit_actions",
+    "audit_log",
+    "changes_of",
+    "deactivate_user",
+    "get_organization",
+    "get_user",
+    "reactivate_user",
+    "reinstate_organization",
+    "reinstated_status",
+    "staff_accounts",
+    "suspend_organization",
+]
+
+AUDIT_PER_PAGE = 50
+
+
+class AdminActionRefused(ValueError):
+    """An admin action the rules do not allow; the message is shown to the admin."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an audit entry: its value before and after, as display text."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit entry with its actor's and organisation's names and its changes as text."""
+
+    entry: AuditEntry
+    actor_name: str | None
+    actor_email: str | None
+    organization_name: str | None
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, newest first."""
+
+    rows: list[AuditRow]
+    next_before: int | None  # pass as ?before= for the next (older) page
+
+
+def get_user(user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return db.session.get(User, user_id)
+
+
+def get_organization(org_id: int) -> Organization | None:
+    """The organisation with this id, or None."""
+    return db.session.get(Organization, org_id)
+
+
+def staff_accounts() -> list[User]:
+    """Every staff and admin account, admins first."""
+    stmt = (
+        sa.select(User)
+        .where(User.role.in_([Role.STAFF, Role.ADMIN]))
+        .order_by(sa.case((User.role == Role.ADMIN, 0), else_=1), User.name, User.email)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def deactivate_user(actor: User, user: User) -> bool:
+    """Deactivate a user and end their sessions; False when already inactive.
+
+    Raises AdminActionRefused when admins try to deactivate themselves (which also keeps at
+    least one active admin).
+    """
+    if user.id == actor.id:
+        raise AdminActionRefused("You cannot deactivate your own account.")
+    if not user.active:
+        return False
+    user.active = False
+    user.session_token = new_session_token()
+    record_audit(
+        actor,
+        "user.deactivated",
+        "user",
+        user.id,
+        organization_id=user.organization_id,
+        before={"active": True},
+        after={"active": False},
+    )
+    return True
+
+
+def reactivate_user(actor: User, user: User) -> bool:
+    """Let a deactivated user sign in again; False when already active."""
+    if user.active:
+        return False
+    user.active = True
+    record_audit(
+        actor,
+        "user.reactivated",
+        "user",
+        user.id,
+        organization_id=user.organization_id,
+        before={"active": False},
+        after={"active": True},
+    )
+    return True
+
+
+def suspend_organization(actor: User, org: Organization) -> bool:
+    """Suspend an organisation and sign its people out; False when already suspended."""
+    if org.status == OrgStatus.SUSPENDED:
+        return False
+    before = {"status": org.status}
+    org.status = OrgStatus.SUSPENDED
+    members = db.session.scalars(sa.select(User).where(User.organization_id == org.id))
+    for member in members:
+        member.session_token = new_session_token()
+    record_audit(
+        actor,
+        "organization.suspended",
+        "organization",
+        org.id,
+        organization_id=org.id,
+        before=before,
+        after={"status": org.status},
+    )
+    return True
+
+
+def reinstated_status(org: Organization) -> OrgStatus:
+    """Where a reinstated organisation resumes: active if it ever activated, else onboarding
+    once someone accepted an invitation, else still invited."""
+    if org.activated_at is not None:
+        return OrgStatus.ACTIVE
+    has_members = db.session.scalar(sa.select(sa.exists().where(User.organization_id == org.id)))
+    return OrgStatus.ONBOARDING if has_members else OrgStatus.INVITED
+
+
+def reinstate_organization(actor: User, org: Organization) -> bool:
+    """Lift a suspension; False when the organisation is not suspended."""
+    if org.status != OrgStatus.SUSPENDED:
+        return False
+    org.status = reinstated_status(org)
+    record_audit(
+        actor,
+        "organization.reinstated",
+        "organization",
+        org.id,
+        organization_id=org.id,
+        before={"status": OrgStatus.SUSPENDED},
+        after={"status": org.status},
+    )
+    return True
+
+
+def audit_actions() -> list[str]:
+    """The distinct actions in the audit log, for the filter."""
+    stmt = sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    return list(db.session.scalars(stmt))
+
+
+def audit_log(
+    action: str | None = None,
+    organization_id: int | None = None,
+    before: int | None = None,
+    per_page: int = AUDIT_PER_PAGE,
+) -> AuditPage:
+    """A page of audit entries, newest first, older than entry `before` (keyset on id)."""
+    stmt = (
+        sa.select(AuditEntry, User.name, User.email, Organization.name)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .outerjoin(Organization, Organization.id == AuditEntry.organization_id)
+    )
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if organization_id is not None:
+        stmt = stmt.where(AuditEntry.organization_id == organization_id)
+    if before is not None:
+        stmt = stmt.where(AuditEntry.id < before)
+    stmt = stmt.order_by(AuditEntry.id.desc()).limit(per_page + 1)
+    results = db.session.execute(stmt).all()
+    rows = [
+        AuditRow(entry, name, email, org_name, changes_of(entry))
+        for entry, name, email, org_name in results[:per_page]
+    ]
+    next_before = rows[-1].entry.id if len(results) > per_page else None
+    return AuditPage(rows=rows, next_before=next_before)
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def changes_of(entry: AuditEntry) -> list[Change]:
+    """The fields an entry records, each with its before and after value as text."""
+    before = entry.before or {}
+    after = entry.after or {}
+    fields = list(after) + [key for key in before if key not in after]
+    return [
+        Change(
+            field=key,
+            before=_display(before[key]) if key in before else None,
+            after=_display(after[key]) if key in after else None,
+        )
+        for key in fields
+    ]

@@ -1,0 +1,129 @@
+"""Admin views: the audit log, staff accounts, deactivating people, suspending organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+from portal.accounts.access import admin_required
+from portal.accounts.models import Organization, User
+from portal.admin import service
+from portal.admin.forms import AuditFilterForm
+from portal.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _render_page(template: str, block: str, status: int = 200, **context: Any):
+    """The whole page, or only `block` when htmx asks for it (not for a history restore)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = make_response(render_block(template, block, **context), status)
+    else:
+        response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _user_or_404(user_id: int) -> User:
+    user = service.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _organization_or_404(org_id: int) -> Organization:
+    org = service.get_organization(org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+def _back_to(user: User):
+    if user.organization_id is not None:
+        return redirect(url_for("staff.org", org_id=user.organization_id))
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    """The audit log, newest first, filtered by action and organisation."""
+    form = AuditFilterForm(formdata=request.args)
+    form.set_actions(service.audit_actions())
+    valid = form.validate()
+    filters = {"action": form.action.data or None, "org": form.org.data} if valid else {}
+    page = service.audit_log(
+        action=filters.get("action"),
+        organization_id=filters.get("org"),
+        before=form.before.data if valid else None,
+    )
+    organization = service.get_organization(filters["org"]) if filters.get("org") else None
+    filters = {key: value for key, value in filters.items() if value}
+    return _render_page(
+        "admin/audit.html",
+        "results",
+        status=200 if valid else 422,
+        form=form,
+        page=page,
+        filters=filters,
+        organization=organization,
+    )
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """Staff and admin accounts, with deactivation controls."""
+    return render_template("admin/users.html", accounts=service.staff_accounts())
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_required
+def deactivate_user(user_id: int):
+    """Deactivate a user; their sessions end at once."""
+    user = _user_or_404(user_id)
+    try:
+        changed = service.deactivate_user(current_user, user)
+    except service.AdminActionRefused as refused:
+        flash(str(refused), "error")
+        return _back_to(user)
+    db.session.commit()
+    flash(f"{user.email} was deactivated." if changed else f"{user.email} was already inactive.")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_required
+def reactivate_user(user_id: int):
+    """Let a deactivated user sign in again."""
+    user = _user_or_404(user_id)
+    changed = service.reactivate_user(current_user, user)
+    db.session.commit()
+    flash(f"{user.email} can sign in again." if changed else f"{user.email} was already active.")
+    return _back_to(user)
+
+
+@bp.post("/orgs/<int:org_id>/suspend")
+@admin_required
+def suspend_org(org_id: int):
+    """Suspend an organisation: its people are signed out and cannot sign in."""
+    org = _organization_or_404(org_id)
+    changed = service.suspend_organization(current_user, org)
+    db.session.commit()
+    flash(f"{org.name} was suspended." if changed else f"{org.name} was already suspended.")
+    return redirect(url_for("staff.org", org_id=org.id))
+
+
+@bp.post("/orgs/<int:org_id>/reinstate")
+@admin_required
+def reinstate_org(org_id: int):
+    """Lift an organisation's suspension."""
+    org = _organization_or_404(org_id)
+    changed = service.reinstate_organization(current_user, org)
+    db.session.commit()
+    flash(f"{org.name} was reinstated." if changed else f"{org.name} was not suspended.")
+    return redirect(url_for("staff.org", org_id=org.id))

@@ -1,0 +1,44 @@
+"""Audit entries (who changed what) and activity events (engagement indicators)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.db_types import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None when the system itself acted (e.g. activation after a certificate was issued).
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    target_type: Mapped[str] = mapped_column(sa.String(50))
+    target_id: Mapped[str] = mapped_column(sa.String(64))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class ActivityEvent(db.Model):
+    __tablename__ = "activity_events"
+    __table_args__ = (sa.Index("ix_activity_events_org_kind", "organization_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    subject: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

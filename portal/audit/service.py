@@ -1,0 +1,75 @@
+"""Writing audit entries (who changed what) and activity events (engagement indicators).
+
+Both functions add a row to the session and never commit: the row shares the transaction
+with the change that caused it, so an audit entry exists exactly when its change does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from portal.accounts.models import User
+from portal.audit.models import ActivityEvent, AuditEntry
+from portal.extensions import db
+
+__all__ = ["json_safe", "record_activity", "record_audit"]
+
+_SUBJECT_MAX = 200
+_TARGET_ID_MAX = 64
+
+
+def json_safe(value: Any) -> Any:
+    """Turn a value into something the JSON column stores unchanged (datetimes as ISO strings)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Enum):
+        return json_safe(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [json_safe(v) for v in items]
+    return str(value)
+
+
+def record_audit(
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: object,
+    organization_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for a change (actor None means the system acted); no commit."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id)[:_TARGET_ID_MAX],
+        organization_id=organization_id,
+        before=json_safe(before) if before is not None else None,
+        after=json_safe(after) if after is not None else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_activity(user: User, kind: str, subject: str = "") -> ActivityEvent:
+    """Add an engagement event (login, view, download) for the user's organisation; no commit."""
+    event = ActivityEvent(
+        user_id=user.id,
+        organization_id=user.organization_id,
+        kind=kind,
+        subject=subject[:_SUBJECT_MAX],
+    )
+    db.session.add(event)
+    return event

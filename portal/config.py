@@ -1,0 +1,106 @@
+"""Settings from environment variables: one place, documented defaults.
+
+Every setting here is listed with its default in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot produce a working configuration."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once into instance/ so sessions survive restarts in development."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_settings(instance_path: Path) -> dict[str, Any]:
+    """Read every setting from the environment, applying the documented defaults."""
+    portal_env = os.environ.get("PORTAL_ENV", "development").strip().lower()
+    production = portal_env == "production"
+
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (PORTAL_ENV=production) the portal "
+                "refuses to start without it: set SECRET_KEY to a long random string, "
+                "for example: python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        secret_key = _development_secret_key(instance_path)
+
+    default_db = f"sqlite:///{instance_path / 'portal.sqlite'}"
+    return {
+        "PORTAL_ENV": portal_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or default_db,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(PROJECT_ROOT / "content"),
+        # Development rebuilds the content index when a file under CONTENT_DIR changes.
+        "CONTENT_AUTO_RELOAD": _env_bool("CONTENT_AUTO_RELOAD", not production),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "log"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Flywheel Partner Portal <partners@example.com>"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _env_int("SMTP_PORT", 25),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _env_bool("SMTP_STARTTLS", False),
+        "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 10),
+        "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
+        "SES_ENDPOINT_URL": os.environ.get("SES_ENDPOINT_URL", ""),
+        "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),
+        "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 5),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": os.environ.get(
+            "LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
+        ),
+        "LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get(
+            "LOGIN_RATE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour"
+        ),
+        "INVITE_VALID_DAYS": _env_int("INVITE_VALID_DAYS", 7),
+        "PASSWORD_RESET_VALID_MINUTES": _env_int("PASSWORD_RESET_VALID_MINUTES", 60),
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 14),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

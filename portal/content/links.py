@@ -1,0 +1,160 @@
+"""Internal links in content: collected while files are built, checked once everything exists.
+
+Links starting with `/` must point at something real: `/program/<page>`, `/learn/<path>`,
+`/learn/<path>/<module>`, or one of the portal's own pages. External http(s) and mailto links
+are not checked. Documents are only rendered here when a possible link does not resolve, so
+valid content loads without rendering any Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from portal.content.markdown import link_targets, render_markdown
+from portal.content.model import ContentProblem
+
+PORTAL_PAGES = frozenset(
+    {
+        "/",
+        "/onboarding",
+        "/learn",
+        "/program",
+        "/certificates",
+        "/referrals",
+        "/referrals/new",
+        "/earnings",
+        "/kits",
+        "/playbooks",
+        "/search",
+    }
+)
+EXTERNAL_SCHEMES = ("http", "https", "mailto")
+
+
+# Anything that could become an internal link: a "/" that does not continue a word, a number,
+# a URL or a closing HTML tag. A superset of real links: a candidate that does not resolve sends
+# its document through the real renderer, which decides (plain-text mentions are not links).
+_CANDIDATE = re.compile(r"(?<![\w/.:<~\\-])/[^\s\"'<>()\[\]`|]*")
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """One link given directly in a content file (e.g. a step's `link:`)."""
+
+    source: str
+    line: int
+    href: str
+
+
+@dataclass(frozen=True)
+class MarkdownLinks:
+    """A Markdown text with possible internal links: where it starts and its candidates."""
+
+    source: str
+    first_line: int
+    text: str
+    candidates: frozenset[str]
+
+
+@dataclass
+class LinkCollector:
+    """Gathers every link while files are built; they are checked once everything exists."""
+
+    refs: list[LinkRef] = field(default_factory=list)
+    documents: list[MarkdownLinks] = field(default_factory=list)
+
+    def add(self, source: str, line: int, href: str) -> None:
+        """Remember one link at `source:line`."""
+        self.refs.append(LinkRef(source, line, href))
+
+    def add_markdown(self, source: str, text: str, first_line: int) -> None:
+        """Remember a Markdown text whose first line is `first_line` of `source`."""
+        if "/" not in text:
+            return
+        candidates = frozenset(_CANDIDATE.findall(text))
+        if candidates:
+            self.documents.append(MarkdownLinks(source, first_line, text, candidates))
+
+
+def rendered_links(text: str, first_line: int) -> list[tuple[int, str]]:
+    """(file line, href) of every internal link Markdown `text` really renders to."""
+    lines = text.split("\n")
+    cursor = 0
+    result = []
+    for href in link_targets(render_markdown(text)):
+        if not href.startswith("/") or href.startswith("//"):
+            continue
+        found = _find_line(lines, href, cursor)
+        if found is None:
+            found = _find_line(lines, href, 0)
+        if found is not None:
+            cursor = found
+        result.append((first_line + (found or 0), href))
+    return result
+
+
+def _find_line(lines: list[str], needle: str, start: int) -> int | None:
+    for index in range(start, len(lines)):
+        if needle in lines[index]:
+            return index
+    return None
+
+
+def check_link(
+    href: str, pages: Mapping[str, object], modules_by_path: Mapping[str, set[str]]
+) -> str | None:
+    """Why the internal link `href` is broken, or None when it resolves (or is external)."""
+    if not href.startswith("/") or href.startswith("//"):
+        return None
+    path = urlsplit(href).path
+    parts = path.split("/")[1:]
+    if parts[0] == "program" and len(parts) == 2:
+        if parts[1] not in pages:
+            return f"broken link {href}: there is no program page '{parts[1]}'"
+        return None
+    if parts[0] == "learn" and len(parts) in (2, 3):
+        if parts[1] not in modules_by_path:
+            return f"broken link {href}: there is no learning path '{parts[1]}'"
+        if len(parts) == 3 and parts[2] not in modules_by_path[parts[1]]:
+            return (
+                f"broken link {href}: there is no module '{parts[2]}' in learning path '{parts[1]}'"
+            )
+        return None
+    if path in PORTAL_PAGES:
+        return None
+    return (
+        f"broken link {href}: not a page of the portal (use /program/<page>, /learn/<path>, "
+        f"/learn/<path>/<module> or one of {', '.join(sorted(PORTAL_PAGES))})"
+    )
+
+
+def check_step_link(href: str) -> str | None:
+    """Why a step's `link:` can never be a safe link target, or None (reachability is separate)."""
+    if href.startswith("/") and not href.startswith("//"):
+        return None
+    scheme = urlsplit(href).scheme.lower()
+    if scheme in EXTERNAL_SCHEMES:
+        return None
+    return f"link must be a portal path starting with / or an http(s) or mailto URL, not {href!r}"
+
+
+def broken_links(
+    links: LinkCollector, pages: Mapping[str, object], modules_by_path: Mapping[str, set[str]]
+) -> list[ContentProblem]:
+    """A problem for every collected link that does not resolve."""
+    problems = []
+    for ref in links.refs:
+        message = check_link(ref.href, pages, modules_by_path)
+        if message is not None:
+            problems.append(ContentProblem(ref.source, ref.line, message))
+    for doc in links.documents:
+        if all(check_link(c, pages, modules_by_path) is None for c in doc.candidates):
+            continue
+        for line, href in rendered_links(doc.text, doc.first_line):
+            message = check_link(href, pages, modules_by_path)
+            if message is not None:
+                problems.append(ContentProblem(doc.source, line, message))
+    return problems

@@ -1,0 +1,328 @@
+"""Walk CONTENT_DIR, build every part of the ContentIndex and collect every problem.
+
+`load_content` either returns a complete, immutable index or raises ContentError listing
+every problem found (never just the first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from portal.content.fields import Source, is_slug
+from portal.content.frontmatter import Document, LineDict, parse_yaml, split_front_matter
+from portal.content.learning import MODULE_FILE, ModuleFile, build_path
+from portal.content.links import LinkCollector, broken_links
+from portal.content.model import (
+    Checklist,
+    ContentError,
+    ContentIndex,
+    ContentProblem,
+    LearningPath,
+    Page,
+    Program,
+)
+from portal.content.onboarding import build_checklist
+from portal.content.pages import build_page, page_sort_key
+from portal.content.program import build_program
+
+PROGRAM_FILE = "program.yml"
+# Top-level folders this engine reads; anything else (README.md, kits/, playbooks/) is left to
+# the features that own it, but still counts towards the version.
+PAGES, ONBOARDING, LEARNING = "pages", "onboarding", "learning"
+PATH_FILE = "path.md"
+
+
+def _content_files(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every non-hidden file under `root` as (relative posix path, entry), unsorted."""
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = f"{prefix}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):  # no symlinked folders: no cycles
+                    stack.append((Path(entry.path), f"{rel}/"))
+                elif entry.is_file(follow_symlinks=True):
+                    yield rel, entry
+
+
+def content_fingerprint(root: Path) -> str:
+    """A cheap change detector: hash of every file's relative path, mtime and size."""
+    hasher = hashlib.sha256()
+    try:
+        files = sorted(_content_files(Path(root)), key=lambda item: item[0])
+    except OSError:
+        return "missing"
+    for rel, entry in files:
+        try:
+            stat = entry.stat(follow_symlinks=True)
+        except OSError:
+            continue
+        hasher.update(f"{rel}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return hasher.hexdigest()
+
+
+@dataclass
+class _Build:
+    """Everything one load accumulates."""
+
+    root: Path
+    problems: list[ContentProblem] = field(default_factory=list)
+    links: LinkCollector = field(default_factory=LinkCollector)
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def source(self, rel: str) -> Source:
+        return Source(rel, self.problems)
+
+    def report(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(rel, line, message))
+
+    def document(self, rel: str) -> Document | None:
+        """The parsed Markdown file `rel`, or None after reporting why it is unusable."""
+        text = self.texts.get(rel)
+        if text is None:
+            return None
+        doc = split_front_matter(text)
+        for line, message in doc.errors:
+            self.report(rel, line, message)
+        if doc.meta is None and not doc.errors:
+            doc.meta = LineDict()
+        return None if doc.meta is None else doc
+
+
+def _read_all(build: _Build) -> tuple[str, list[str]]:
+    """Read every file once: the version hash, and the text of each file the engine parses."""
+    hasher = hashlib.sha256()
+    rels = sorted(rel for rel, _ in _content_files(build.root))
+    for rel in rels:
+        try:
+            data = (build.root / rel).read_bytes()
+        except OSError as exc:
+            build.report(rel, 1, f"cannot read the file: {exc.strerror or exc}")
+            continue
+        hasher.update(f"{rel}\0{len(data)}\0".encode())
+        hasher.update(data)
+        if rel == PROGRAM_FILE or rel.split("/", 1)[0] in (PAGES, ONBOARDING, LEARNING):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                build.report(rel, line, "the file is not valid UTF-8 text")
+                continue
+            build.texts[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hasher.hexdigest()[:16], rels
+
+
+def load_content(root: Path) -> ContentIndex:
+    """Load and validate the content directory `root`; raise ContentError with every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ContentError([ContentProblem(str(root), 1, "the content directory does not exist")])
+    build = _Build(root)
+    version, rels = _read_all(build)
+    layout = _Layout.sort(build, rels)
+
+    program, raw_program = _load_program(build)
+    # Without usable partner types, cross-checks against them would only repeat that problem.
+    has_types = program is not None and bool(program.partner_types)
+    type_ids = {t.id for t in program.partner_types} if has_types else None
+    pages = _load_pages(build, layout.pages)
+    paths = _load_paths(build, layout, type_ids)
+    checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
+
+    modules_by_path = {path_id: set(modules) for path_id, modules in layout.module_ids.items()}
+    build.problems.extend(broken_links(build.links, layout.pages, modules_by_path))
+    if build.problems or program is None:
+        problems = sorted(build.problems, key=lambda p: (p.path, p.line))
+        raise ContentError(problems or [ContentProblem(PROGRAM_FILE, 1, "program.yml is unusable")])
+    return ContentIndex(
+        version=version,
+        program=program,
+        pages=MappingProxyType({p.id: p for p in sorted(pages, key=page_sort_key)}),
+        checklists=MappingProxyType(checklists),
+        paths=MappingProxyType({p.id: p for p in paths}),
+        root=str(root),
+    )
+
+
+@dataclass
+class _Layout:
+    """Which file is which, from names alone (so cross-checks do not cascade from errors)."""
+
+    pages: dict[str, str] = field(default_factory=dict)  # page id -> rel
+    checklists: dict[str, str] = field(default_factory=dict)  # partner type -> rel
+    path_files: dict[str, str | None] = field(default_factory=dict)  # path id -> path.md rel
+    module_files: dict[str, list[str]] = field(default_factory=dict)  # path id -> module rels
+    module_ids: dict[str, list[str]] = field(default_factory=dict)  # path id -> module ids
+
+    @classmethod
+    def sort(cls, build: _Build, rels: list[str]) -> _Layout:
+        layout = cls()
+        for rel in rels:
+            parts = rel.split("/")
+            top = parts[0]
+            if top == PAGES:
+                layout._flat(build, rel, parts, layout.pages, "pages/<id>.md")
+            elif top == ONBOARDING:
+                layout._flat(build, rel, parts, layout.checklists, "onboarding/<partner type>.md")
+            elif top == LEARNING:
+                layout._learning(build, rel, parts)
+        for path_id, path_rel in layout.path_files.items():
+            if path_rel is None:
+                build.report(
+                    f"{LEARNING}/{path_id}/{PATH_FILE}",
+                    1,
+                    f"missing {PATH_FILE}: every folder in learning/ is a path and needs one",
+                )
+        return layout
+
+    def _flat(self, build: _Build, rel: str, parts: list[str], into: dict, shape: str) -> None:
+        name = parts[-1]
+        if len(parts) != 2 or not name.endswith(".md"):
+            build.report(rel, 1, f"unexpected file: this folder holds {shape} files only")
+        elif not is_slug(name[:-3]):
+            build.report(
+                rel, 1, f"the file name must be a lower-case slug id (a-z, 0-9, -): {name!r}"
+            )
+        else:
+            into[name[:-3]] = rel
+
+    def _learning(self, build: _Build, rel: str, parts: list[str]) -> None:
+        if len(parts) != 3 or not parts[2].endswith(".md"):
+            build.report(
+                rel, 1, "unexpected file: learning/ holds <path>/path.md and <path>/NN-<id>.md"
+            )
+            return
+        path_id, name = parts[1], parts[2]
+        if not is_slug(path_id):
+            if name == PATH_FILE:
+                build.report(
+                    rel, 1, f"the path folder name must be a lower-case slug id: {path_id!r}"
+                )
+            return
+        self.path_files.setdefault(path_id, None)
+        self.module_files.setdefault(path_id, [])
+        self.module_ids.setdefault(path_id, [])
+        if name == PATH_FILE:
+            self.path_files[path_id] = rel
+            return
+        self.module_files[path_id].append(rel)
+        match = MODULE_FILE.match(name)
+        if match:
+            self.module_ids[path_id].append(match.group(2))
+
+
+def _load_program(build: _Build) -> tuple[Program | None, LineDict | None]:
+    text = build.texts.get(PROGRAM_FILE)
+    if text is None:
+        if not any(p.path == PROGRAM_FILE for p in build.problems):
+            build.report(PROGRAM_FILE, 1, "missing program.yml: the program definition is required")
+        return None, None
+    parsed = parse_yaml(text)
+    for line, message in parsed.errors:
+        build.report(PROGRAM_FILE, line, message)
+    if parsed.data is None and not parsed.errors:
+        build.report(PROGRAM_FILE, 1, "program.yml is empty")
+        return None, None
+    if parsed.data is None:
+        return None, None
+    program = build_program(build.source(PROGRAM_FILE), parsed.data)
+    return program, parsed.data if isinstance(parsed.data, LineDict) else None
+
+
+def _load_pages(build: _Build, page_files: dict[str, str]) -> list[Page]:
+    pages = []
+    for page_id, rel in page_files.items():
+        doc = build.document(rel)
+        if doc is None:
+            continue
+        page = build_page(build.source(rel), page_id, doc, build.links)
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def _load_paths(build: _Build, layout: _Layout, type_ids: set[str] | None) -> list[LearningPath]:
+    paths = []
+    for path_id in sorted(layout.path_files):
+        path_rel = layout.path_files[path_id]
+        doc = build.document(path_rel) if path_rel else None
+        module_files = [
+            ModuleFile(rel.rsplit("/", 1)[1], build.source(rel), build.document(rel))
+            for rel in layout.module_files[path_id]
+        ]
+        src = build.source(path_rel or f"{LEARNING}/{path_id}/{PATH_FILE}")
+        path = build_path(path_id, src, doc, module_files, type_ids, build.links)
+        if path is not None:
+            paths.append(path)
+    return paths
+
+
+def _load_checklists(
+    build: _Build,
+    checklist_files: dict[str, str],
+    program: Program | None,
+    raw_program: LineDict | None,
+    paths: list[LearningPath],
+    layout: _Layout,
+) -> dict[str, Checklist]:
+    built_paths = {p.id: p for p in paths}
+    checklists: dict[str, Checklist] = {}
+    for partner_type, rel in checklist_files.items():
+        if program is not None and program.partner_types and not program.partner_type(partner_type):
+            build.report(
+                rel,
+                1,
+                f"'{partner_type}' is not a partner type in program.yml "
+                f"(partner types: {', '.join(t.id for t in program.partner_types)})",
+            )
+        doc = build.document(rel)
+        if doc is None:
+            continue
+        src = build.source(rel)
+        checklist, path_refs = build_checklist(src, partner_type, doc, build.links)
+        for path_id, line in path_refs.items():
+            if path_id not in layout.path_files:
+                known = ", ".join(sorted(layout.path_files)) or "none"
+                src.report(line, f"step names unknown learning path '{path_id}' (paths: {known})")
+            elif path_id in built_paths and not built_paths[path_id].is_for(partner_type):
+                src.report(
+                    line,
+                    f"learning path '{path_id}' is not for partner type '{partner_type}' "
+                    "(its audience leaves it out), so this step could never be done",
+                )
+        if checklist is not None:
+            checklists[partner_type] = checklist
+    if program is not None:
+        for partner_type in program.partner_types:
+            if partner_type.id not in checklist_files:
+                build.report(
+                    PROGRAM_FILE,
+                    _partner_type_line(raw_program, partner_type.id),
+                    f"partner type '{partner_type.id}' has no onboarding checklist: "
+                    f"add onboarding/{partner_type.id}.md",
+                )
+        order = [t.id for t in program.partner_types]
+        checklists = dict(sorted(checklists.items(), key=lambda kv: _index(order, kv[0])))
+    return checklists
+
+
+def _partner_type_line(raw_program: LineDict | None, type_id: str) -> int:
+    items = raw_program.get("partner_types") if raw_program is not None else None
+    if not isinstance(items, list):
+        return 1
+    for index, item in enumerate(items):
+        if isinstance(item, LineDict) and item.get("id") == type_id:
+            return items.line_of(index)
+    return raw_program.line_of("partner_types")
+
+
+def _index(order: list[str], value: str) -> int:
+    return order.index(value) if value in order else len(order)

@@ -1,0 +1,242 @@
+"""The content index: immutable dataclasses built once from CONTENT_DIR.
+
+Pure Python: no Flask, no database. Each object keeps its Markdown source (validated, links
+checked, at load) and renders it to sanitised HTML once, on first use of its `*_html` / `html`
+property, cached on the object: loading 1,000 lessons stays fast and no document is rendered
+twice for the life of an index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Literal
+
+from portal.content.markdown import render_markdown
+
+QuestionType = Literal["single", "multiple", "true_false"]
+StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
+STEP_KINDS: tuple[str, ...] = (
+    "acknowledge",
+    "learning_path",
+    "kit_download",
+    "first_referral",
+    "staff",
+)
+QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false")
+
+
+def _frozen_map(data: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class PartnerType:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    name: str
+    rank: int  # 0 is the entry tier; higher ranks are higher tiers
+    requirements: tuple[str, ...] = ()
+    benefits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommissionRule:
+    partner_type: str
+    involvement: str  # "sourced" | "influenced"
+    rate_percent: str  # a decimal as text, e.g. "10" or "7.5"; never a float
+    cap_minor: int | None = None  # cap in minor units of the program currency
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    vendor: str
+    currency: str
+    partner_types: tuple[PartnerType, ...]
+    tiers: tuple[Tier, ...]
+    first_response_hours: int
+    stale_after_days: int
+    protection_days: int
+    pipeline_stages: tuple[str, ...]
+    regions: tuple[str, ...]
+    commission_rules: tuple[CommissionRule, ...]
+    commission_hold_days: int
+
+    def partner_type(self, type_id: str) -> PartnerType | None:
+        return next((t for t in self.partner_types if t.id == type_id), None)
+
+    def tier(self, tier_id: str) -> Tier | None:
+        return next((t for t in self.tiers if t.id == tier_id), None)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A program page: guide, rules of engagement, payout rules, governance."""
+
+    id: str
+    title: str
+    summary: str
+    order: int
+    body: str  # Markdown source
+    source: str  # path relative to CONTENT_DIR, for error messages and edit links
+
+    @cached_property
+    def html(self) -> str:
+        """The body as sanitised HTML (rendered once, then cached)."""
+        return render_markdown(self.body)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: str  # one of STEP_KINDS
+    title: str
+    description: str = ""  # Markdown source
+    required: bool = True
+    path: str | None = None  # learning path id, for kind == "learning_path"
+    link: str | None = None  # where the partner does the step, e.g. /program/partner-agreement
+
+    @cached_property
+    def description_html(self) -> str:
+        """The description as sanitised HTML ("" when there is none)."""
+        return render_markdown(self.description)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    partner_type: str
+    title: str
+    intro: str  # Markdown source of the body shown above the checklist
+    steps: tuple[Step, ...]
+    source: str
+
+    @cached_property
+    def intro_html(self) -> str:
+        """The intro as sanitised HTML ("" when there is none)."""
+        return render_markdown(self.intro)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # "c1", "c2", ... by position in the source
+    text: str
+    correct: bool
+    explain: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  # one of QUESTION_TYPES
+    prompt: str
+    choices: tuple[Choice, ...]
+    explain: str = ""
+
+    @property
+    def correct_keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.choices if c.correct)
+
+    def choice(self, key: str) -> Choice | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    pass_mark: int  # percent, 1..100
+    questions: tuple[Question, ...]
+    version: str  # hash of this quiz's definition; attempts pin it
+    max_attempts: int | None = None
+    cooldown_hours: int = 24
+    shuffle: bool = False
+    draw: int | None = None  # draw this many questions from the pool per attempt
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    path_id: str
+    position: int  # 1-based order within its path (the NN- prefix order)
+    title: str
+    summary: str
+    minutes: int | None
+    body: str  # Markdown source of the lesson
+    prerequisites: tuple[str, ...]  # module ids within the same path
+    quiz: Quiz | None
+    source: str
+
+    @cached_property
+    def html(self) -> str:
+        """The lesson as sanitised HTML (rendered once, then cached)."""
+        return render_markdown(self.body)
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    id: str
+    title: str
+    summary: str
+    audience: tuple[str, ...]  # partner type ids; empty means every type
+    certificate: str  # the certificate's name
+    valid_days: int | None
+    intro: str  # Markdown source of the path's introduction
+    modules: tuple[Module, ...]
+    source: str
+
+    @cached_property
+    def intro_html(self) -> str:
+        """The introduction as sanitised HTML ("" when there is none)."""
+        return render_markdown(self.intro)
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def is_for(self, partner_type: str) -> bool:
+        return not self.audience or partner_type in self.audience
+
+
+@dataclass(frozen=True)
+class ContentIndex:
+    version: str
+    program: Program
+    pages: Mapping[str, Page] = field(default_factory=_frozen_map)
+    checklists: Mapping[str, Checklist] = field(default_factory=_frozen_map)
+    paths: Mapping[str, LearningPath] = field(default_factory=_frozen_map)
+    root: str = ""
+
+    def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
+        return tuple(p for p in self.paths.values() if p.is_for(partner_type))
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One error in the content directory, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content directory is invalid; `problems` lists every error found."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

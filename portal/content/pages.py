@@ -1,0 +1,34 @@
+"""pages/<id>.md: program pages served at /program/<id>."""
+
+from __future__ import annotations
+
+from portal.content import fields as f
+from portal.content.fields import Source
+from portal.content.frontmatter import Document
+from portal.content.links import LinkCollector
+from portal.content.model import Page
+
+DEFAULT_ORDER = 100
+
+
+def build_page(src: Source, page_id: str, doc: Document, links: LinkCollector) -> Page | None:
+    """Validate one page's front matter and build the page (None when unusable)."""
+    meta = f.mapping(src, doc.meta, "front matter", 2)
+    if meta is None:
+        return None
+    what = "page front matter"
+    f.check_keys(src, meta, what, ("title",), ("summary", "order"))
+    links.add_markdown(src.path, doc.body, doc.body_line)
+    return Page(
+        id=page_id,
+        title=f.text(src, meta, "title", what),
+        summary=f.text(src, meta, "summary", what),
+        order=f.integer(src, meta, "order", what, default=DEFAULT_ORDER),
+        body=doc.body,
+        source=src.path,
+    )
+
+
+def page_sort_key(page: Page) -> tuple[int, str, str]:
+    """Pages list by `order`, then title (then id, so the order is total)."""
+    return (page.order, page.title.casefold(), page.id)

@@ -1,0 +1,215 @@
+"""program.yml: partner types, tiers, SLAs, pipeline stages, regions and commission rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from portal.content import fields as f
+from portal.content.fields import Source
+from portal.content.frontmatter import LineDict, LineList
+from portal.content.model import CommissionRule, PartnerType, Program, Tier
+
+PROGRAM_KEYS_REQUIRED = ("name", "vendor", "currency", "partner_types", "tiers")
+PROGRAM_KEYS_OPTIONAL = ("sla", "registration", "pipeline_stages", "regions", "commissions")
+INVOLVEMENTS = ("sourced", "influenced")
+# Used when program.yml leaves the optional sections out (the values content/README.md shows).
+DEFAULT_FIRST_RESPONSE_HOURS = 48
+DEFAULT_STALE_AFTER_DAYS = 14
+DEFAULT_PROTECTION_DAYS = 90
+DEFAULT_HOLD_DAYS = 60
+DEFAULT_PIPELINE_STAGES = (
+    "submitted",
+    "accepted",
+    "contacted",
+    "qualified",
+    "proposal",
+    "won",
+    "lost",
+)
+
+
+def build_program(src: Source, data: object) -> Program | None:
+    """Validate parsed program.yml and build the Program (None when it is unusable)."""
+    root = f.mapping(src, data, "program.yml", 1)
+    if root is None:
+        return None
+    what = "program.yml"
+    f.check_keys(src, root, what, PROGRAM_KEYS_REQUIRED, PROGRAM_KEYS_OPTIONAL)
+    name = f.text(src, root, "name", what)
+    vendor = f.text(src, root, "vendor", what)
+    currency = f.text(src, root, "currency", what)
+    if currency and not (len(currency) == 3 and currency.isascii() and currency.isupper()):
+        src.report(
+            root.line_of("currency"),
+            f"currency must be an ISO 4217 code such as USD, not {currency!r}",
+        )
+    partner_types = _partner_types(src, root)
+    type_ids = {t.id for t in partner_types}
+
+    sla = _section(src, root, "sla", ("first_response_hours", "stale_after_days"))
+    registration = _section(src, root, "registration", ("protection_days",))
+    commissions = _section(src, root, "commissions", ("hold_days", "rules"))
+    stages = _id_list(src, root, "pipeline_stages", "pipeline stage")
+    regions = f.text_list(src, root, "regions", what)
+    _check_unique_texts(src, root, "regions", regions)
+    return Program(
+        name=name,
+        vendor=vendor,
+        currency=currency,
+        partner_types=partner_types,
+        tiers=_tiers(src, root),
+        first_response_hours=f.integer(
+            src, sla, "first_response_hours", "sla", minimum=1, default=DEFAULT_FIRST_RESPONSE_HOURS
+        ),
+        stale_after_days=f.integer(
+            src, sla, "stale_after_days", "sla", minimum=1, default=DEFAULT_STALE_AFTER_DAYS
+        ),
+        protection_days=f.integer(
+            src, registration, "protection_days", "registration", minimum=1,
+            default=DEFAULT_PROTECTION_DAYS,
+        ),
+        pipeline_stages=stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES,
+        regions=regions,
+        commission_rules=_commission_rules(src, commissions, type_ids),
+        commission_hold_days=f.integer(
+            src, commissions, "hold_days", "commissions", minimum=0, default=DEFAULT_HOLD_DAYS
+        ),
+    )  # fmt: skip
+
+
+def _section(src: Source, root: LineDict, key: str, keys: tuple[str, ...]) -> LineDict:
+    if key not in root:
+        return LineDict()
+    section = f.mapping(src, root[key], f"'{key}'", root.line_of(key))
+    if section is None:
+        return LineDict()
+    f.check_keys(src, section, f"'{key}'", (), keys)
+    return section
+
+
+def _items(src: Source, root: LineDict, key: str, what: str) -> list[tuple[LineDict, int]]:
+    items = f.item_list(src, root, key, "program.yml")
+    if items is None:
+        return []
+    if not items:
+        src.report(root.line_of(key), f"'{key}' needs at least one {what}")
+    result = []
+    for index, item in enumerate(items):
+        entry = f.mapping(src, item, f"each {what}", items.line_of(index))
+        if entry is not None:
+            result.append((entry, items.line_of(index)))
+    return result
+
+
+def _partner_types(src: Source, root: LineDict) -> tuple[PartnerType, ...]:
+    seen: dict[str, int] = {}
+    result = []
+    for entry, line in _items(src, root, "partner_types", "partner type"):
+        f.check_keys(src, entry, "a partner type", ("id", "name"), ("description",))
+        type_id = f.slug(src, entry, "id", "a partner type")
+        f.unique(src, seen, type_id, line, "partner type id")
+        if type_id is not None:
+            result.append(
+                PartnerType(
+                    id=type_id,
+                    name=f.text(src, entry, "name", "a partner type"),
+                    description=f.text(src, entry, "description", "a partner type"),
+                )
+            )
+    return tuple(result)
+
+
+def _tiers(src: Source, root: LineDict) -> tuple[Tier, ...]:
+    seen: dict[str, int] = {}
+    result = []
+    for entry, line in _items(src, root, "tiers", "tier"):
+        f.check_keys(src, entry, "a tier", ("id", "name"), ("requirements", "benefits"))
+        tier_id = f.slug(src, entry, "id", "a tier")
+        f.unique(src, seen, tier_id, line, "tier id")
+        if tier_id is not None:
+            result.append(
+                Tier(
+                    id=tier_id,
+                    name=f.text(src, entry, "name", "a tier"),
+                    rank=len(result),
+                    requirements=f.text_list(src, entry, "requirements", "a tier"),
+                    benefits=f.text_list(src, entry, "benefits", "a tier"),
+                )
+            )
+    return tuple(result)
+
+
+def _id_list(src: Source, root: LineDict, key: str, what: str) -> tuple[str, ...]:
+    items = f.item_list(src, root, key, "program.yml")
+    if items is None:
+        return ()
+    seen: dict[str, int] = {}
+    result = []
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if not f.is_slug(item):
+            src.report(line, f"each {what} must be a lower-case slug (a-z, 0-9, -), not {item!r}")
+            continue
+        f.unique(src, seen, item, line, what)
+        result.append(item)
+    return tuple(result)
+
+
+def _check_unique_texts(src: Source, root: LineDict, key: str, values: tuple[str, ...]) -> None:
+    items = root.get(key)
+    seen: dict[str, int] = {}
+    for index, value in enumerate(values):
+        line = items.line_of(index) if isinstance(items, LineList) else root.line_of(key)
+        f.unique(src, seen, value, line, key.rstrip("s"))
+
+
+def _commission_rules(
+    src: Source, section: LineDict, type_ids: set[str]
+) -> tuple[CommissionRule, ...]:
+    result = []
+    seen: dict[str, int] = {}
+    for entry, line in _items(src, section, "rules", "commission rule") if section else []:
+        what = "a commission rule"
+        f.check_keys(src, entry, what, ("partner_type", "involvement", "rate_percent"), ("cap",))
+        partner_type = f.text(src, entry, "partner_type", what)
+        if partner_type and type_ids and partner_type not in type_ids:
+            src.report(
+                entry.line_of("partner_type"),
+                f"commission rule names unknown partner type '{partner_type}' "
+                f"(partner types: {', '.join(sorted(type_ids))})",
+            )
+        involvement = f.text(src, entry, "involvement", what)
+        if involvement and involvement not in INVOLVEMENTS:
+            src.report(
+                entry.line_of("involvement"),
+                f"involvement must be one of {', '.join(INVOLVEMENTS)}, not {involvement!r}",
+            )
+        rate = _rate_percent(src, entry)
+        cap = f.integer(src, entry, "cap", what, minimum=0)
+        if partner_type and involvement:
+            f.unique(src, seen, f"{partner_type}/{involvement}", line, "commission rule")
+        if partner_type and involvement and rate is not None:
+            rule = CommissionRule(
+                partner_type, involvement, rate, None if cap is None else cap * 100
+            )
+            result.append(rule)
+    return tuple(result)
+
+
+def _rate_percent(src: Source, entry: LineDict) -> str | None:
+    value = entry.get("rate_percent")
+    if value is None:
+        return None
+    line = entry.line_of("rate_percent")
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        src.report(line, f'rate_percent must be a quoted decimal such as "7.5", not {value!r}')
+        return None
+    text = str(value).strip()
+    try:
+        rate = Decimal(text)
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or not Decimal(0) <= rate <= Decimal(100):
+        src.report(line, f"rate_percent must be a decimal between 0 and 100, not {text!r}")
+        return None
+    return text

@@ -1,0 +1,109 @@
+"""The content index inside the running app: load at start, swap on reload, CLI commands.
+
+The engine itself (`portal.content`) knows nothing of Flask; this module is the glue.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal.config import PROJECT_ROOT
+from portal.content import ContentError, ContentIndex, load_content
+from portal.content.loader import content_fingerprint
+
+EXTENSION_KEY = "content_store"
+
+
+class ContentStore:
+    """Holds the current ContentIndex; a reload builds a new one and swaps it in atomically."""
+
+    # Check the directory for changes at most this often (development auto-reload).
+    RELOAD_CHECK_SECONDS = 1.0
+
+    def __init__(self, root: Path, auto_reload: bool):
+        self.root = root
+        self.auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._index = load_content(root)
+        self._fingerprint = content_fingerprint(root) if auto_reload else ""
+        self._checked_at = time.monotonic()
+
+    @property
+    def index(self) -> ContentIndex:
+        return self._index
+
+    def reload_if_changed(self) -> None:
+        """Rebuild the index when a file changed; keep the old one if the new content is broken."""
+        now = time.monotonic()
+        if now - self._checked_at < self.RELOAD_CHECK_SECONDS:
+            return
+        with self._lock:
+            self._checked_at = now
+            fingerprint = content_fingerprint(self.root)
+            if fingerprint == self._fingerprint:
+                return
+            self._fingerprint = fingerprint
+            try:
+                self._index = load_content(self.root)
+            except ContentError as exc:
+                current_app.logger.error(
+                    "content reload failed, keeping the last good index:\n%s", exc
+                )
+                return
+            current_app.logger.info("content reloaded, version %s", self._index.version)
+
+
+def current_content() -> ContentIndex:
+    """The content index the current request should use."""
+    return current_app.extensions[EXTENSION_KEY].index
+
+
+def _reload_hook() -> None:
+    current_app.extensions[EXTENSION_KEY].reload_if_changed()
+
+
+@click.group("content", cls=AppGroup)
+def content_cli() -> None:
+    """Check and manage the content directory."""
+
+
+@content_cli.command("check", with_appcontext=False)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def check_command(directory: Path | None) -> None:
+    """Validate DIRECTORY (default CONTENT_DIR): print every error and exit 1, or a summary."""
+    root = directory or Path(os.environ.get("CONTENT_DIR") or PROJECT_ROOT / "content")
+    try:
+        index = load_content(root)
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} error(s) in {root}", err=True)
+        sys.exit(1)
+    modules = sum(len(p.modules) for p in index.paths.values())
+    click.echo(
+        f"content ok: {len(index.pages)} pages, {len(index.checklists)} checklists, "
+        f"{len(index.paths)} learning paths, {modules} modules (version {index.version})"
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Load the content index, refusing to start on invalid content, with the same messages
+    as `flask content check` (a plugin command, so it runs even when the app cannot start)."""
+    root = Path(app.config["CONTENT_DIR"])
+    try:
+        store = ContentStore(root, auto_reload=app.config["CONTENT_AUTO_RELOAD"])
+    except ContentError as exc:
+        raise SystemExit(
+            f"The content directory {root} is invalid; the portal will not start.\n{exc}"
+        ) from exc
+    app.extensions[EXTENSION_KEY] = store
+    if store.auto_reload:
+        app.before_request(_reload_hook)

@@ -1,0 +1,93 @@
+"""Demo data for `make run`: staff, an admin and two partner organisations of different types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.content.model import ContentIndex
+from portal.db_types import utcnow
+from portal.extensions import db
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+    organization: str  # "-" for vendor staff
+
+
+# Demo-only passwords, printed by `make run`; `flask demo load` refuses to run in production.
+DEMO_ORGS = (
+    ("Brightline Consulting", "referral", "registered", "https://brightline.example"),
+    ("Harbor Systems", "reseller", "silver", "https://harbor-systems.example"),
+)
+DEMO_USERS = (
+    ("staff@flywheel.example", "Sam Rivera", "Partner manager", Role.STAFF, None),
+    ("admin@flywheel.example", "Ada Okafor", "Head of partnerships", Role.ADMIN, None),
+    ("priya@brightline.example", "Priya Shah", "Managing partner", Role.PARTNER_ADMIN, 0),
+    ("tom@brightline.example", "Tom Becker", "Consultant", Role.PARTNER_USER, 0),
+    ("lena@harbor-systems.example", "Lena Novak", "Alliances lead", Role.PARTNER_ADMIN, 1),
+    ("marco@harbor-systems.example", "Marco Silva", "Account executive", Role.PARTNER_USER, 1),
+)
+DEMO_PASSWORD = "flywheel-demo-2026"  # noqa: S105 (printed for local demos only)
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo accounts, as printed by `flask demo load`."""
+    return [
+        DemoLogin(email, DEMO_PASSWORD, role, "-" if org is None else DEMO_ORGS[org][0])
+        for email, _name, _title, role, org in DEMO_USERS
+    ]
+
+
+def existing_demo_logins() -> list[DemoLogin]:
+    """The demo accounts that exist in this database (none if real users were created instead)."""
+    logins = demo_logins()
+    existing = set(
+        db.session.scalars(sa.select(User.email).where(User.email.in_([x.email for x in logins])))
+    )
+    return [login for login in logins if login.email in existing]
+
+
+def database_is_empty() -> bool:
+    """True when no user exists yet (demo data is only loaded into an empty database)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def load_demo(content: ContentIndex) -> bool:
+    """Create the demo organisations and users if the database is empty; True if it loaded."""
+    if not database_is_empty():
+        return False
+    known_types = {t.id for t in content.program.partner_types}
+    known_tiers = {t.id for t in content.program.tiers}
+    orgs = []
+    for name, partner_type, tier, website in DEMO_ORGS:
+        # Demo content decides the types; fall back to the first type/tier it defines.
+        org = Organization(
+            name=name,
+            partner_type=partner_type
+            if partner_type in known_types
+            else content.program.partner_types[0].id,
+            tier=tier if tier in known_tiers else content.program.tiers[0].id,
+            status=OrgStatus.ONBOARDING,
+            website=website,
+        )
+        db.session.add(org)
+        orgs.append(org)
+    for email, name, title, role, org_index in DEMO_USERS:
+        user = User(
+            email=email,
+            name=name,
+            job_title=title,
+            role=role,
+            organization=None if org_index is None else orgs[org_index],
+            created_at=utcnow(),
+        )
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+    db.session.commit()
+    return True

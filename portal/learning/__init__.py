@@ -1,0 +1,11 @@
+"""Learning feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.learning import views
+
+    app.register_blueprint(views.bp)

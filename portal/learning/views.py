@@ -1,0 +1,327 @@
+"""Learning views: paths, modules with their quiz, certificates and public verification.
+
+Views parse, call the functions in attempts/progress/certificates, and render. POST views
+that answer with a page render it before the single commit: nothing is read back from the
+database after the commit, which keeps every page within its query budget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+from portal.accounts.access import login_required, partner_required, public, staff_required
+from portal.accounts.models import Organization
+from portal.content.model import LearningPath, Module
+from portal.content_runtime import current_content
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.learning import certificates
+from portal.learning.attempts import (
+    AttemptError,
+    attempt_window,
+    complete_module,
+    is_open_for,
+    latest_attempt,
+    start_attempt,
+    submit_attempt,
+)
+from portal.learning.forms import ActionForm, RevokeForm
+from portal.learning.grading import (
+    AnswerError,
+    GradeResult,
+    selections_from_form,
+    shown_questions,
+)
+from portal.learning.models import Certification, QuizAttempt
+from portal.learning.progress import (
+    IN_PROGRESS,
+    NOT_STARTED,
+    PathProgress,
+    path_progress,
+    paths_progress,
+)
+
+bp = Blueprint("learning", __name__)
+
+MODULE_PAGE = "learning/module.html"
+
+
+@bp.app_template_filter("certification_status")
+def certification_status_filter(cert: Certification) -> str:
+    """A certification's status now: valid, expired or revoked."""
+    return certificates.certification_status(cert, utcnow())
+
+
+@bp.get("/learn")
+@partner_required
+def paths():
+    """The learning paths for the partner's type, with progress."""
+    org = _organization()
+    available = current_content().paths_for(org.partner_type)
+    return render_template("learning/paths.html", progress=paths_progress(current_user, available))
+
+
+@bp.get("/learn/<path_id>")
+@partner_required
+def path(path_id: str):
+    """A path: its modules in order with state and availability, and the certification."""
+    learning_path = _path_or_404(path_id)
+    progress = path_progress(current_user, learning_path)
+    return render_template("learning/path.html", path=learning_path, progress=progress)
+
+
+@bp.get("/learn/<path_id>/<module_id>")
+@partner_required
+def module(path_id: str, module_id: str):
+    """A module's lesson and its quiz (the open attempt's questions, never the answers)."""
+    learning_path, mod = _module_or_404(path_id, module_id)
+    progress = path_progress(current_user, learning_path)
+    return render_template(MODULE_PAGE, **_module_context(learning_path, mod, progress))
+
+
+@bp.post("/learn/<path_id>/<module_id>/attempts", endpoint="start_attempt")
+@partner_required
+def start_attempt_view(path_id: str, module_id: str):
+    """Start (or resume) an attempt at the module's quiz, then show it."""
+    learning_path, mod = _module_or_404(path_id, module_id)
+    now = utcnow()
+    progress = path_progress(current_user, learning_path, now, with_attempts=False)
+    if _refuse_if_locked(progress, mod):
+        return _back_to(learning_path, mod)
+    try:
+        start_attempt(current_user, learning_path, mod, current_content().version, now)
+    except AttemptError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+    return _back_to(learning_path, mod, "quiz")
+
+
+@bp.post("/learn/<path_id>/<module_id>/attempts/<int:attempt_id>", endpoint="submit_attempt")
+@partner_required
+def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
+    """Grade an attempt: the result with explanations, or the form again with the problem."""
+    learning_path, mod = _module_or_404(path_id, module_id)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if (
+        attempt is None
+        or attempt.user_id != current_user.id
+        or (attempt.path_id, attempt.module_id) != (learning_path.id, mod.id)
+    ):
+        abort(404)
+    now = utcnow()
+    before = path_progress(current_user, learning_path, now, with_attempts=False)
+    try:
+        submission = submit_attempt(attempt, learning_path, mod, request.form, now, before)
+    except AnswerError as problem:
+        context = _module_context(
+            learning_path,
+            mod,
+            before,
+            now,
+            attempt=attempt,
+            quiz_error=problem.message,
+            selections=selections_from_form(attempt.questions, request.form),
+        )
+        return _render_quiz(context, status=422)
+    except AttemptError as refused:  # nothing changed, except a stale attempt now voided
+        context = _module_context(learning_path, mod, before, now, quiz_error=refused.message)
+        response = _render_quiz(context, status=409)
+        db.session.commit()
+        return response
+    context = _module_context(
+        learning_path, mod, submission.progress, now, attempt=attempt, result=submission.result
+    )
+    response = _render_quiz(context)
+    db.session.commit()
+    return response
+
+
+@bp.post("/learn/<path_id>/<module_id>/complete", endpoint="complete_module")
+@partner_required
+def complete_module_view(path_id: str, module_id: str):
+    """Mark a module without a quiz as read and passed."""
+    learning_path, mod = _module_or_404(path_id, module_id)
+    now = utcnow()
+    progress = path_progress(current_user, learning_path, now, with_attempts=False)
+    if _refuse_if_locked(progress, mod):
+        return _back_to(learning_path, mod)
+    state = progress.module(mod.id)
+    if state is not None and state.passed:
+        return _back_to(learning_path, mod)
+    try:
+        complete_module(current_user, learning_path, mod, now, progress)
+    except AttemptError as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return _back_to(learning_path, mod)
+    db.session.commit()
+    flash(f"“{mod.title}” is complete.", "success")
+    return redirect(url_for("learning.path", path_id=learning_path.id), code=303)
+
+
+@bp.get("/certificates", endpoint="certificates")
+@partner_required
+def certificates_index():
+    """The signed-in partner's certifications with their status."""
+    held = certificates.certifications_for_user(current_user.id)
+    return render_template("learning/certificates.html", certifications=held)
+
+
+@bp.get("/certificates/<int:cert_id>")
+@login_required
+def certificate(cert_id: int):
+    """A printable certificate: for its holder (and staff); anyone else gets 404."""
+    cert = db.session.get(Certification, cert_id)
+    if cert is None or (cert.user_id != current_user.id and not current_user.is_staff):
+        abort(404)
+    org = db.session.get(Organization, cert.organization_id) if cert.organization_id else None
+    return render_template(
+        "learning/certificate.html",
+        cert=cert,
+        organization=org,
+        status=certificates.certification_status(cert, utcnow()),
+        verify_url=_verify_url(cert.code),
+    )
+
+
+@bp.get("/verify/<code>")
+@public
+def verify(code: str):
+    """Public verification: valid, expired, revoked or unknown (404)."""
+    cert = certificates.certification_by_code(code)
+    if cert is None:
+        return render_template("learning/verify.html", cert=None, code=code), 404
+    return render_template(
+        "learning/verify.html",
+        cert=cert,
+        code=code,
+        status=certificates.certification_status(cert, utcnow()),
+    )
+
+
+@bp.post("/staff/certifications/<int:cert_id>/revoke")
+@staff_required
+def revoke(cert_id: int):
+    """Revoke a certification with a reason (audited), then back to its organisation."""
+    cert = db.session.get(Certification, cert_id)
+    if cert is None:
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            certificates.revoke(cert, current_user, form.reason.data)
+        except certificates.CertificationError as refused:
+            form.reason.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"The certification “{cert.certificate_name}” was revoked.", "success")
+            if cert.organization_id is None:
+                return redirect(url_for("staff.orgs"), code=303)
+            return redirect(url_for("staff.org", org_id=cert.organization_id), code=303)
+    return render_template("learning/revoke.html", cert=cert, form=form), 422
+
+
+def _organization() -> Organization:
+    org = current_user.organization
+    if org is None:
+        abort(403)
+    return org
+
+
+def _path_or_404(path_id: str) -> LearningPath:
+    learning_path = current_content().paths.get(path_id)
+    if learning_path is None or not learning_path.is_for(_organization().partner_type):
+        abort(404)
+    return learning_path
+
+
+def _module_or_404(path_id: str, module_id: str) -> tuple[LearningPath, Module]:
+    learning_path = _path_or_404(path_id)
+    mod = learning_path.module(module_id)
+    if mod is None:
+        abort(404)
+    return learning_path, mod
+
+
+def _refuse_if_locked(progress: PathProgress, mod: Module) -> bool:
+    state = progress.module(mod.id)
+    if state is None or state.available:
+        return False
+    names = ", ".join(f"“{m.title}”" for m in state.waiting_for)
+    flash(f"Finish {names} first.", "error")
+    return True
+
+
+def _back_to(learning_path: LearningPath, mod: Module, anchor: str | None = None):
+    url = url_for("learning.module", path_id=learning_path.id, module_id=mod.id, _anchor=anchor)
+    return redirect(url, code=303)
+
+
+def _verify_url(code: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("learning.verify", code=code)
+
+
+def _module_context(
+    learning_path: LearningPath,
+    mod: Module,
+    progress: PathProgress,
+    now: datetime | None = None,
+    *,
+    attempt: QuizAttempt | None = None,
+    result: GradeResult | None = None,
+    quiz_error: str | None = None,
+    selections: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Everything the module page shows; `attempt` is the one just submitted, if any."""
+    now = now or utcnow()
+    state = progress.module(mod.id)
+    if state is not None and attempt is not None and state.state == NOT_STARTED:
+        state = dataclasses.replace(state, state=IN_PROGRESS)  # the attempt just made
+    quiz = mod.quiz
+    context: dict[str, Any] = {
+        "path": learning_path,
+        "module": mod,
+        "progress": progress,
+        "state": state,
+        "quiz": quiz,
+        "result": result,
+        "quiz_error": quiz_error,
+        "selections": selections or {},
+        "form": ActionForm(formdata=None),
+        "open_attempt": None,
+        "questions": (),
+        "last_graded": None,
+        "window": None,
+        "now": now,
+    }
+    if quiz is None or state is None or not state.available:
+        return context
+    latest = (
+        attempt if attempt is not None else latest_attempt(current_user, learning_path.id, mod.id)
+    )
+    if result is None and is_open_for(latest, quiz):
+        assert latest is not None
+        context["open_attempt"] = latest
+        context["questions"] = shown_questions(quiz, latest.questions)
+        return context
+    if latest is not None and latest.submitted_at is not None and latest.passed is not None:
+        context["last_graded"] = latest
+    if not state.passed:
+        context["window"] = attempt_window(current_user, learning_path.id, mod.id, quiz, now)
+    return context
+
+
+def _render_quiz(context: dict[str, Any], status: int = 200):
+    """The quiz block for htmx (status 200, so htmx swaps it), else the whole page."""
+    if request.htmx:
+        return render_block(MODULE_PAGE, "quiz", **context)
+    return render_template(MODULE_PAGE, **context), status

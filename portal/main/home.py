@@ -1,0 +1,96 @@
+"""What the home pages show: the partner's next action and progress; the program at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+
+from portal.accounts.models import Organization, OrgStatus, User
+from portal.content.model import ContentIndex
+from portal.extensions import db
+from portal.learning.certificates import certifications_for_user
+from portal.learning.progress import next_module_for, paths_progress
+from portal.onboarding.service import checklist_for
+
+
+@dataclass(frozen=True)
+class NextAction:
+    title: str
+    reason: str
+    url: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PartnerHome:
+    organization: Organization
+    next_action: NextAction | None
+    checklist: Any  # onboarding.service.ChecklistState
+    paths: list[Any]  # learning.progress.PathProgress, in content order
+    certifications: list[Any]
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    counts_by_status: dict[str, int]
+    recently_activated: list[Organization]
+    program_name: str
+
+
+def partner_home(user: User, content: ContentIndex) -> PartnerHome:
+    """The partner's next best action (onboarding first, then learning), progress, certificates."""
+    org = user.organization
+    assert org is not None
+    checklist = checklist_for(org, content)
+    progress = paths_progress(user, content.paths_for(org.partner_type))
+    return PartnerHome(
+        organization=org,
+        next_action=_next_action(user, content, checklist),
+        checklist=checklist,
+        paths=progress,
+        certifications=certifications_for_user(user.id),
+    )
+
+
+def _next_action(user: User, content: ContentIndex, checklist: Any) -> NextAction | None:
+    step = checklist.next_step
+    if step is not None and not checklist.complete:
+        return NextAction(
+            title=step.step.title,
+            reason="Next step of your onboarding checklist",
+            url=url_for("onboarding.checklist"),
+            label="Open the checklist",
+        )
+    upcoming = next_module_for(user, content)
+    if upcoming is not None:
+        path, module = upcoming
+        return NextAction(
+            title=module.title,
+            reason=f"Next module of {path.title}",
+            url=url_for("learning.module", path_id=path.id, module_id=module.id),
+            label="Continue learning",
+        )
+    return None
+
+
+def staff_home(content: ContentIndex) -> StaffHome:
+    """Organisations by status and the latest activations: the program's leading indicators."""
+    rows = db.session.execute(
+        sa.select(Organization.status, sa.func.count()).group_by(Organization.status)
+    ).all()
+    counts = {status.value: 0 for status in OrgStatus}
+    counts.update(dict(rows))
+    recent = list(
+        db.session.scalars(
+            sa.select(Organization)
+            .where(Organization.activated_at.is_not(None))
+            .order_by(Organization.activated_at.desc())
+            .limit(5)
+        )
+    )
+    return StaffHome(
+        counts_by_status=counts, recently_activated=recent, program_name=content.program.name
+    )

@@ -1,0 +1,60 @@
+"""Home, program pages and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask_login import current_user
+
+from portal.accounts.access import login_required, partner_required, public
+from portal.content_runtime import current_content
+from portal.main.health import database_reachable
+from portal.main.home import partner_home, staff_home
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Partner home (what to do next, progress) or staff home (program at a glance)."""
+    content = current_content()
+    if current_user.is_staff:
+        return render_template("main/staff_home.html", home=staff_home(content))
+    if current_user.organization is None:
+        abort(403)
+    return render_template("main/partner_home.html", home=partner_home(current_user, content))
+
+
+@bp.get("/program")
+@partner_required
+def program_index():
+    """The program's pages: guide, rules of engagement, payouts, governance."""
+    content = current_content()
+    return render_template(
+        "main/program_index.html", program=content.program, pages=content.pages.values()
+    )
+
+
+@bp.get("/program/<page_id>")
+@partner_required
+def program_page(page_id: str):
+    """One program page, rendered from Markdown at content load."""
+    page = current_content().pages.get(page_id)
+    if page is None:
+        abort(404)
+    return render_template("main/program_page.html", page=page)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """Content version and database reachability, for load balancers and monitoring."""
+    database_ok = database_reachable()
+    body = {
+        "status": "ok" if database_ok else "unavailable",
+        "content_version": current_content().version,
+        "database": "ok" if database_ok else "unreachable",
+    }
+    if not database_ok:
+        current_app.logger.error("health check: database unreachable")
+    return jsonify(body), 200 if database_ok else 503

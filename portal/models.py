@@ -1,0 +1,21 @@
+"""Every feature's models, imported in one place so the metadata (and Alembic) sees them all."""
+
+from portal.accounts.models import Invite, Organization, PasswordReset, User
+from portal.audit.models import ActivityEvent, AuditEntry
+from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
+from portal.notify.models import OutboxMessage
+from portal.onboarding.models import ChecklistProgress
+
+__all__ = [
+    "ActivityEvent",
+    "AuditEntry",
+    "Certification",
+    "ChecklistProgress",
+    "Invite",
+    "ModuleCompletion",
+    "Organization",
+    "OutboxMessage",
+    "PasswordReset",
+    "QuizAttempt",
+    "User",
+]

@@ -1,0 +1,16 @@
+"""Onboarding feature: the checklist per partner type and partner activation."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.signals import certification_issued
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and activate organisations when a certificate is issued."""
+    from portal.onboarding import receivers, views
+
+    app.register_blueprint(views.bp)
+    # A module-level receiver: blinker keeps one connection however many apps are created.
+    certification_issued.connect(receivers.on_certification_issued)

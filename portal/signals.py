@@ -1,0 +1,13 @@
+"""Signals that let one feature react to another without importing its tables.
+
+Onboarding listens for these to tick computed steps and activate the organisation.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# send(sender=None, organization_id=int, user=User, path_id=str)
+certification_issued = _signals.signal("certification-issued")

@@ -1,0 +1,121 @@
+"""Staff forms: creating an organisation, inviting its people, changing its tier, filtering."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from portal.accounts.models import OrgStatus, Role
+from portal.content.model import Program
+
+# Deep offsets are slow and nobody pages that far: filter instead.
+MAX_PAGE = 200
+
+PARTNER_ROLE_CHOICES = [
+    SelectChoice(Role.PARTNER_USER.value, "Partner user"),
+    SelectChoice(Role.PARTNER_ADMIN.value, "Partner admin (can invite colleagues)"),
+]
+
+
+def partner_type_choices(program: Program) -> list[SelectChoice]:
+    """The partner types the program offers, as select choices."""
+    return [SelectChoice(t.id, t.name) for t in program.partner_types]
+
+
+def tier_choices(program: Program) -> list[SelectChoice]:
+    """The program's tiers, entry tier first, as select choices."""
+    return [SelectChoice(t.id, t.name) for t in sorted(program.tiers, key=lambda t: t.rank)]
+
+
+class OrganizationForm(FlaskForm):
+    """A new partner organisation and the e-mail of its first partner admin."""
+
+    name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)])
+    website = URLField(
+        "Website (optional)",
+        validators=[Optional(), Length(max=300), URL(message="Enter a full address.")],
+    )
+    partner_type = SelectField("Partner type", validators=[DataRequired()])
+    tier = SelectField("Tier", validators=[DataRequired()])
+    admin_email = EmailField(
+        "First partner admin's e-mail",
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    submit = SubmitField("Create and send invitation")
+
+    def validate_website(self, field: URLField) -> None:
+        """Only web addresses: the website becomes a link on staff pages."""
+        if field.data and not field.data.lower().startswith(("http://", "https://")):
+            raise ValidationError("Enter an address that starts with https:// or http://.")
+
+    def set_program(self, program: Program) -> None:
+        """Offer the content's partner types and tiers (they change with the content)."""
+        self.partner_type.choices = partner_type_choices(program)
+        self.tier.choices = tier_choices(program)
+
+
+class StaffInviteForm(FlaskForm):
+    """Invite another person into an existing organisation."""
+
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+    )
+    role = SelectField("Role", choices=PARTNER_ROLE_CHOICES, default=Role.PARTNER_USER.value)
+
+
+class TierForm(FlaskForm):
+    """Move an organisation to another tier."""
+
+    tier = SelectField("Tier", validators=[DataRequired()])
+
+    def set_program(self, program: Program) -> None:
+        """Offer the content's tiers."""
+        self.tier.choices = tier_choices(program)
+
+
+class OrganizationFilterForm(FlaskForm):
+    """Query-string filters for the organisation list (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Any status"),
+            *(SelectChoice(s.value, s.value.capitalize()) for s in OrgStatus),
+        ],
+        default="",
+        validators=[Optional()],
+    )
+    type = SelectField("Partner type", default="", validators=[Optional()])
+    page = IntegerField(
+        "Page",
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_PAGE, message=f"Choose a page from 1 to {MAX_PAGE}."),
+        ],
+    )
+
+    def set_program(self, program: Program) -> None:
+        """Offer the content's partner types."""
+        self.type.choices = [SelectChoice("", "Any type"), *partner_type_choices(program)]

@@ -1,0 +1,154 @@
+"""Staff views: partner organisations, creating one, inviting its people, its tier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+from portal.accounts.access import staff_required
+from portal.accounts.models import Organization
+from portal.content_runtime import current_content
+from portal.extensions import db
+from portal.learning.certificates import certifications_for_org
+from portal.onboarding.service import checklist_for
+from portal.staff import service
+from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _render_page(template: str, block: str, status: int = 200, **context: Any):
+    """The whole page, or only `block` when htmx asks for it (not for a history restore)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        response = make_response(render_block(template, block, **context), status)
+    else:
+        response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _organization_or_404(org_id: int) -> Organization:
+    org = service.get_organization(org_id)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.get("/orgs")
+@staff_required
+def orgs():
+    """Partner organisations, newest first, filtered by status and partner type."""
+    program = current_content().program
+    form = OrganizationFilterForm(formdata=request.args)
+    form.set_program(program)
+    valid = form.validate()
+    page = service.list_organizations(
+        status=form.status.data if valid else None,
+        partner_type=form.type.data if valid else None,
+        page=(form.page.data or 1) if valid else 1,
+    )
+    filters = {"status": form.status.data, "type": form.type.data} if valid else {}
+    filters = {key: value for key, value in filters.items() if value}
+    return _render_page(
+        "staff/orgs.html",
+        "results",
+        status=200 if valid else 422,
+        form=form,
+        page=page,
+        program=program,
+        filters=filters,
+    )
+
+
+@bp.route("/orgs/new", methods=["GET", "POST"])
+@staff_required
+def org_new():
+    """Create a partner organisation and invite its first partner admin."""
+    program = current_content().program
+    form = OrganizationForm()
+    form.set_program(program)
+    if form.validate_on_submit():
+        try:
+            org, first_invite = service.create_organization(
+                current_user,
+                program,
+                name=form.name.data,
+                website=form.website.data or "",
+                partner_type=form.partner_type.data,
+                tier=form.tier.data,
+                admin_email=form.admin_email.data,
+            )
+        except service.InviteRefused as refused:
+            form.admin_email.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(
+                f"{org.name} was created and an invitation sent to {first_invite.email}.", "success"
+            )
+            return redirect(url_for("staff.org", org_id=org.id))
+    status = 422 if form.errors else 200
+    return render_template("staff/org_new.html", form=form), status
+
+
+def _org_page(org: Organization, status: int = 200, **forms: Any):
+    content = current_content()
+    invite_form = forms.get("invite_form") or StaffInviteForm(formdata=None)
+    tier_form = forms.get("tier_form") or TierForm(formdata=None, tier=org.tier)
+    tier_form.set_program(content.program)
+    context = {
+        "org": org,
+        "detail": service.organization_detail(org),
+        "program": content.program,
+        "checklist": checklist_for(org, content),
+        "certifications": certifications_for_org(org.id),
+        "invite_form": invite_form,
+        "tier_form": tier_form,
+    }
+    return render_template("staff/org.html", **context), status
+
+
+@bp.get("/orgs/<int:org_id>", endpoint="org")
+@staff_required
+def organization(org_id: int):
+    """One organisation: details, people, invitations, onboarding and certifications."""
+    return _org_page(_organization_or_404(org_id))
+
+
+@bp.post("/orgs/<int:org_id>/invites")
+@staff_required
+def invite(org_id: int):
+    """Invite another partner user or admin into the organisation."""
+    org = _organization_or_404(org_id)
+    form = StaffInviteForm()
+    if form.validate_on_submit():
+        try:
+            sent = service.invite_person(current_user, org, form.email.data, form.role.data)
+        except service.InviteRefused as refused:
+            form.email.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"An invitation was sent to {sent.email}.", "success")
+            return redirect(url_for("staff.org", org_id=org.id))
+    return _org_page(org, status=422, invite_form=form)
+
+
+@bp.post("/orgs/<int:org_id>/tier")
+@staff_required
+def change_tier(org_id: int):
+    """Move the organisation to another tier of the program."""
+    org = _organization_or_404(org_id)
+    program = current_content().program
+    form = TierForm()
+    form.set_program(program)
+    if form.validate_on_submit():
+        if service.change_tier(current_user, org, form.tier.data, program):
+            db.session.commit()
+            flash(f"{org.name} is now on the {program.tier(org.tier).name} tier.", "success")
+        else:
+            flash(f"{org.name} is already on that tier.")
+        return redirect(url_for("staff.org", org_id=org.id))
+    return _org_page(org, status=422, tier_form=form)

@@ -1,0 +1,296 @@
+"""Invitations: the team page, the e-mail, accepting once, expiry, who may invite whom."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from portal.accounts import service
+from portal.accounts.models import Invite, OrgStatus, Role, User
+from portal.audit.models import AuditEntry
+from portal.db_types import utcnow
+from portal.extensions import db
+from tests.accounts.helpers import latest_token, outbox, signed_in_as
+
+NEW_PASSWORD = "a brand new long password"
+
+
+def _accept(client, token: str, **overrides):
+    data = {
+        "name": "Nia Newcomer",
+        "job_title": "Partner manager",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    data.update(overrides)
+    return client.post(f"/invite/{token}", data=data)
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_team_page_lists_members_and_open_invites(client, auth, partner_admin, partner_user):
+    service.create_invite(
+        "later@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    auth.login(partner_admin)
+    response = client.get("/team")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert partner_user.email in html
+    assert partner_admin.email in html
+    assert "Partner admin" in html
+    assert "later@acme.example" in html
+    assert '<label for="email">' in html
+    assert '<label for="role">' in html
+
+
+def test_team_page_does_not_show_other_organisations(client, auth, partner_admin, other_partner):
+    auth.login(partner_admin)
+    html = client.get("/team").get_data(as_text=True)
+    assert other_partner.email not in html
+
+
+def test_invite_flow_end_to_end(client, other_client, auth, partner_admin, partner_org):
+    auth.login(partner_admin)
+    response = client.post(
+        "/team/invite", data={"email": " Nia@Acme.Example ", "role": Role.PARTNER_USER}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/team"
+
+    messages = outbox("invite", "nia@acme.example")
+    assert len(messages) == 1
+    assert "Acme Referrals" in messages[0].subject
+    assert "http://portal.test/invite/" in messages[0].body_text
+    token = latest_token("invite", "nia@acme.example")
+    invite = db.session.scalar(sa.select(Invite).where(Invite.email == "nia@acme.example"))
+    # Only the hash is stored.
+    assert invite.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in invite.token_hash
+
+    page = other_client.get(f"/invite/{token}")
+    assert page.status_code == 200
+    assert "nia@acme.example" in page.get_data(as_text=True)
+
+    response = _accept(other_client, token)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+    user = _user("nia@acme.example")
+    assert user is not None
+    assert user.organization_id == partner_org.id
+    assert user.role == Role.PARTNER_USER
+    assert user.name == "Nia Newcomer"
+    assert user.job_title == "Partner manager"
+    assert user.check_password(NEW_PASSWORD)
+    assert signed_in_as(other_client) == user.session_token
+    db.session.refresh(invite)
+    assert invite.accepted_at is not None
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"invite.created", "invite.accepted"} <= actions
+
+
+def test_accepting_renews_the_session(other_client, partner_admin):
+    _invite, token = service.create_invite(
+        "sess@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    other_client.get(f"/invite/{token}")
+    with other_client.session_transaction() as sess:
+        sess["planted"] = "before"
+    _accept(other_client, token)
+    with other_client.session_transaction() as sess:
+        assert "planted" not in sess
+
+
+def test_invite_is_single_use(client, partner_admin):
+    _invite, token = service.create_invite(
+        "once@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    assert _accept(client, token).status_code == 302
+    client.post("/logout")
+
+    again = client.get(f"/invite/{token}")
+    assert again.status_code == 410
+    assert "already been used" in again.get_data(as_text=True)
+    assert _accept(client, token, name="Someone Else").status_code == 410
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.email == "once@acme.example")
+        )
+        == 1
+    )
+
+
+def test_invite_expires_after_seven_days(client, partner_admin):
+    invite, token = service.create_invite(
+        "late@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    assert invite.expires_at - invite.created_at == pytest.approx(
+        timedelta(days=7), abs=timedelta(seconds=5)
+    )
+    assert service.find_valid_invite(token) is invite
+
+    invite.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+    assert service.find_valid_invite(token) is None
+    response = client.get(f"/invite/{token}")
+    assert response.status_code == 410
+    assert "expired" in response.get_data(as_text=True)
+    assert _accept(client, token).status_code == 410
+    assert _user("late@acme.example") is None
+
+
+def test_unknown_invite_token_is_a_clear_404(client):
+    response = client.get("/invite/not-a-real-token")
+    assert response.status_code == 404
+    assert "do not recognise this invitation" in response.get_data(as_text=True)
+
+
+def test_accepting_moves_an_invited_organisation_to_onboarding(client, make_org, staff_user):
+    org = make_org(name="Fresh Co", status=OrgStatus.INVITED)
+    _invite, token = service.create_invite(
+        "first@fresh.example", Role.PARTNER_ADMIN, org, staff_user
+    )
+    db.session.commit()
+    assert _accept(client, token).status_code == 302
+    db.session.refresh(org)
+    assert org.status == OrgStatus.ONBOARDING
+    assert _user("first@fresh.example").role == Role.PARTNER_ADMIN
+
+
+def test_partner_admin_invites_only_into_own_organisation(
+    client, auth, partner_admin, partner_org, other_org
+):
+    auth.login(partner_admin)
+    response = client.post(
+        "/team/invite",
+        data={
+            "email": "sneaky@globex.example",
+            "role": Role.PARTNER_ADMIN,
+            "organization_id": str(other_org.id),
+            "organization": str(other_org.id),
+        },
+    )
+    assert response.status_code == 302
+    invite = db.session.scalar(sa.select(Invite).where(Invite.email == "sneaky@globex.example"))
+    assert invite.organization_id == partner_org.id
+    assert invite.invited_by_id == partner_admin.id
+
+
+@pytest.mark.parametrize("method,url", [("get", "/team"), ("post", "/team/invite")])
+def test_partner_user_cannot_invite(client, auth, partner_user, method, url):
+    auth.login(partner_user)
+    response = getattr(client, method)(
+        url, data={"email": "x@acme.example", "role": Role.PARTNER_USER}
+    )
+    assert response.status_code == 403
+    assert outbox("invite") == []
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_staff_cannot_use_the_partner_team_page(client, auth, staff_user, admin_user, role):
+    auth.login(staff_user if role == "staff" else admin_user)
+    assert client.get("/team").status_code == 403
+
+
+def test_anonymous_cannot_invite(client):
+    response = client.post("/team/invite", data={"email": "x@acme.example", "role": "partner_user"})
+    assert response.status_code == 302
+    assert outbox("invite") == []
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"email": "", "role": "partner_user"}, "Enter your colleague&#39;s e-mail address."),
+        ({"email": "not-an-address", "role": "partner_user"}, "Enter a valid e-mail address."),
+        ({"email": "ok@acme.example", "role": "admin"}, "Not a valid choice"),
+        ({"email": "pat@acme.example", "role": "partner_user"}, "already has an account"),
+    ],
+)
+def test_team_invite_bad_input_rerenders_with_message(
+    client, auth, partner_admin, partner_user, data, message
+):
+    auth.login(partner_admin)
+    response = client.post("/team/invite", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert partner_user.email in html  # the team page itself, not a bare error
+    assert outbox("invite") == []
+
+
+def test_invite_refuses_an_email_that_has_an_account(partner_admin, partner_user):
+    with pytest.raises(service.EmailInUse):
+        service.create_invite(
+            "PAT@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+        )
+
+
+def test_invite_refuses_partner_role_without_organisation(staff_user):
+    with pytest.raises(service.AccountError):
+        service.create_invite("x@acme.example", Role.PARTNER_USER, None, staff_user)
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"name": ""}, "Enter your name."),
+        ({"password": "short", "confirm": "short"}, "Use at least 12 characters."),
+        ({"password": "123456789012345", "confirm": "123456789012345"}, "Use more than digits"),
+        (
+            {"password": "inv@acme.example", "confirm": "inv@acme.example"},
+            "Do not use your e-mail address",
+        ),
+        ({"confirm": "something different"}, "The two passwords do not match."),
+        ({"password": "", "confirm": ""}, "Choose a password."),
+        ({"name": "x" * 201}, "Field cannot be longer than 200 characters."),
+    ],
+)
+def test_accept_form_bad_input_rerenders_with_message(client, partner_admin, overrides, message):
+    _invite, token = service.create_invite(
+        "inv@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    response = _accept(client, token, **overrides)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _user("inv@acme.example") is None
+    assert service.find_valid_invite(token) is not None
+
+
+def test_accept_refused_when_the_email_got_an_account_meanwhile(
+    client, partner_admin, make_user, partner_org
+):
+    _invite, token = service.create_invite(
+        "race@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    db.session.commit()
+    make_user(org=partner_org, email="race@acme.example")
+    response = _accept(client, token)
+    assert response.status_code == 422
+    assert "already has an account" in response.get_data(as_text=True)
+
+
+def test_invite_email_escapes_organisation_name(make_org, staff_user):
+    org = make_org(name="<b>Evil & Co</b>", status=OrgStatus.INVITED)
+    service.create_invite("esc@evil.example", Role.PARTNER_ADMIN, org, staff_user)
+    db.session.commit()
+    message = outbox("invite", "esc@evil.example")[0]
+    assert "<b>Evil" not in message.body_html
+    assert "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in message.body_html
+    assert "<b>Evil & Co</b>" in message.body_text
+
+
+def test_invite_url_is_absolute_from_base_url(app):
+    assert service.invite_url("abc") == "http://portal.test/invite/abc"

@@ -1,0 +1,254 @@
+"""Shared fixtures: the app on a fresh database, clients, factories and a login helper.
+
+Every test that uses `app` runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is
+set (the `db_backend` parameter), so the whole suite proves both databases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from portal import create_app
+from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.extensions import db
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+DEMO_CONTENT = Path(__file__).parent.parent / "content"
+PASSWORD = "correct horse battery staple"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when something the test needs is absent; in CI, where everything must be there, fail."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords with cheap PBKDF2 instead of scrypt: the suite creates thousands.
+
+    Verification still goes through werkzeug's `check_password_hash`, which reads the method
+    from the stored hash, so production code paths are unchanged.
+    """
+    from werkzeug.security import generate_password_hash
+
+    import portal.accounts.models as account_models
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            account_models,
+            "generate_password_hash",
+            lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"),
+        )
+        yield
+
+
+@pytest.fixture(params=BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def _database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "postgresql":
+        return TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(db_backend: str, tmp_path: Path) -> dict[str, Any]:
+    """Test settings; override entries in a test module's own `app_config` fixture."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _database_url(db_backend, tmp_path),
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "CONTENT_AUTO_RELOAD": False,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_BACKEND": "log",
+        "BASE_URL": "http://portal.test",
+        "SERVER_NAME": None,
+    }
+
+
+def _forget_request_globals() -> None:
+    """Tests keep one app context open, so requests share `g`: make each start clean.
+
+    Flask-Login caches the user and Flask-WTF the CSRF token on `g`; without this, a second
+    client would see the first one's user, and a deactivation would not take effect.
+    """
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(app_config)
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)
+    with app.app_context():
+        db.create_all()
+        if db.engine.dialect.name == "postgresql":
+            _empty_all_tables()
+        yield app
+        db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_org(app: Flask):
+    """Factory: an organisation (committed)."""
+
+    def make(
+        name: str | None = None,
+        partner_type: str = "referral",
+        tier: str = "registered",
+        status: str = OrgStatus.ONBOARDING,
+        **fields: Any,
+    ) -> Organization:
+        org = Organization(
+            name=name or f"Partner Co {next(_counter)}",
+            partner_type=partner_type,
+            tier=tier,
+            status=status,
+            **fields,
+        )
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Factory: a user who can sign in with PASSWORD (committed)."""
+
+    def make(
+        role: str = Role.PARTNER_USER,
+        org: Organization | None = None,
+        email: str | None = None,
+        name: str = "Pat Partner",
+        password: str = PASSWORD,
+        **fields: Any,
+    ) -> User:
+        user = User(
+            email=email or f"user{next(_counter)}@example.com",
+            name=name,
+            role=role,
+            organization=org,
+            **fields,
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client: FlaskClient, user: User) -> None:
+    """Sign a user in by writing the Flask-Login session as a real login would."""
+    from portal.extensions import login_manager
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+        session["_id"] = identifier
+
+
+class AuthActions:
+    """Sign in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, user_or_email: User | str, password: str = PASSWORD, **extra: Any):
+        email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def partner_org(make_org) -> Organization:
+    return make_org(name="Acme Referrals", partner_type="referral")
+
+
+@pytest.fixture
+def partner_user(make_user, partner_org) -> User:
+    return make_user(Role.PARTNER_USER, partner_org, email="pat@acme.example", name="Pat Lee")
+
+
+@pytest.fixture
+def partner_admin(make_user, partner_org) -> User:
+    return make_user(Role.PARTNER_ADMIN, partner_org, email="alex@acme.example", name="Alex Kim")
+
+
+@pytest.fixture
+def other_org(make_org) -> Organization:
+    return make_org(name="Globex Resellers", partner_type="reseller")
+
+
+@pytest.fixture
+def other_partner(make_user, other_org) -> User:
+    return make_user(Role.PARTNER_ADMIN, other_org, email="olga@globex.example", name="Olga Ruiz")
+
+
+@pytest.fixture
+def staff_user(make_user) -> User:
+    return make_user(Role.STAFF, None, email="sam@vendor.example", name="Sam Staff")
+
+
+@pytest.fixture
+def admin_user(make_user) -> User:
+    return make_user(Role.ADMIN, None, email="ada@vendor.example", name="Ada Admin")

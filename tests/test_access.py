@@ -1,0 +1,264 @@
+"""Every route, every role: who may use what.
+
+The test walks `app.url_map`; a route without an entry in ACCESS fails, so a route added later
+must declare its access here. Roles: anonymous, a partner user and a partner admin of one
+organisation, a partner (admin) of another organisation, staff, admin.
+
+Expected outcomes:
+- an int: that status code;
+- "login": a redirect to the login page;
+- "ok": the request was let through (for POSTs with empty or sample data that may be a redirect
+  after the action or a form re-rendered with a message, but never login, 403, 404 or a 5xx).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from portal.accounts.models import Role
+from portal.accounts.service import create_invite
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.learning.models import Certification
+from tests.conftest import sign_in
+
+ROLES = ("anonymous", "partner_user", "partner_admin", "other_partner", "staff", "admin")
+
+
+def everyone(outcome: Any) -> dict[str, Any]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome: Any = 200) -> dict[str, Any]:
+    return {**everyone(outcome), "anonymous": "login"}
+
+
+def partners(outcome: Any = 200, other: Any = None) -> dict[str, Any]:
+    """Partner pages; `other` is the outcome for the partner of another organisation."""
+    return {
+        "anonymous": "login",
+        "partner_user": outcome,
+        "partner_admin": outcome,
+        "other_partner": outcome if other is None else other,
+        "staff": 403,
+        "admin": 403,
+    }
+
+
+def partner_admins(outcome: Any = 200) -> dict[str, Any]:
+    return {**partners(outcome), "partner_user": 403}
+
+
+def staff(outcome: Any = 200) -> dict[str, Any]:
+    return {
+        "anonymous": "login",
+        "partner_user": 403,
+        "partner_admin": 403,
+        "other_partner": 403,
+        "staff": outcome,
+        "admin": outcome,
+    }
+
+
+def admins(outcome: Any = "ok") -> dict[str, Any]:
+    return {**staff(outcome), "staff": 403}
+
+
+@dataclass
+class Route:
+    url: str  # formatted with the World's attributes
+    expected: dict[str, Any]
+    method: str = "GET"
+    data: dict[str, str] | None = None
+
+
+# endpoint -> how to call it and what each role gets
+ACCESS: dict[str, Route] = {
+    "static": Route("/static/css/app.css", everyone(200)),
+    "main.healthz": Route("/healthz", everyone(200)),
+    "main.home": Route("/", signed_in(200)),
+    "main.program_index": Route("/program", partners()),
+    "main.program_page": Route("/program/rules", partners()),
+    # Signed-in users are sent home from the login page.
+    "accounts.login": Route("/login", {**everyone(302), "anonymous": 200}),
+    "accounts.logout": Route("/logout", everyone(302), "POST"),
+    "accounts.invite": Route("/invite/{invite_token}", everyone(200)),
+    "accounts.reset_request": Route("/reset", everyone(200)),
+    "accounts.reset": Route("/reset/{reset_token}", everyone(200)),
+    "accounts.team": Route("/team", partner_admins()),
+    "accounts.team_invite": Route("/team/invite", partner_admins("ok"), "POST"),
+    "onboarding.checklist": Route("/onboarding", partners()),
+    "onboarding.acknowledge": Route("/onboarding/steps/accept-agreement", partners("ok"), "POST"),
+    "onboarding.mark_staff_step": Route(
+        "/staff/orgs/{org_id}/steps/kickoff-call", staff("ok"), "POST", {"done": "1"}
+    ),
+    "learning.paths": Route("/learn", partners()),
+    "learning.path": Route("/learn/basics", partners()),
+    "learning.module": Route("/learn/basics/welcome", partners()),
+    "learning.complete_module": Route("/learn/basics/welcome/complete", partners("ok"), "POST"),
+    "learning.start_attempt": Route("/learn/basics/qualifying/attempts", partners("ok"), "POST"),
+    # The attempt belongs to partner_user: anyone else's id is "not found".
+    "learning.submit_attempt": Route(
+        "/learn/basics/qualifying/attempts/{attempt_id}",
+        {**partners(404), "partner_user": "ok"},
+        "POST",
+    ),
+    "learning.certificates": Route("/certificates", partners()),
+    # The holder and staff may open a certificate; other partners get 404.
+    "learning.certificate": Route(
+        "/certificates/{cert_id}",
+        {**partners(404), "partner_user": 200, "staff": 200, "admin": 200},
+    ),
+    "learning.verify": Route("/verify/{cert_code}", everyone(200)),
+    "learning.revoke": Route(
+        "/staff/certifications/{cert_id}/revoke", staff("ok"), "POST", {"reason": "Test"}
+    ),
+    "staff.orgs": Route("/staff/orgs", staff()),
+    "staff.org_new": Route("/staff/orgs/new", staff()),
+    "staff.org": Route("/staff/orgs/{org_id}", staff()),
+    "staff.invite": Route("/staff/orgs/{org_id}/invites", staff("ok"), "POST"),
+    "staff.change_tier": Route("/staff/orgs/{org_id}/tier", staff("ok"), "POST"),
+    "admin.audit": Route("/admin/audit", admins(200)),
+    "admin.users": Route("/admin/users", admins(200)),
+    "admin.deactivate_user": Route("/admin/users/{bystander_id}/deactivate", admins(), "POST"),
+    "admin.reactivate_user": Route("/admin/users/{bystander_id}/reactivate", admins(), "POST"),
+    "admin.suspend_org": Route("/admin/orgs/{third_org_id}/suspend", admins(), "POST"),
+    "admin.reinstate_org": Route("/admin/orgs/{third_org_id}/reinstate", admins(), "POST"),
+}
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    org_id: int
+    third_org_id: int
+    bystander_id: int
+    cert_id: int
+    cert_code: str
+    attempt_id: int
+    invite_token: str
+    reset_token: str
+
+
+@pytest.fixture
+def world(
+    app: Flask,
+    make_org,
+    make_user,
+    partner_org,
+    partner_user,
+    partner_admin,
+    other_partner,
+    staff_user,
+    admin_user,
+) -> World:
+    from portal.accounts.credentials import new_token
+    from portal.accounts.models import PasswordReset
+    from portal.learning.models import QuizAttempt
+
+    third_org = make_org(name="Initech", partner_type="alliance")
+    bystander = make_user(Role.PARTNER_USER, third_org, email="by@initech.example")
+    cert = Certification(
+        user_id=partner_user.id,
+        organization_id=partner_org.id,
+        path_id="basics",
+        certificate_name="Certified Basics Partner",
+        code="ValidCode123456",
+        issued_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=365),
+    )
+    attempt = QuizAttempt(
+        user_id=partner_user.id,
+        organization_id=partner_org.id,
+        path_id="basics",
+        module_id="qualifying",
+        content_version="v",
+        quiz_version="v",
+        questions=[],
+    )
+    _invite, invite_token = create_invite("new@acme.example", Role.PARTNER_USER, partner_org, None)
+    reset_token, reset_hash = new_token()
+    db.session.add_all(
+        [
+            cert,
+            attempt,
+            PasswordReset(
+                user_id=bystander.id,
+                token_hash=reset_hash,
+                expires_at=utcnow() + timedelta(hours=1),
+            ),
+        ]
+    )
+    db.session.commit()
+    return World(
+        users={
+            "partner_user": partner_user,
+            "partner_admin": partner_admin,
+            "other_partner": other_partner,
+            "staff": staff_user,
+            "admin": admin_user,
+        },
+        org_id=partner_org.id,
+        third_org_id=third_org.id,
+        bystander_id=bystander.id,
+        cert_id=cert.id,
+        cert_code=cert.code,
+        attempt_id=attempt.id,
+        invite_token=invite_token,
+        reset_token=reset_token,
+    )
+
+
+def test_every_route_has_an_access_entry(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - ACCESS.keys())
+    assert not missing, f"routes without an entry in tests/test_access.py ACCESS: {missing}"
+    stale = sorted(ACCESS.keys() - endpoints)
+    assert not stale, f"ACCESS entries for routes that no longer exist: {stale}"
+
+
+def test_every_view_declares_its_access(app: Flask) -> None:
+    """Each view carries one of the access decorators from portal.accounts.access."""
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access")
+    ]
+    assert not undeclared, f"views without an access decorator: {undeclared}"
+
+
+def _outcome_matches(expected: Any, response) -> bool:
+    location = response.headers.get("Location", "")
+    to_login = response.status_code == 302 and "/login" in location
+    if expected == "login":
+        return to_login
+    if expected == "ok":
+        return (
+            response.status_code < 500 and response.status_code not in (403, 404) and not to_login
+        )
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_access_by_role(app: Flask, world: World, endpoint: str) -> None:
+    route = ACCESS[endpoint]
+    url = route.url.format(**vars(world))
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            sign_in(client, world.users[role])
+        if route.method == "POST":
+            response = client.post(url, data=route.data or {})
+        else:
+            response = client.get(url)
+        response.close()
+        expected = route.expected[role]
+        assert _outcome_matches(expected, response), (
+            f"{endpoint} {route.method} {url} as {role}: expected {expected}, "
+            f"got {response.status_code} {response.headers.get('Location', '')}"
+        )

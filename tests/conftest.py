@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,51 @@ def sign_in(client: FlaskClient, user: User) -> None:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
         session["_id"] = identifier
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """`login(user)`: sign the user in on the test client without the login form."""
+
+    def do(user: User) -> FlaskClient:
+        sign_in(client, user)
+        return client
+
+    return do
+
+
+class QueryCounter:
+    """The SQL statements run inside a `count_queries()` block."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as counter:` counts the SQL statements run inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def before_cursor_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+    return counting
 
 
 class AuthActions:

@@ -48,14 +48,16 @@ def partner_home(user: User, content: ContentIndex) -> PartnerHome:
     progress = paths_progress(user, content.paths_for(org.partner_type))
     return PartnerHome(
         organization=org,
-        next_action=_next_action(user, content, checklist),
+        next_action=_next_action(user, content, checklist, progress),
         checklist=checklist,
         paths=progress,
         certifications=certifications_for_user(user.id),
     )
 
 
-def _next_action(user: User, content: ContentIndex, checklist: Any) -> NextAction | None:
+def _next_action(
+    user: User, content: ContentIndex, checklist: Any, progress: list[Any]
+) -> NextAction | None:
     step = checklist.next_step
     if step is not None and not checklist.complete:
         return NextAction(
@@ -64,7 +66,7 @@ def _next_action(user: User, content: ContentIndex, checklist: Any) -> NextActio
             url=url_for("onboarding.checklist"),
             label="Open the checklist",
         )
-    upcoming = next_module_for(user, content)
+    upcoming = next_module_for(user, content, progress=progress)
     if upcoming is not None:
         path, module = upcoming
         return NextAction(

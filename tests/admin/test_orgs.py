@@ -11,8 +11,7 @@ from portal.admin.service import reinstated_status
 from portal.audit.models import AuditEntry
 from portal.db_types import utcnow
 from portal.extensions import db
-from tests.admin.conftest import sign_in_client
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 def _entries() -> list[AuditEntry]:
@@ -23,7 +22,7 @@ def test_suspension_blocks_sign_in_and_ends_sessions(
     app, client, login, admin_user, partner_org, partner_user, other_partner
 ):
     partner_client = app.test_client()
-    sign_in_client(partner_client, partner_user)
+    sign_in(partner_client, partner_user)
     assert partner_client.get("/staff/orgs").status_code == 403  # signed in
     other_token = other_partner.session_token
     login(admin_user)

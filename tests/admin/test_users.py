@@ -10,8 +10,7 @@ from portal.accounts.service import authenticate
 from portal.admin.service import AdminActionRefused, deactivate_user
 from portal.audit.models import AuditEntry
 from portal.extensions import db
-from tests.admin.conftest import sign_in_client
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 def _entries() -> list[AuditEntry]:
@@ -20,11 +19,11 @@ def _entries() -> list[AuditEntry]:
 
 def test_deactivation_ends_sessions_and_sign_in(app, admin_user, partner_user):
     partner_client = app.test_client()
-    sign_in_client(partner_client, partner_user)
+    sign_in(partner_client, partner_user)
     assert partner_client.get("/staff/orgs").status_code == 403  # signed in, not staff
     old_token = partner_user.session_token
     admin_client = app.test_client()
-    sign_in_client(admin_client, admin_user)
+    sign_in(admin_client, admin_user)
 
     response = admin_client.post(f"/admin/users/{partner_user.id}/deactivate")
 

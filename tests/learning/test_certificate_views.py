@@ -70,10 +70,10 @@ def test_verify_unknown(client, app, code) -> None:
     assert "Unknown code" in page and "<script>" not in page
 
 
-def test_certificates_list_and_printable_page(sign_in, partner_user, make_certification) -> None:
+def test_certificates_list_and_printable_page(login, partner_user, make_certification) -> None:
     cert = make_certification(partner_user)
     expired = make_certification(partner_user, age=timedelta(days=400))
-    client = sign_in(partner_user)
+    client = login(partner_user)
     listing = client.get("/certificates").get_data(as_text=True)
     assert f"/certificates/{cert.id}" in listing and f"/certificates/{expired.id}" in listing
     assert "Valid" in listing and "Expired" in listing
@@ -84,26 +84,24 @@ def test_certificates_list_and_printable_page(sign_in, partner_user, make_certif
 
 
 def test_someone_elses_certificate_is_not_found(
-    sign_in, partner_user, partner_admin, other_partner, make_certification
+    login, partner_user, partner_admin, other_partner, make_certification
 ) -> None:
     cert = make_certification(partner_user)
-    assert sign_in(partner_admin).get(f"/certificates/{cert.id}").status_code == 404
-    assert sign_in(other_partner).get(f"/certificates/{cert.id}").status_code == 404
-    assert sign_in(other_partner).get("/certificates/99999").status_code == 404
+    assert login(partner_admin).get(f"/certificates/{cert.id}").status_code == 404
+    assert login(other_partner).get(f"/certificates/{cert.id}").status_code == 404
+    assert login(other_partner).get("/certificates/99999").status_code == 404
 
 
-def test_staff_may_view_a_certificate(
-    sign_in, staff_user, partner_user, make_certification
-) -> None:
+def test_staff_may_view_a_certificate(login, staff_user, partner_user, make_certification) -> None:
     cert = make_certification(partner_user)
-    assert sign_in(staff_user).get(f"/certificates/{cert.id}").status_code == 200
+    assert login(staff_user).get(f"/certificates/{cert.id}").status_code == 200
 
 
 def test_staff_revoke_writes_an_audit_entry(
-    sign_in, staff_user, partner_user, make_certification
+    login, staff_user, partner_user, make_certification
 ) -> None:
     cert = make_certification(partner_user)
-    client = sign_in(staff_user)
+    client = login(staff_user)
     response = client.post(f"/staff/certifications/{cert.id}/revoke", data={"reason": "Cheated"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/staff/orgs/{partner_user.organization_id}")
@@ -119,10 +117,10 @@ def test_staff_revoke_writes_an_audit_entry(
     [("", "Give a reason"), ("   ", "Give a reason"), ("x" * 501, "under 500 characters")],
 )
 def test_revoke_needs_a_reason(
-    sign_in, staff_user, partner_user, make_certification, reason, message
+    login, staff_user, partner_user, make_certification, reason, message
 ) -> None:
     cert = make_certification(partner_user)
-    client = sign_in(staff_user)
+    client = login(staff_user)
     response = client.post(f"/staff/certifications/{cert.id}/revoke", data={"reason": reason})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -131,20 +129,20 @@ def test_revoke_needs_a_reason(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
-def test_revoking_twice_says_so(sign_in, staff_user, partner_user, make_certification) -> None:
+def test_revoking_twice_says_so(login, staff_user, partner_user, make_certification) -> None:
     cert = make_certification(partner_user, revoked=True)
-    response = sign_in(staff_user).post(
+    response = login(staff_user).post(
         f"/staff/certifications/{cert.id}/revoke", data={"reason": "Again"}
     )
     assert response.status_code == 422
     assert "already revoked" in response.get_data(as_text=True)
 
 
-def test_partners_cannot_revoke(sign_in, partner_admin, partner_user, make_certification) -> None:
+def test_partners_cannot_revoke(login, partner_admin, partner_user, make_certification) -> None:
     cert = make_certification(partner_user)
     url = f"/staff/certifications/{cert.id}/revoke"
-    assert sign_in(partner_admin).post(url, data={"reason": "x"}).status_code == 403
-    assert sign_in(partner_admin).post("/staff/certifications/999/revoke").status_code == 403
+    assert login(partner_admin).post(url, data={"reason": "x"}).status_code == 403
+    assert login(partner_admin).post("/staff/certifications/999/revoke").status_code == 403
 
 
 def test_org_certifications_partial(app, partner_org, partner_user, make_certification) -> None:
@@ -171,28 +169,28 @@ def test_org_certifications_partial(app, partner_org, partner_user, make_certifi
     ],
 )
 def test_lapsed_certification_shows_the_path_due_for_renewal(
-    sign_in, partner_user, make_certification, kwargs, words
+    login, partner_user, make_certification, kwargs, words
 ) -> None:
     make_certification(partner_user, **kwargs)
-    client = sign_in(partner_user)
+    client = login(partner_user)
     page = client.get("/learn/basics").get_data(as_text=True)
     assert "Due for renewal" in page and words in page
     assert '<progress max="3" value="0"' in page
     assert "Due for renewal" in client.get("/learn").get_data(as_text=True)
 
 
-def test_valid_certification_shows_the_path_complete(sign_in, partner_user, make_certification):
+def test_valid_certification_shows_the_path_complete(login, partner_user, make_certification):
     cert = make_certification(partner_user)
-    page = sign_in(partner_user).get("/learn/basics").get_data(as_text=True)
+    page = login(partner_user).get("/learn/basics").get_data(as_text=True)
     assert "Certified" in page and f"/certificates/{cert.id}" in page
     assert '<progress max="3" value="3"' in page and "Locked" not in page
 
 
 def test_staff_org_page_lists_certifications_and_revokes(
-    sign_in, staff_user, partner_user, make_certification
+    login, staff_user, partner_user, make_certification
 ) -> None:
     cert = make_certification(partner_user)
-    client = sign_in(staff_user)
+    client = login(staff_user)
     org_url = f"/staff/orgs/{partner_user.organization_id}"
     page = client.get(org_url).get_data(as_text=True)
     action = f'action="/staff/certifications/{cert.id}/revoke"'

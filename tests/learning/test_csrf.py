@@ -21,8 +21,8 @@ def token_in(page: str) -> str:
     return match.group(1)
 
 
-def test_learning_forms_carry_a_csrf_token(sign_in, partner_user) -> None:
-    client = sign_in(partner_user)
+def test_learning_forms_carry_a_csrf_token(login, partner_user) -> None:
+    client = login(partner_user)
     url = "/learn/basics/welcome/complete"
     assert client.post(url).status_code == 400
     token = token_in(client.get("/learn/basics/welcome").get_data(as_text=True))

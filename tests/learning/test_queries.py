@@ -93,20 +93,20 @@ def measure(client, count_queries, user, content) -> dict[str, int]:
 
 @pytest.mark.parametrize("history", [0, 400])
 def test_learning_pages_stay_within_budget(
-    sign_in, make_user, partner_org, content, count_queries, history
+    login, make_user, partner_org, content, count_queries, history
 ) -> None:
     user = make_user(org=partner_org)
     crowd = make_user(org=partner_org)
     add_history(crowd, content, 400)  # someone else's attempts never show up in the counts
     add_history(user, content, history)
-    client = sign_in(user)
+    client = login(user)
     counts = measure(client, count_queries, user, content)
     print("statements per request:", counts)
     assert max(counts.values()) <= BUDGET, counts
 
 
 def test_statement_counts_do_not_grow_with_attempts(
-    sign_in, make_user, partner_org, content, count_queries
+    login, make_user, partner_org, content, count_queries
 ) -> None:
     few = make_user(org=partner_org)
     many = make_user(org=partner_org)
@@ -114,8 +114,8 @@ def test_statement_counts_do_not_grow_with_attempts(
     add_history(many, content, 500)
     for user in (few, many):
         db.session.refresh(user)  # loaded now: measure() detaches everything
-    assert measure(sign_in(few), count_queries, few, content) == measure(
-        sign_in(many), count_queries, many, content
+    assert measure(login(few), count_queries, few, content) == measure(
+        login(many), count_queries, many, content
     )
 
 
@@ -133,9 +133,9 @@ def test_path_progress_is_three_queries(partner_user, content, count_queries) ->
 
 
 def test_the_submission_that_completes_a_path_stays_within_budget(
-    sign_in, partner_user, content, count_queries
+    login, partner_user, content, count_queries
 ) -> None:
-    client = sign_in(partner_user)
+    client = login(partner_user)
     basics = content.paths["basics"]
     assert client.post("/learn/basics/welcome/complete").status_code == 303
     for module_id in ("qualifying", "handover"):

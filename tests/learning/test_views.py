@@ -21,8 +21,8 @@ EXPLANATIONS = [
 
 
 @pytest.fixture
-def partner(sign_in, partner_user):
-    sign_in(partner_user)
+def partner(login, partner_user):
+    login(partner_user)
     return partner_user
 
 
@@ -80,8 +80,8 @@ def test_anonymous_is_sent_to_login(client, app) -> None:
     assert "/login" in response.headers["Location"]
 
 
-def test_staff_cannot_open_partner_learning(sign_in, staff_user) -> None:
-    assert sign_in(staff_user).get("/learn").status_code == 403
+def test_staff_cannot_open_partner_learning(login, staff_user) -> None:
+    assert login(staff_user).get("/learn").status_code == 403
 
 
 def test_paths_are_filtered_by_partner_type(client, partner) -> None:
@@ -95,8 +95,8 @@ def test_paths_are_filtered_by_partner_type(client, partner) -> None:
     assert client.get("/learn/basics/nope").status_code == 404
 
 
-def test_resellers_see_the_advanced_path(sign_in, other_partner) -> None:
-    client = sign_in(other_partner)
+def test_resellers_see_the_advanced_path(login, other_partner) -> None:
+    client = login(other_partner)
     assert "Advanced reselling" in client.get("/learn").get_data(as_text=True)
     assert client.get("/learn/advanced").status_code == 200
 
@@ -229,12 +229,10 @@ def test_double_submission_is_refused(client, partner, content) -> None:
     assert db_state() == before
 
 
-def test_someone_elses_attempt_is_not_found(
-    client, partner, sign_in, partner_admin, content
-) -> None:
+def test_someone_elses_attempt_is_not_found(client, partner, login, partner_admin, content) -> None:
     complete_welcome(client)
     attempt = open_attempt(client, partner)
-    other = sign_in(partner_admin)
+    other = login(partner_admin)
     before = db_state()
     quiz = content.paths["basics"].module("qualifying").quiz
     assert submit(other, attempt, answers_for(quiz, attempt.questions)).status_code == 404

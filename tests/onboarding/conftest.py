@@ -7,34 +7,16 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 
 from portal.accounts.models import Organization, User
 from portal.audit.models import AuditEntry
 from portal.content.model import ContentIndex
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.learning.models import Certification
 
 _codes = itertools.count(1)
-
-
-@pytest.fixture
-def login(app, client: FlaskClient):
-    """Sign a user in by writing the Flask-Login session directly."""
-    # Strong session protection drops a session whose `_id` does not match the client's
-    # address and browser, so compute it as Flask-Login would for this test client.
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = login_manager._session_identifier_generator()
-
-    def do(user: User) -> None:
-        with client.session_transaction() as session:
-            session["_user_id"] = user.session_token
-            session["_fresh"] = True
-            session["_id"] = identifier
-
-    return do
 
 
 @pytest.fixture

@@ -28,13 +28,22 @@ class ContentStore:
     # Check the directory for changes at most this often (development auto-reload).
     RELOAD_CHECK_SECONDS = 1.0
 
-    def __init__(self, root: Path, auto_reload: bool):
+    def __init__(self, root: Path, auto_reload: bool, prerender: bool = True):
         self.root = root
         self.auto_reload = auto_reload
+        self.prerender = prerender
         self._lock = threading.Lock()
-        self._index = load_content(root)
+        self._index = self._load()
         self._fingerprint = content_fingerprint(root) if auto_reload else ""
         self._checked_at = time.monotonic()
+
+    def _load(self) -> ContentIndex:
+        index = load_content(self.root)
+        if self.prerender:
+            # Render the Markdown off the request path; a request that comes first renders
+            # (and caches) just the document it needs.
+            threading.Thread(target=index.render_all, name="content-render", daemon=True).start()
+        return index
 
     @property
     def index(self) -> ContentIndex:
@@ -52,7 +61,7 @@ class ContentStore:
                 return
             self._fingerprint = fingerprint
             try:
-                self._index = load_content(self.root)
+                self._index = self._load()
             except ContentError as exc:
                 current_app.logger.error(
                     "content reload failed, keeping the last good index:\n%s", exc
@@ -99,7 +108,11 @@ def init_app(app: Flask) -> None:
     as `flask content check` (a plugin command, so it runs even when the app cannot start)."""
     root = Path(app.config["CONTENT_DIR"])
     try:
-        store = ContentStore(root, auto_reload=app.config["CONTENT_AUTO_RELOAD"])
+        store = ContentStore(
+            root,
+            auto_reload=app.config["CONTENT_AUTO_RELOAD"],
+            prerender=app.config["CONTENT_PRERENDER"],
+        )
     except ContentError as exc:
         raise SystemExit(
             f"The content directory {root} is invalid; the portal will not start.\n{exc}"

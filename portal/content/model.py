@@ -221,6 +221,23 @@ class ContentIndex:
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))
 
+    def render_all(self) -> None:
+        """Render every Markdown body now (each is rendered once and cached).
+
+        Loading only validates, so 1,000 lessons load in well under 2 s; the app calls this
+        in the background right after a load so requests find the HTML ready.
+        """
+        for page in self.pages.values():
+            _ = page.html
+        for checklist in self.checklists.values():
+            _ = checklist.intro_html
+            for step in checklist.steps:
+                _ = step.description_html
+        for path in self.paths.values():
+            _ = path.intro_html
+            for module in path.modules:
+                _ = module.html
+
 
 @dataclass(frozen=True)
 class ContentProblem:

@@ -82,10 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its report; 0 even when a budget fails."""
     args = parse_args(argv)
     preset = QUICK if args.quick else FULL
+    users = args.users or preset.users
     scale = Scale(
         orgs=args.orgs or preset.orgs,
-        users=args.users or preset.users,
+        users=users,
         attempts=preset.attempts if args.attempts is None else args.attempts,
+        # Quiz takers and path finishers each get at most a third of the users.
+        cohort=min(Scale.cohort, users // 3),
     )
     requests = args.requests or 200
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="flywheel-bench-"))
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         runs: list[tuple[str, Scale]] = []
         if args.compare_small:
-            runs.append(("small", Scale(scale.orgs, scale.users, args.compare_small)))
+            runs.append(("small", Scale(scale.orgs, scale.users, args.compare_small, scale.cohort)))
         runs.append(("full", scale))
         measured: dict[str, list[PageResult]] = {}
         for label, run_scale in runs:

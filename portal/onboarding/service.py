@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.models import Organization, OrgStatus, User
 from portal.audit.service import record_audit
@@ -195,6 +197,24 @@ def _require_step(org: Organization, step_id: str, kind: str, content: ContentIn
     return step
 
 
+def _record_progress(org: Organization, step_id: str, user: User) -> bool:
+    """Insert the progress row unless it exists; True if this call inserted it.
+
+    Decided by the database (INSERT ... ON CONFLICT DO NOTHING on the unique constraint), so
+    two simultaneous posts of the same step record it once and neither fails.
+    """
+    insert = sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
+    inserted_id = db.session.scalar(
+        insert(ChecklistProgress)
+        .values(
+            organization_id=org.id, step_id=step_id, completed_by_id=user.id, completed_at=utcnow()
+        )
+        .on_conflict_do_nothing(index_elements=["organization_id", "step_id"])
+        .returning(ChecklistProgress.id)
+    )
+    return inserted_id is not None
+
+
 def _progress_row(org: Organization, step_id: str) -> ChecklistProgress | None:
     return db.session.scalar(
         sa.select(ChecklistProgress).where(
@@ -211,10 +231,7 @@ def acknowledge_step(
     Raises UnknownStepError or StepKindError, having changed nothing. Returns the new state.
     """
     step = _require_step(org, step_id, "acknowledge", content)
-    if _progress_row(org, step.id) is None:
-        db.session.add(
-            ChecklistProgress(organization_id=org.id, step_id=step.id, completed_by_id=user.id)
-        )
+    if _record_progress(org, step.id, user):
         record_audit(
             user,
             "onboarding.step_acknowledged",
@@ -236,10 +253,7 @@ def mark_staff_step(
     """
     step = _require_step(org, step_id, "staff", content)
     row = _progress_row(org, step.id)
-    if done and row is None:
-        db.session.add(
-            ChecklistProgress(organization_id=org.id, step_id=step.id, completed_by_id=actor.id)
-        )
+    if done and row is None and _record_progress(org, step.id, actor):
         action = "onboarding.step_marked"
     elif not done and row is not None:
         db.session.delete(row)

@@ -18,15 +18,16 @@ from portal.notify import delivery
 from portal.notify.delivery import DeliveryReport, deliver_due
 from portal.notify.models import OutboxMessage, OutboxStatus
 from portal.notify.outbox import queue_email
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, require
 
 pytestmark = pytest.mark.usefixtures("email_templates")
 
 
-@pytest.fixture(params=["postgresql"] if TEST_DATABASE_URL else [])
-def db_backend(request: pytest.FixtureRequest) -> str:
+@pytest.fixture
+def db_backend() -> str:
     """Only PostgreSQL: the behaviour under test is its row locking."""
-    return request.param
+    require(bool(TEST_DATABASE_URL), "row locking needs PostgreSQL: set TEST_DATABASE_URL")
+    return "postgresql"
 
 
 class RecordingBackend:

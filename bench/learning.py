@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SECRET_KEY", "flywheel-bench-secret")
     report = Report()
+    report.line(machine_reference())
     try:
         content_dir, content_ok = prepare_content(workdir, args.seed, report)
         if not content_ok:
@@ -123,9 +124,26 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    report.line(machine_reference())
     report.line("")
     report.line(f"OVERALL: {'PASS' if report.all_passed else 'FAIL (see the rows marked FAIL)'}")
     return 0
+
+
+def machine_reference() -> str:
+    """A fixed pure-Python workload, to compare this machine's speed between runs."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number % 7
+        timings.append((time.perf_counter() - started) * 1000)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"machine reference: 1M-iteration Python loop {statistics.median(timings):.0f} ms "
+        f"(lower is faster; load average {load} on {os.cpu_count()} CPUs)"
+    )
 
 
 def prepare_content(workdir: Path, seed: int, report: Report) -> tuple[Path, bool]:

@@ -61,6 +61,13 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
             )
         secret_key = _development_secret_key(instance_path)
 
+    mail_backend = os.environ.get("MAIL_BACKEND", "log").strip().lower()
+    if production and mail_backend == "log":
+        raise ConfigError(
+            "MAIL_BACKEND=log only writes e-mails to the log, so invitations and password "
+            "resets would never reach anyone. In production set MAIL_BACKEND to smtp or ses."
+        )
+
     default_db = f"sqlite:///{instance_path / 'portal.sqlite'}"
     return {
         "PORTAL_ENV": portal_env,
@@ -73,7 +80,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # Render all Markdown in a background thread right after each content load.
         "CONTENT_PRERENDER": _env_bool("CONTENT_PRERENDER", True),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "log"),
+        "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Flywheel Partner Portal <partners@example.com>"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": _env_int("SMTP_PORT", 25),
@@ -105,4 +112,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 14),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Requests carry forms, never uploads: anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
+        # are trusted; the client address behind them keys the login rate limits.
+        "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
     }

@@ -1,9 +1,14 @@
-"""Response headers and error pages shared by every route."""
+"""What every request and response goes through: headers, input limits, error pages."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
-from werkzeug.exceptions import HTTPException
+from typing import Any
+
+from flask import Flask, Response, abort, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +24,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+# Database ids are 32-bit or 64-bit integers; a larger number in a URL is simply not found.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: non-negative and small enough for any database column."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _security_headers(response: Response) -> Response:
@@ -27,14 +42,42 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # Pages for a signed-in user, and links carrying a token, stay out of shared caches and
+    # the browser's back-button cache after sign-out.
+    if request.endpoint != "static" and (
+        request.blueprint == "accounts" or current_user.is_authenticated
+    ):
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _reject_nul_bytes() -> None:
+    """A NUL byte is never valid input; PostgreSQL would refuse it with an error (a 500)."""
+    values = [*request.args.values(), *(request.view_args or {}).values()]
+    if request.method == "POST":
+        values.extend(request.form.values())
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        abort(400, description="The request contained a character that is not allowed.")
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
     return render_template("error.html", error=error), error.code or 500
 
 
+def _server_error(error: Exception) -> tuple[str, int]:
+    # Logged by Flask already; the user sees a calm page, never a stack trace.
+    return render_template("error.html", error=InternalServerError()), 500
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+    if app.config.get("TRUSTED_PROXY_HOPS"):
+        hops = int(app.config["TRUSTED_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(_reject_nul_bytes)
     app.after_request(_security_headers)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 410, 413, 422, 429):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(500, _server_error)

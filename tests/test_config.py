@@ -19,6 +19,7 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path: P
 def test_production_with_secret_key_sets_secure_cookies(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("MAIL_BACKEND", "ses")
     settings = load_settings(tmp_path)
     assert settings["SECRET_KEY"] == "a-long-random-production-key"
     assert settings["SESSION_COOKIE_SECURE"] is True
@@ -50,3 +51,32 @@ def test_bad_integer_setting_is_a_clear_error(monkeypatch, tmp_path: Path) -> No
     monkeypatch.setenv("SMTP_PORT", "twenty-five")
     with pytest.raises(ConfigError, match="SMTP_PORT must be an integer"):
         load_settings(tmp_path)
+
+
+def test_production_refuses_the_log_mail_backend(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-key")
+    monkeypatch.setenv("MAIL_BACKEND", "log")
+    with pytest.raises(ConfigError, match="MAIL_BACKEND=log"):
+        load_settings(tmp_path)
+
+
+def test_trusted_proxy_sets_the_client_address(app_config) -> None:
+    from flask import request
+
+    from portal import create_app
+
+    app = create_app({**app_config, "TRUSTED_PROXY_HOPS": 1})
+    seen = []
+
+    @app.get("/whoami-for-test")
+    def whoami():
+        seen.append(request.remote_addr)
+        return "ok"
+
+    app.test_client().get(
+        "/whoami-for-test",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    assert seen == ["203.0.113.9"]

@@ -13,6 +13,7 @@ import threading
 
 import markdown as markdown_lib
 import nh3
+from markdown.extensions.toc import slugify as toc_slugify
 
 ALLOWED_TAGS = frozenset(
     {
@@ -40,11 +41,18 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _EXTENSIONS = ["extra", "sane_lists", "toc"]
+
+
 # Table alignment as `align` attributes: the CSP forbids inline styles.
 # Lessons start at <h2>: the page's own title is its only <h1> (accessible heading order).
+def _heading_id(value: str, separator: str) -> str:
+    # Prefixed so a heading called "Main" or "Quiz" never takes an id the page itself uses.
+    return "section-" + toc_slugify(value, separator)
+
+
 _EXTENSION_CONFIGS = {
     "extra": {"tables": {"use_align_attribute": True}},
-    "toc": {"baselevel": 2},
+    "toc": {"baselevel": 2, "slugify": _heading_id},
 }
 
 _ANCHOR_TAG = re.compile(r"<a\s[^>]*>")

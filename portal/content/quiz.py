@@ -26,7 +26,7 @@ def build_quiz(src: Source, entry: LineDict) -> Quiz | None:
     pass_mark = f.integer(src, entry, "pass_mark", what, minimum=1, maximum=100)
     max_attempts = f.integer(src, entry, "max_attempts", what, minimum=1)
     cooldown = f.integer(
-        src, entry, "cooldown_hours", what, minimum=0, default=DEFAULT_COOLDOWN_HOURS
+        src, entry, "cooldown_hours", what, minimum=1, default=DEFAULT_COOLDOWN_HOURS
     )
     shuffle = f.boolean(src, entry, "shuffle", what, default=False)
     draw = f.integer(src, entry, "draw", what, minimum=1)

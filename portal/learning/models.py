@@ -19,6 +19,17 @@ class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         sa.Index("ix_quiz_attempts_user_module", "user_id", "path_id", "module_id", "started_at"),
+        # At most one open (unsubmitted) attempt per learner and module, decided by the
+        # database so two simultaneous "start" clicks cannot open two attempts.
+        sa.Index(
+            "uq_quiz_attempts_one_open",
+            "user_id",
+            "path_id",
+            "module_id",
+            unique=True,
+            sqlite_where=sa.text("submitted_at IS NULL"),
+            postgresql_where=sa.text("submitted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

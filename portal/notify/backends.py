@@ -11,7 +11,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 from typing import Any, Protocol
 
 import boto3
@@ -51,7 +51,7 @@ class MailBackend(Protocol):
 
 
 def _sender_domain(sender: str) -> str:
-    # Never let make_msgid fall back to a (possibly slow) DNS lookup of the host name.
+    # The domain comes from MAIL_FROM, never from a (possibly slow) DNS lookup of the host.
     _, address = parseaddr(sender)
     _, _, domain = address.rpartition("@")
     return domain or "localhost"
@@ -65,7 +65,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     mime["Subject"] = message.subject
     mime["Date"] = formatdate(usegmt=True)
     # Derived from the outbox id so a resent message is recognisable as the same one.
-    mime["Message-ID"] = make_msgid(idstring=f"outbox.{message.id}", domain=_sender_domain(sender))
+    # The same on every attempt: a message sent twice (at-least-once delivery) is recognisable.
+    mime["Message-ID"] = f"<outbox.{message.id}@{_sender_domain(sender)}>"
     mime.set_content(message.body_text)
     mime.add_alternative(message.body_html, subtype="html")
     return mime
@@ -74,17 +75,22 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
 class LogBackend:
     """Writes each message to a logger and reports success: for development and tests."""
 
-    def __init__(self, logger: logging.Logger):
+    def __init__(self, logger: logging.Logger, log_sensitive_bodies: bool = True):
         self.logger = logger
+        # Development reads invite and reset links from the log; production never logs them.
+        self.log_sensitive_bodies = log_sensitive_bodies
 
     def send(self, message: OutboxMessage) -> None:
-        """Log the recipient, subject and text body."""
+        """Log the recipient, subject and text body (withheld for sensitive messages)."""
+        body = message.body_text
+        if message.sensitive and not self.log_sensitive_bodies:
+            body = "[body withheld: it carries a sign-in link]"
         self.logger.info(
             "mail (log backend) #%s to=%s subject=%r\n%s",
             message.id,
             message.to_email,
             message.subject,
-            message.body_text,
+            body,
         )
 
 
@@ -170,7 +176,8 @@ def backend_from_config(config: Mapping[str, Any], logger: logging.Logger) -> Ma
     name = str(config.get("MAIL_BACKEND", "log")).strip().lower()
     sender = config["MAIL_FROM"]
     if name == "log":
-        return LogBackend(logger)
+        production = config.get("PORTAL_ENV") == "production"
+        return LogBackend(logger, log_sensitive_bodies=not production)
     if name == "smtp":
         return SmtpBackend(
             config["SMTP_HOST"],

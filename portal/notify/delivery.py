@@ -4,7 +4,8 @@ Each message is claimed with `SELECT … FOR UPDATE SKIP LOCKED`, sent, updated 
 on its own, so several runners on PostgreSQL never send the same message twice and one
 failure never undoes another message's outcome. (SQLite ignores the row lock: one machine,
 one runner.) A crash between the send and the commit sends that message again: delivery is
-at least once, and the Message-ID stays the same so mail clients can tell.
+at least once, and the Message-ID (built from the outbox id) stays the same so mail clients
+can tell.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def _pending_count() -> int:
 
 Outcome = Literal["sent", "failed", "dead"]
 
+# What a delivered sensitive message keeps: its link must not outlive the delivery.
+ERASED_BODY = "[erased after delivery: this message carried a sign-in link]"
+
 
 def _attempt(
     message: OutboxMessage, backend: MailBackend, now: datetime, max_attempts: int
@@ -130,6 +134,8 @@ def _attempt(
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = None
+    if message.sensitive:
+        message.body_text = message.body_html = ERASED_BODY
     logger.info("outbox #%s sent to %s", message.id, message.to_email)
     return "sent"
 

@@ -29,6 +29,9 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    # Carries a sign-in link (invite, password reset): the body is erased once delivered and
+    # never written to the log, so a database or log leak does not leak usable links.
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[str] = mapped_column(sa.String(10), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

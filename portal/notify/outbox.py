@@ -47,10 +47,14 @@ def _tidy_text(body: str) -> str:
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)) + "\n"
 
 
-def queue_email(to: str, template: str, subject: str, **context: Any) -> OutboxMessage:
+def queue_email(
+    to: str, template: str, subject: str, *, sensitive: bool = False, **context: Any
+) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and add the message to the session; no commit.
 
-    The templates receive the context plus `subject`, `base_url` and `portal_name`.
+    The templates receive the context plus `subject`, `base_url` and `portal_name`. Pass
+    `sensitive=True` for messages carrying a sign-in link (invites, password resets): their
+    body is erased once delivered and never written to the log in production.
     """
     if not _TEMPLATE_NAME.fullmatch(template):
         raise ValueError(f"e-mail template names are lower-case slugs, got {template!r}")
@@ -68,6 +72,7 @@ def queue_email(to: str, template: str, subject: str, **context: Any) -> OutboxM
         status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=utcnow(),
+        sensitive=sensitive,
     )
     db.session.add(message)
     return message

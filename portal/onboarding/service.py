@@ -274,14 +274,29 @@ def refresh_activation(org: Organization, actor: User | None, content: ContentIn
     """
     if org.status not in ACTIVATABLE_STATUSES:
         return False
+    _lock_organization(org)
     return _activate_if_complete(org, actor, checklist_for(org, content))
 
 
 def _refresh(org: Organization, actor: User | None, content: ContentIndex) -> ChecklistState:
+    if org.status in ACTIVATABLE_STATUSES:
+        _lock_organization(org)
     state = checklist_for(org, content)
     if org.status in ACTIVATABLE_STATUSES:
         _activate_if_complete(org, actor, state)
     return state
+
+
+def _lock_organization(org: Organization) -> None:
+    """Serialise activation checks per organisation (a row lock on PostgreSQL).
+
+    Two partners completing the last two steps at once: the second waits for the first to
+    commit, then reads the checklist with both steps done, so activation is never missed.
+    SQLite serialises writers itself and ignores FOR UPDATE.
+    """
+    db.session.execute(
+        sa.select(Organization.id).where(Organization.id == org.id).with_for_update()
+    )
 
 
 def _activate_if_complete(org: Organization, actor: User | None, state: ChecklistState) -> bool:

@@ -14,7 +14,7 @@ def test_formatting_survives() -> None:
         "## Heading\n\n*em* **strong** `code`\n\n- a\n- b\n\n| A | B |\n|:--|--:|\n| 1 | 2 |\n\n"
         '```python\nprint(1)\n```\n\n> quote\n\n[link](https://example.com "Title")\n'
     )
-    assert '<h3 id="heading">Heading</h3>' in html
+    assert '<h3 id="section-heading">Heading</h3>' in html
     assert "<em>em</em>" in html and "<strong>strong</strong>" in html
     assert "<code>code</code>" in html
     assert "<ul>" in html and "<li>a</li>" in html
@@ -56,7 +56,7 @@ def test_renderer_is_reused_without_leaking_state() -> None:
     renderer = MarkdownRenderer()
     first = renderer.render("# Same\n\nText[^1]\n\n[^1]: note\n")
     second = renderer.render("# Same\n")
-    assert '<h2 id="same">' in first and '<h2 id="same">' in second
+    assert '<h2 id="section-same">' in first and '<h2 id="section-same">' in second
     assert "footnote" not in second
 
 

@@ -147,6 +147,13 @@ def test_max_attempts_at_least_one(content: ContentCopy) -> None:
     )
 
 
+def test_cooldown_at_least_one_hour(content: ContentCopy) -> None:
+    content.replace(QUALIFYING, "cooldown_hours: 24", "cooldown_hours: 0")
+    assert only(content.problems()) == (
+        f"{QUALIFYING}:8: 'cooldown_hours' in quiz must be at least 1, not 0"
+    )
+
+
 def test_draw_more_than_the_pool(content: ContentCopy) -> None:
     content.replace(HANDOVER, "draw: 2", "draw: 4")
     assert (

@@ -34,3 +34,18 @@ def test_security_headers_on_every_response(client) -> None:
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_signed_in_pages_are_not_cached(client, login, partner_user) -> None:
+    login(partner_user)
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_hsts_only_over_https(client) -> None:
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    secure = client.get("/healthz", base_url="https://portal.test")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"

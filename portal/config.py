@@ -102,6 +102,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get(
             "LOGIN_RATE_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour"
         ),
+        "RESET_RATE_LIMIT_PER_EMAIL": os.environ.get(
+            "RESET_RATE_LIMIT_PER_EMAIL", "5 per minute;30 per hour"
+        ),
         "INVITE_VALID_DAYS": _env_int("INVITE_VALID_DAYS", 7),
         "PASSWORD_RESET_VALID_MINUTES": _env_int("PASSWORD_RESET_VALID_MINUTES", 60),
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),

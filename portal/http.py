@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, make_response, render_template, request
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
@@ -34,6 +35,21 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def render_page(template: str, block: str, status: int = 200, **context: Any) -> Response:
+    """The whole page, or only `block` when htmx asks for it (not for a history restore).
+
+    htmx ignores 4xx responses, so a form re-rendered with messages for htmx answers 200.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        body = render_block(template, block, **context)
+        status = 200 if 400 <= status < 500 else status
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _security_headers(response: Response) -> Response:

@@ -64,10 +64,39 @@ def db_backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def _postgresql_url() -> str:
+    """TEST_DATABASE_URL, or under pytest-xdist a database of this worker's own beside it.
+
+    Each worker empties every table after each test, so workers must not share a database.
+    """
+    url = sa.make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    name = f"{url.database}_{worker}"
+    if name not in _worker_databases:
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        _worker_databases.add(name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+_worker_databases: set[str] = set()
+
+
 def _database_url(backend: str, tmp_path: Path) -> str:
     if backend == "postgresql":
-        return TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        return _postgresql_url()
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+_schemas_ready: set[str] = set()
 
 
 def _empty_all_tables() -> None:
@@ -114,9 +143,14 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(app_config)
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)
     with app.app_context():
-        db.create_all()
         if db.engine.dialect.name == "postgresql":
-            _empty_all_tables()
+            # One schema for the whole run; each test leaves every table empty behind it.
+            if app_config["SQLALCHEMY_DATABASE_URI"] not in _schemas_ready:
+                db.drop_all()
+                db.create_all()
+                _schemas_ready.add(app_config["SQLALCHEMY_DATABASE_URI"])
+        else:
+            db.create_all()
         yield app
         db.session.rollback()
         if db.engine.dialect.name == "postgresql":

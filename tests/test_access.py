@@ -109,6 +109,7 @@ ACCESS: dict[str, Route] = {
         "POST",
     ),
     "learning.certificates": Route("/certificates", partners()),
+    "learning.claim_certificate": Route("/learn/basics/certificate", partners("ok"), "POST"),
     # The holder and staff may open a certificate; other partners get 404.
     "learning.certificate": Route(
         "/certificates/{cert_id}",

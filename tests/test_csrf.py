@@ -6,11 +6,10 @@ import re
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
+from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import sign_in
-
-SAMPLE_ARGUMENTS = {"integer": 1, "default": "sample", "string": "sample", "path": "sample"}
 
 
 @pytest.fixture
@@ -19,13 +18,11 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sample_url(app: Flask, rule) -> str:
-    values = {}
-    for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__.replace("Converter", "").lower()
-        values[name] = SAMPLE_ARGUMENTS.get(converter, "sample")
+    values = {
+        name: 1 if isinstance(rule._converters[name], NumberConverter) else "sample"
+        for name in rule.arguments
+    }
     with app.test_request_context():
-        from flask import url_for
-
         return url_for(rule.endpoint, **values)
 
 

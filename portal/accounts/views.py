@@ -18,8 +18,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import service
+from portal.accounts import invites, password_reset, service
 from portal.accounts.access import partner_admin_required, public
+from portal.accounts.credentials import AccountError
 from portal.accounts.forms import (
     PASSWORD_HINT,
     AcceptInviteForm,
@@ -38,8 +39,12 @@ RESET_SENT = (
     "If an account exists for that address, we've sent a link to reset the password. "
     "It works once and expires soon; check your spam folder if it does not arrive."
 )
-# Unknown links answer 404; links that existed but are used up or expired answer 410 (Gone).
-PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+SIGNED_OUT = "You're signed out on every device."
+# Unknown links answer 404; links that existed but are used up or expired answer 410 (Gone);
+# an invitation into a suspended organisation answers 403.
+PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410, "suspended": 403}
+# Partner admins' invitations per signed-in user (each one sends an e-mail).
+TEAM_INVITE_LIMIT = "30 per hour"
 
 
 def _address_limit() -> str:
@@ -50,14 +55,32 @@ def _account_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]
 
 
+def _reset_email_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT_PER_EMAIL"]
+
+
 def _address_key() -> str:
     return f"address:{get_remote_address()}"
 
 
-def _account_key() -> str:
+def _submitted_email() -> str:
     # Keyed by the submitted address whether or not it has an account, so the limit itself
     # reveals nothing.
-    return "account:" + request.form.get("email", "").strip().lower()
+    return request.form.get("email", "").strip().lower()
+
+
+def _account_key() -> str:
+    return "account:" + _submitted_email()
+
+
+def _reset_email_key() -> str:
+    return "reset:" + _submitted_email()
+
+
+def _inviter_key() -> str:
+    # The access decorator runs first, so the user is signed in; the address is a fallback.
+    user_id = getattr(current_user, "id", None)
+    return f"team-invite:{user_id}" if user_id is not None else _address_key()
 
 
 def _local_next(target: str | None) -> str | None:
@@ -109,10 +132,13 @@ def login() -> Response | str | tuple[str, int]:
 @bp.post("/logout")
 @public
 def logout() -> Response:
-    """Sign out and forget the session (and the remember-me cookie)."""
+    """Sign out on every device: a new session token ends every session and remember-me cookie."""
+    if current_user.is_authenticated:
+        service.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     session.clear()
     logout_user()
-    flash("You have signed out.", "success")
+    flash(SIGNED_OUT, "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -120,8 +146,8 @@ def logout() -> Response:
 @public
 def invite(token: str) -> Response | str | tuple[str, int]:
     """Accept an invitation: choose a name and password, then be signed in."""
-    found = service.find_invite(token)
-    problem = service.invite_problem(found)
+    found = invites.find_invite(token)
+    problem = invites.invite_problem(found)
     if found is None or problem is not None:
         return render_template("accounts/invite_invalid.html", problem=problem), PROBLEM_STATUS.get(
             problem or "unknown", 404
@@ -129,10 +155,10 @@ def invite(token: str) -> Response | str | tuple[str, int]:
     form = AcceptInviteForm(email=found.email)
     if form.validate_on_submit():
         try:
-            user = service.accept_invite(
+            user = invites.accept_invite(
                 found, form.name.data, form.password.data, form.job_title.data or ""
             )
-        except service.AccountError as exc:
+        except AccountError as exc:
             form.form_errors.append(str(exc))
         else:
             _sign_in(user)
@@ -148,11 +174,13 @@ def invite(token: str) -> Response | str | tuple[str, int]:
 @bp.route("/reset", methods=["GET", "POST"])
 @public
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
+# The per-account sign-in limit serves here too (there is no setting of its own).
+@limiter.limit(_reset_email_limit, key_func=_reset_email_key, methods=["POST"])
 def reset_request() -> Response | str | tuple[str, int]:
     """Ask for a password reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        password_reset.request_password_reset(form.email.data)
         db.session.commit()
         flash(RESET_SENT, "info")
         return redirect(url_for("accounts.login"))
@@ -164,8 +192,8 @@ def reset_request() -> Response | str | tuple[str, int]:
 @public
 def reset(token: str) -> Response | str | tuple[str, int]:
     """Choose a new password from an e-mailed reset link."""
-    found = service.find_reset(token)
-    problem = service.reset_problem(found)
+    found = password_reset.find_reset(token)
+    problem = password_reset.reset_problem(found)
     if found is None or problem is not None:
         return render_template("accounts/reset_invalid.html", problem=problem), PROBLEM_STATUS.get(
             problem or "unknown", 404
@@ -173,8 +201,8 @@ def reset(token: str) -> Response | str | tuple[str, int]:
     form = ResetPasswordForm(email=found.user.email)
     if form.validate_on_submit():
         try:
-            service.reset_password(found, form.password.data)
-        except service.AccountError as exc:
+            password_reset.reset_password(found, form.password.data)
+        except AccountError as exc:
             form.form_errors.append(str(exc))
         else:
             db.session.commit()
@@ -190,7 +218,7 @@ def _render_team(form: TeamInviteForm, status: int = 200) -> tuple[str, int]:
         "accounts/team.html",
         org=org,
         members=service.team_members(org),
-        invites=service.pending_invites(org),
+        invites=invites.open_invitations(org),
         role_labels=service.ROLE_LABELS,
         form=form,
     ), status
@@ -205,19 +233,23 @@ def team() -> tuple[str, int]:
 
 @bp.post("/team/invite")
 @partner_admin_required
+@limiter.limit(TEAM_INVITE_LIMIT, key_func=_inviter_key)
 def team_invite() -> Response | tuple[str, int]:
-    """Invite a colleague into the partner admin's own organisation."""
+    """Invite a colleague into the partner admin's own organisation.
+
+    An address that already has an account gets the same answer (it is told by e-mail to sign
+    in instead), so the form does not reveal who has an account.
+    """
     form = TeamInviteForm()
     if not form.validate_on_submit():
         return _render_team(form, 422)
     try:
         # The organisation always comes from the signed-in admin, never from the form.
-        created, _token = service.create_invite(
-            form.email.data, form.role.data, current_user.organization, current_user
-        )
-    except service.AccountError as exc:
+        invites.invite_colleague(form.email.data, form.role.data, current_user)
+    except AccountError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
         return _render_team(form, 422)
     db.session.commit()
-    flash(f"Invitation sent to {created.email}.", "success")
+    # The form normalised the address (stripped, lower-case).
+    flash(f"Invitation sent to {form.email.data}.", "success")
     return redirect(url_for("accounts.team"))

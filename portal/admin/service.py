@@ -26,7 +26,6 @@ __all__ = [
     "audit_log",
     "changes_of",
     "deactivate_user",
-    "get_organization",
     "get_user",
     "reactivate_user",
     "reinstate_organization",
@@ -73,11 +72,6 @@ class AuditPage:
 def get_user(user_id: int) -> User | None:
     """The user with this id, or None."""
     return db.session.get(User, user_id)
-
-
-def get_organization(org_id: int) -> Organization | None:
-    """The organisation with this id, or None."""
-    return db.session.get(Organization, org_id)
 
 
 def staff_accounts() -> list[User]:

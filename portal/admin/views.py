@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
-from jinja2_fragments.flask import render_block
 
 from portal.accounts.access import admin_required
 from portal.accounts.models import Organization, User
 from portal.admin import service
 from portal.admin.forms import AuditFilterForm
 from portal.extensions import db
+from portal.http import render_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _render_page(template: str, block: str, status: int = 200, **context: Any):
-    """The whole page, or only `block` when htmx asks for it (not for a history restore)."""
-    if request.htmx and not request.htmx.history_restore_request:
-        response = make_response(render_block(template, block, **context), status)
-    else:
-        response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
 
 
 def _user_or_404(user_id: int) -> User:
@@ -33,13 +21,6 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
-
-
-def _organization_or_404(org_id: int) -> Organization:
-    org = service.get_organization(org_id)
-    if org is None:
-        abort(404)
-    return org
 
 
 def _back_to(user: User):
@@ -61,9 +42,9 @@ def audit():
         organization_id=filters.get("org"),
         before=form.before.data if valid else None,
     )
-    organization = service.get_organization(filters["org"]) if filters.get("org") else None
+    organization = db.session.get(Organization, filters["org"]) if filters.get("org") else None
     filters = {key: value for key, value in filters.items() if value}
-    return _render_page(
+    return render_page(
         "admin/audit.html",
         "results",
         status=200 if valid else 422,
@@ -111,7 +92,7 @@ def reactivate_user(user_id: int):
 @admin_required
 def suspend_org(org_id: int):
     """Suspend an organisation: its people are signed out and cannot sign in."""
-    org = _organization_or_404(org_id)
+    org = db.get_or_404(Organization, org_id)
     changed = service.suspend_organization(current_user, org)
     db.session.commit()
     flash(f"{org.name} was suspended." if changed else f"{org.name} was already suspended.")
@@ -122,7 +103,7 @@ def suspend_org(org_id: int):
 @admin_required
 def reinstate_org(org_id: int):
     """Lift an organisation's suspension."""
-    org = _organization_or_404(org_id)
+    org = db.get_or_404(Organization, org_id)
     changed = service.reinstate_organization(current_user, org)
     db.session.commit()
     flash(f"{org.name} was reinstated." if changed else f"{org.name} was not suspended.")

@@ -203,7 +203,12 @@ class LearningPath:
         return render_markdown(self.intro)
 
     def module(self, module_id: str) -> Module | None:
-        return next((m for m in self.modules if m.id == module_id), None)
+        return self._modules_by_id.get(module_id)
+
+    @cached_property
+    def _modules_by_id(self) -> Mapping[str, Module]:
+        # Progress pages look modules up by id hundreds of times per request.
+        return MappingProxyType({m.id: m for m in self.modules})
 
     def is_for(self, partner_type: str) -> bool:
         return not self.audience or partner_type in self.audience

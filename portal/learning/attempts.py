@@ -3,6 +3,11 @@
 Every query here is on one learner's attempts at one module, through the
 `(user_id, path_id, module_id, started_at)` index. Functions add to the session and never
 commit; a refused request changes nothing.
+
+Concurrency is decided by the database, not by Python checks on loaded objects: an attempt is
+closed (graded or voided) by a conditional UPDATE that only one request can win, and the
+partial unique index `uq_quiz_attempts_one_open` lets at most one attempt per learner and
+module be open.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.content.model import LearningPath, Module, Quiz
@@ -20,6 +26,8 @@ from portal.learning.certificates import issue_certification_if_complete
 from portal.learning.grading import FormData, GradeResult, draw_attempt_plan, grade, parse_answers
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.learning.progress import PathProgress, path_progress
+
+ALREADY_GRADED = "This attempt was already graded. Start a new attempt to try again."
 
 
 class AttemptError(Exception):
@@ -40,11 +48,24 @@ class AttemptWindowClosed(AttemptError):
 
 
 class AttemptAlreadyGraded(AttemptError):
-    pass
+    def __init__(self, message: str = ALREADY_GRADED):
+        super().__init__(message)
 
 
 class QuizChanged(AttemptError):
     pass
+
+
+class ModuleAlreadyPassed(AttemptError):
+    """The module is passed in the current cycle: it is not taken again until renewal."""
+
+    def __init__(self, module: Module, progress: PathProgress):
+        message = f"You have already passed “{module.title}”."
+        if progress.certified:
+            message += " You can take it again when your certificate is due for renewal."
+        elif progress.complete:
+            message += " Every module is passed: get your certificate on the path page."
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -125,15 +146,21 @@ def start_attempt(
     content_version: str,
     now: datetime,
     rng: random.Random | None = None,
+    *,
+    progress: PathProgress | None = None,
 ) -> QuizAttempt:
     """Start an attempt at the module's quiz, or return the open one for this quiz version.
 
-    Raises AttemptError when the module has no quiz and AttemptWindowClosed when every
-    attempt within the cooldown is used. A stale open attempt (the quiz changed) is voided.
+    Raises AttemptError when the module has no quiz, ModuleAlreadyPassed when it is passed
+    in the current cycle, and AttemptWindowClosed when every attempt within the cooldown is
+    used. A stale open attempt (the quiz changed) is voided. Two simultaneous starts open one
+    attempt: the insert runs in a SAVEPOINT, and when the unique index says another request
+    opened one first, that attempt is returned. `progress`: as in submit_attempt.
     """
     quiz = module.quiz
     if quiz is None:
         raise AttemptError("This module has no quiz.")
+    _refuse_if_passed(progress or path_progress(user, path, now, with_attempts=False), module)
     latest = latest_attempt(user, path.id, module.id)
     if is_open_for(latest, quiz):
         assert latest is not None
@@ -153,8 +180,14 @@ def start_attempt(
         questions=draw_attempt_plan(quiz, rng or random.SystemRandom()),
         started_at=now,
     )
-    db.session.add(attempt)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except sa.exc.IntegrityError:  # another request opened an attempt since we looked
+        opened = _open_attempt(user, path.id, module.id)
+        if opened is None:
+            raise AttemptError("The quiz could not be started. Please try again.") from None
+        return opened
     return attempt
 
 
@@ -177,23 +210,31 @@ def submit_attempt(
 ) -> Submission:
     """Grade an open attempt against the quiz version it was drawn from and record it.
 
-    A pass adds a ModuleCompletion and issues the path's certification when every module is
-    now passed. Refuses, changing nothing, a graded attempt (AttemptAlreadyGraded) and bad
-    answers (grading.AnswerError); an attempt from an older version of the quiz is voided
-    and refused (QuizChanged). `progress` is the learner's progress on the path before this
-    submission, when the caller has it (it saves the queries).
+    Refuses, changing nothing, a graded attempt (AttemptAlreadyGraded) and bad answers
+    (grading.AnswerError); an attempt from an older version of the quiz is voided and refused
+    (QuizChanged). The grade is recorded by a conditional UPDATE that only succeeds while the
+    attempt is still open, before anything else is added: of two simultaneous submissions one
+    is graded and the other gets AttemptAlreadyGraded, so a pass adds one ModuleCompletion
+    and at most one certification (issued when every module is now passed).
+
+    The attempt window (`max_attempts` within `cooldown_hours`) is checked when an attempt
+    starts, not here: an attempt that was legitimately started is graded even if the window
+    closed meanwhile. A pass of a module already passed in the current cycle (an attempt
+    left open from before) is graded but adds no second completion.
+
+    `progress` is the learner's progress on the path before this submission, when the caller
+    has it (it saves the queries).
     """
     if attempt.submitted_at is not None:
         if attempt.passed is None:
             raise QuizChanged(
                 "This attempt was closed because the quiz changed. Please start a new attempt."
             )
-        raise AttemptAlreadyGraded(
-            "This attempt was already graded. Start a new attempt to try again."
-        )
+        raise AttemptAlreadyGraded()
     quiz = module.quiz
     if quiz is None or attempt.quiz_version != quiz.version:
-        _void(attempt, now)
+        if not _void(attempt, now):
+            raise AttemptAlreadyGraded()
         raise QuizChanged(
             "This quiz has changed since you started the attempt. Please start a new attempt."
         )
@@ -202,13 +243,21 @@ def submit_attempt(
     user = db.session.get(User, attempt.user_id)
     assert user is not None
     before = progress or path_progress(user, path, now, with_attempts=False)
-    attempt.answers = answers
-    attempt.results = result.results
-    attempt.score = result.score
-    attempt.passed = result.passed
-    attempt.submitted_at = now
+    graded = _close(
+        attempt,
+        now,
+        answers=answers,
+        results=result.results,
+        score=result.score,
+        passed=result.passed,
+    )
+    if not graded:
+        raise AttemptAlreadyGraded()
     if not result.passed:
         return Submission(result, before.after(attempted=module.id))
+    state = before.module(module.id)
+    if state is not None and state.passed:
+        return Submission(result, before)
     db.session.add(
         ModuleCompletion(
             user_id=user.id,
@@ -233,10 +282,12 @@ def complete_module(
     progress: PathProgress | None = None,
 ) -> ModuleCompletion:
     """Mark a module without a quiz as passed (issuing the certification if that completes
-    the path). Raises AttemptError for a module with a quiz. `progress`: as in submit_attempt."""
+    the path). Raises AttemptError for a module with a quiz and ModuleAlreadyPassed for one
+    passed in the current cycle. `progress`: as in submit_attempt."""
     if module.quiz is not None:
         raise AttemptError("This module is passed by passing its quiz.")
     before = progress or path_progress(user, path, now, with_attempts=False)
+    _refuse_if_passed(before, module)
     completion = ModuleCompletion(
         user_id=user.id, path_id=path.id, module_id=module.id, completed_at=now
     )
@@ -245,8 +296,41 @@ def complete_module(
     return completion
 
 
-def _void(attempt: QuizAttempt, now: datetime) -> None:
+def _refuse_if_passed(progress: PathProgress, module: Module) -> None:
+    state = progress.module(module.id)
+    if state is not None and state.passed:
+        raise ModuleAlreadyPassed(module, progress)
+
+
+def _open_attempt(user: User, path_id: str, module_id: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        sa.select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.path_id == path_id,
+            QuizAttempt.module_id == module_id,
+            QuizAttempt.submitted_at.is_(None),
+        )
+    )
+
+
+def _close(attempt: QuizAttempt, now: datetime, **values: object) -> bool:
+    """Close an open attempt with `values`, in one conditional UPDATE so that of two requests
+    closing the same attempt exactly one wins; False when it was already closed. The loaded
+    object is updated to match without being marked dirty (no second UPDATE at flush)."""
+    values = {"submitted_at": now, **values}
+    closed = db.session.execute(
+        sa.update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if closed.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(attempt, key, value)
+    return True
+
+
+def _void(attempt: QuizAttempt, now: datetime) -> bool:
     """Close an unsubmitted attempt without a grade: it neither passes nor counts as failed."""
-    attempt.submitted_at = now
-    attempt.passed = None
-    attempt.score = None
+    return _close(attempt, now, passed=None, score=None)

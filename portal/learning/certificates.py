@@ -31,6 +31,7 @@ __all__ = [
     "certification_status",
     "certifications_for_org",
     "certifications_for_user",
+    "claim_certification",
     "issue_certification_if_complete",
     "new_verification_code",
     "org_has_valid_certification",
@@ -76,6 +77,28 @@ def issue_certification_if_complete(
     certification_issued.send(
         None, organization_id=user.organization_id, user=user, path_id=path.id
     )
+    return cert
+
+
+def claim_certification(
+    user: User, path: LearningPath, now: datetime | None = None
+) -> Certification:
+    """Issue the path's certification on request: for a path complete in the current cycle
+    with no valid certification (e.g. content removed the only module left to pass), which no
+    submission will ever issue. Raises CertificationError, saying why, otherwise.
+
+    The learner's row is locked first (`SELECT ... FOR UPDATE`, where the database has it) so
+    that two clicks of the button issue one certification.
+    """
+    now = now or utcnow()
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    progress = path_progress(user, path, now, with_attempts=False)
+    if progress.certified:
+        raise CertificationError(f"You already hold a valid {path.certificate} certificate.")
+    if not progress.complete:
+        raise CertificationError(f"Pass every module of {path.title} first.")
+    cert = issue_certification_if_complete(user, path, now, progress=progress)
+    assert cert is not None  # complete and not certified
     return cert
 
 

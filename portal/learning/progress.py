@@ -78,6 +78,12 @@ class PathProgress:
         return self.total > 0 and self.passed_count == self.total
 
     @property
+    def claimable(self) -> bool:
+        """Every module passed in the current cycle but no valid certification held (content
+        removed the last module left, say): the learner can ask for it to be issued now."""
+        return self.complete and not self.certified
+
+    @property
     def due_for_renewal(self) -> bool:
         return self.certification is not None and not self.certified
 

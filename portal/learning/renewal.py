@@ -1,8 +1,8 @@
 """The renewal cycle: a certification's status, and from when passed modules count.
 
 A valid certification means the path is complete. Once it expires or is revoked the path is
-due for renewal, and only modules passed after that certification was issued count: renewing
-means passing the path's quizzes again.
+due for renewal, and only modules passed after that certification was issued (after it was
+revoked, for a revoked one) count: renewing means passing the path's quizzes again.
 """
 
 from __future__ import annotations
@@ -27,12 +27,18 @@ def certification_status(cert: Certification, now: datetime) -> str:
 
 
 def cycle_start(latest: Certification | None, now: datetime) -> datetime | None:
-    """When the current cycle began: the issue time of a lapsed latest certification, else None.
+    """When the current cycle began: the issue time of an expired latest certification, the
+    revocation time of a revoked one, else None.
 
     With no certification every completion counts; with a valid one the path is complete anyway.
+    A revocation discards every pass before it, so it cannot be undone by claiming the
+    certificate again on the strength of passes made while it was held.
     """
-    if latest is None or certification_status(latest, now) == VALID:
+    status = certification_status(latest, now) if latest is not None else None
+    if latest is None or status == VALID:
         return None
+    if status == REVOKED and latest.revoked_at is not None:
+        return max(latest.issued_at, latest.revoked_at)
     return latest.issued_at
 
 

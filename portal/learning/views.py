@@ -1,8 +1,9 @@
-"""Learning views: paths, modules with their quiz, certificates and public verification.
+"""Learning views: paths, modules with their quiz, starting and submitting attempts.
 
-Views parse, call the functions in attempts/progress/certificates, and render. POST views
-that answer with a page render it before the single commit: nothing is read back from the
-database after the commit, which keeps every page within its query budget.
+The blueprint is shared with `certificate_views` (certificates, claiming one, verification,
+revocation). Views parse, call the functions in attempts/progress/certificates, and render.
+POST views that answer with a page render it before the single commit: nothing is read back
+from the database after the commit, which keeps every page within its query budget.
 """
 
 from __future__ import annotations
@@ -11,18 +12,18 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from portal.accounts.access import login_required, partner_required, public, staff_required
+from portal.accounts.access import partner_required, scoped_to_org
 from portal.accounts.models import Organization
 from portal.content.model import LearningPath, Module
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.learning import certificates
 from portal.learning.attempts import (
     AttemptError,
     attempt_window,
@@ -32,14 +33,14 @@ from portal.learning.attempts import (
     start_attempt,
     submit_attempt,
 )
-from portal.learning.forms import ActionForm, RevokeForm
+from portal.learning.forms import ActionForm
 from portal.learning.grading import (
     AnswerError,
     GradeResult,
     selections_from_form,
     shown_questions,
 )
-from portal.learning.models import Certification, QuizAttempt
+from portal.learning.models import QuizAttempt
 from portal.learning.progress import (
     IN_PROGRESS,
     NOT_STARTED,
@@ -47,23 +48,18 @@ from portal.learning.progress import (
     path_progress,
     paths_progress,
 )
+from portal.learning.review import review
 
 bp = Blueprint("learning", __name__)
 
 MODULE_PAGE = "learning/module.html"
 
 
-@bp.app_template_filter("certification_status")
-def certification_status_filter(cert: Certification) -> str:
-    """A certification's status now: valid, expired or revoked."""
-    return certificates.certification_status(cert, utcnow())
-
-
 @bp.get("/learn")
 @partner_required
 def paths():
     """The learning paths for the partner's type, with progress."""
-    org = _organization()
+    org = organization()
     available = current_content().paths_for(org.partner_type)
     return render_template("learning/paths.html", progress=paths_progress(current_user, available))
 
@@ -72,9 +68,14 @@ def paths():
 @partner_required
 def path(path_id: str):
     """A path: its modules in order with state and availability, and the certification."""
-    learning_path = _path_or_404(path_id)
+    learning_path = path_or_404(path_id)
     progress = path_progress(current_user, learning_path)
-    return render_template("learning/path.html", path=learning_path, progress=progress)
+    return render_template(
+        "learning/path.html",
+        path=learning_path,
+        progress=progress,
+        form=ActionForm(formdata=None),
+    )
 
 
 @bp.get("/learn/<path_id>/<module_id>")
@@ -96,7 +97,8 @@ def start_attempt_view(path_id: str, module_id: str):
     if _refuse_if_locked(progress, mod):
         return _back_to(learning_path, mod)
     try:
-        start_attempt(current_user, learning_path, mod, current_content().version, now)
+        version = current_content().version
+        start_attempt(current_user, learning_path, mod, version, now, progress=progress)
     except AttemptError as refused:
         db.session.rollback()
         flash(refused.message, "error")
@@ -108,9 +110,16 @@ def start_attempt_view(path_id: str, module_id: str):
 @bp.post("/learn/<path_id>/<module_id>/attempts/<int:attempt_id>", endpoint="submit_attempt")
 @partner_required
 def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
-    """Grade an attempt: the result with explanations, or the form again with the problem."""
+    """Grade an attempt: the result (the answers only after a pass), or the form again with
+    the problem."""
     learning_path, mod = _module_or_404(path_id, module_id)
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = db.session.scalar(
+        scoped_to_org(
+            sa.select(QuizAttempt).where(QuizAttempt.id == attempt_id),
+            QuizAttempt.organization_id,
+            current_user,
+        )
+    )
     if (
         attempt is None
         or attempt.user_id != current_user.id
@@ -154,9 +163,6 @@ def complete_module_view(path_id: str, module_id: str):
     progress = path_progress(current_user, learning_path, now, with_attempts=False)
     if _refuse_if_locked(progress, mod):
         return _back_to(learning_path, mod)
-    state = progress.module(mod.id)
-    if state is not None and state.passed:
-        return _back_to(learning_path, mod)
     try:
         complete_module(current_user, learning_path, mod, now, progress)
     except AttemptError as refused:
@@ -168,84 +174,24 @@ def complete_module_view(path_id: str, module_id: str):
     return redirect(url_for("learning.path", path_id=learning_path.id), code=303)
 
 
-@bp.get("/certificates", endpoint="certificates")
-@partner_required
-def certificates_index():
-    """The signed-in partner's certifications with their status."""
-    held = certificates.certifications_for_user(current_user.id)
-    return render_template("learning/certificates.html", certifications=held)
-
-
-@bp.get("/certificates/<int:cert_id>")
-@login_required
-def certificate(cert_id: int):
-    """A printable certificate: for its holder (and staff); anyone else gets 404."""
-    cert = db.session.get(Certification, cert_id)
-    if cert is None or (cert.user_id != current_user.id and not current_user.is_staff):
-        abort(404)
-    org = db.session.get(Organization, cert.organization_id) if cert.organization_id else None
-    return render_template(
-        "learning/certificate.html",
-        cert=cert,
-        organization=org,
-        status=certificates.certification_status(cert, utcnow()),
-        verify_url=_verify_url(cert.code),
-    )
-
-
-@bp.get("/verify/<code>")
-@public
-def verify(code: str):
-    """Public verification: valid, expired, revoked or unknown (404)."""
-    cert = certificates.certification_by_code(code)
-    if cert is None:
-        return render_template("learning/verify.html", cert=None, code=code), 404
-    return render_template(
-        "learning/verify.html",
-        cert=cert,
-        code=code,
-        status=certificates.certification_status(cert, utcnow()),
-    )
-
-
-@bp.post("/staff/certifications/<int:cert_id>/revoke")
-@staff_required
-def revoke(cert_id: int):
-    """Revoke a certification with a reason (audited), then back to its organisation."""
-    cert = db.session.get(Certification, cert_id)
-    if cert is None:
-        abort(404)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            certificates.revoke(cert, current_user, form.reason.data)
-        except certificates.CertificationError as refused:
-            form.reason.errors.append(str(refused))
-        else:
-            db.session.commit()
-            flash(f"The certification “{cert.certificate_name}” was revoked.", "success")
-            if cert.organization_id is None:
-                return redirect(url_for("staff.orgs"), code=303)
-            return redirect(url_for("staff.org", org_id=cert.organization_id), code=303)
-    return render_template("learning/revoke.html", cert=cert, form=form), 422
-
-
-def _organization() -> Organization:
+def organization() -> Organization:
+    """The signed-in partner's organisation (403 without one)."""
     org = current_user.organization
     if org is None:
         abort(403)
     return org
 
 
-def _path_or_404(path_id: str) -> LearningPath:
+def path_or_404(path_id: str) -> LearningPath:
+    """A learning path open to the partner's type, or 404."""
     learning_path = current_content().paths.get(path_id)
-    if learning_path is None or not learning_path.is_for(_organization().partner_type):
+    if learning_path is None or not learning_path.is_for(organization().partner_type):
         abort(404)
     return learning_path
 
 
 def _module_or_404(path_id: str, module_id: str) -> tuple[LearningPath, Module]:
-    learning_path = _path_or_404(path_id)
+    learning_path = path_or_404(path_id)
     mod = learning_path.module(module_id)
     if mod is None:
         abort(404)
@@ -264,10 +210,6 @@ def _refuse_if_locked(progress: PathProgress, mod: Module) -> bool:
 def _back_to(learning_path: LearningPath, mod: Module, anchor: str | None = None):
     url = url_for("learning.module", path_id=learning_path.id, module_id=mod.id, _anchor=anchor)
     return redirect(url, code=303)
-
-
-def _verify_url(code: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("learning.verify", code=code)
 
 
 def _module_context(
@@ -294,6 +236,7 @@ def _module_context(
         "state": state,
         "quiz": quiz,
         "result": result,
+        "review": review(result) if result is not None else (),
         "quiz_error": quiz_error,
         "selections": selections or {},
         "form": ActionForm(formdata=None),
@@ -308,7 +251,7 @@ def _module_context(
     latest = (
         attempt if attempt is not None else latest_attempt(current_user, learning_path.id, mod.id)
     )
-    if result is None and is_open_for(latest, quiz):
+    if result is None and not state.passed and is_open_for(latest, quiz):
         assert latest is not None
         context["open_attempt"] = latest
         context["questions"] = shown_questions(quiz, latest.questions)

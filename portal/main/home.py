@@ -58,6 +58,15 @@ def partner_home(user: User, content: ContentIndex) -> PartnerHome:
 def _next_action(
     user: User, content: ContentIndex, checklist: Any, progress: list[Any]
 ) -> NextAction | None:
+    # A certificate waiting to be claimed comes first: it may be the onboarding step too.
+    ready = next((p for p in progress if p.claimable), None)
+    if ready is not None:
+        return NextAction(
+            title=ready.path.certificate,
+            reason=f"You passed every module of {ready.path.title}",
+            url=url_for("learning.path", path_id=ready.path.id),
+            label="Get your certificate",
+        )
     step = checklist.next_step
     if step is not None and not checklist.complete:
         return NextAction(

@@ -30,7 +30,6 @@ __all__ = [
     "change_tier",
     "create_organization",
     "email_has_account",
-    "get_organization",
     "invite_person",
     "list_organizations",
     "organization_detail",
@@ -72,11 +71,6 @@ class OrganizationDetail:
     organization: Organization
     members: list[User]
     pending_invites: list[Invite]
-
-
-def get_organization(org_id: int) -> Organization | None:
-    """The organisation with this id, or None."""
-    return db.session.get(Organization, org_id)
 
 
 def list_organizations(

@@ -4,38 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
-from jinja2_fragments.flask import render_block
 
 from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.content_runtime import current_content
 from portal.extensions import db
+from portal.http import render_page
 from portal.learning.certificates import certifications_for_org
 from portal.onboarding.service import checklist_for
 from portal.staff import service
 from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-def _render_page(template: str, block: str, status: int = 200, **context: Any):
-    """The whole page, or only `block` when htmx asks for it (not for a history restore)."""
-    if request.htmx and not request.htmx.history_restore_request:
-        response = make_response(render_block(template, block, **context), status)
-    else:
-        response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
-
-
-def _organization_or_404(org_id: int) -> Organization:
-    org = service.get_organization(org_id)
-    if org is None:
-        abort(404)
-    return org
 
 
 @bp.get("/orgs")
@@ -53,7 +36,7 @@ def orgs():
     )
     filters = {"status": form.status.data, "type": form.type.data} if valid else {}
     filters = {key: value for key, value in filters.items() if value}
-    return _render_page(
+    return render_page(
         "staff/orgs.html",
         "results",
         status=200 if valid else 422,
@@ -115,14 +98,14 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
 @staff_required
 def organization(org_id: int):
     """One organisation: details, people, invitations, onboarding and certifications."""
-    return _org_page(_organization_or_404(org_id))
+    return _org_page(db.get_or_404(Organization, org_id))
 
 
 @bp.post("/orgs/<int:org_id>/invites")
 @staff_required
 def invite(org_id: int):
     """Invite another partner user or admin into the organisation."""
-    org = _organization_or_404(org_id)
+    org = db.get_or_404(Organization, org_id)
     form = StaffInviteForm()
     if form.validate_on_submit():
         try:
@@ -140,7 +123,7 @@ def invite(org_id: int):
 @staff_required
 def change_tier(org_id: int):
     """Move the organisation to another tier of the program."""
-    org = _organization_or_404(org_id)
+    org = db.get_or_404(Organization, org_id)
     program = current_content().program
     form = TierForm()
     form.set_program(program)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,12 +138,13 @@ def test_invite_expires_after_seven_days(client, partner_admin):
     assert invite.expires_at - invite.created_at == pytest.approx(
         timedelta(days=7), abs=timedelta(seconds=5)
     )
-    assert service.find_valid_invite(token) is invite
+    assert service.find_invite(token) is invite
+    assert service.invite_problem(invite) is None
 
     invite.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
 
-    assert service.find_valid_invite(token) is None
+    assert service.invite_problem(service.find_invite(token)) == "expired"
     response = client.get(f"/invite/{token}")
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
@@ -215,7 +217,6 @@ def test_anonymous_cannot_invite(client):
         ({"email": "", "role": "partner_user"}, "Enter your colleague&#39;s e-mail address."),
         ({"email": "not-an-address", "role": "partner_user"}, "Enter a valid e-mail address."),
         ({"email": "ok@acme.example", "role": "admin"}, "Not a valid choice"),
-        ({"email": "pat@acme.example", "role": "partner_user"}, "already has an account"),
     ],
 )
 def test_team_invite_bad_input_rerenders_with_message(
@@ -228,6 +229,121 @@ def test_team_invite_bad_input_rerenders_with_message(
     assert message in html
     assert partner_user.email in html  # the team page itself, not a bare error
     assert outbox("invite") == []
+
+
+def _open_invitation_line(html: str, email: str) -> str | None:
+    """The team page's "open invitations" entry for the address, with its times left out."""
+    pattern = rf"<li>{re.escape(email)} · (.*?)\s+· sent .*? · expires .*?</li>"
+    match = re.search(pattern, html, re.S)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize("existing", ["other_partner", "staff_user", "partner_user"])
+def test_inviting_an_existing_account_answers_like_an_invitation(
+    request, client, login, partner_admin, existing
+):
+    """A partner admin cannot tell from the answer whether an address has an account."""
+    account = request.getfixturevalue(existing)
+    login(partner_admin)
+
+    fresh = client.post("/team/invite", data={"email": "new@acme.example", "role": "partner_user"})
+    fresh_page = client.get(fresh.headers["Location"]).get_data(as_text=True)
+    probe = client.post(
+        "/team/invite", data={"email": account.email.upper(), "role": "partner_user"}
+    )
+    probe_page = client.get(probe.headers["Location"]).get_data(as_text=True)
+
+    assert fresh.status_code == probe.status_code == 302
+    assert fresh.headers["Location"] == probe.headers["Location"] == "/team"
+    assert "Invitation sent to new@acme.example." in fresh_page
+    assert f"Invitation sent to {account.email}." in probe_page
+    # The address is listed as an open invitation, just like a real one.
+    assert _open_invitation_line(probe_page, account.email) == "Partner user"
+    assert _open_invitation_line(probe_page, "new@acme.example") == "Partner user"
+
+    # No invitation exists and no invite link was sent: only a note to the address itself.
+    assert db.session.scalar(sa.select(Invite).where(Invite.email == account.email)) is None
+    assert outbox("invite", account.email) == []
+    [note] = outbox("invite_existing_account", account.email)
+    assert not note.sensitive
+    for body in (note.body_text, note.body_html):
+        assert "Alex Kim at Acme Referrals invited you" in body
+        assert "already has an account" in body
+        assert "http://portal.test/login" in body
+        assert "partner manager" in body
+        assert "/invite/" not in body
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "invite.existing_account")
+    )
+    assert entry.actor_id == partner_admin.id
+    assert entry.target_id == str(account.id)
+
+
+def test_existing_account_invitation_is_listed_until_it_would_expire(
+    client, login, partner_admin, other_partner
+):
+    login(partner_admin)
+    client.post("/team/invite", data={"email": other_partner.email, "role": "partner_admin"})
+    html = client.get("/team").get_data(as_text=True)
+    assert _open_invitation_line(html, other_partner.email) == "Partner admin"
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "invite.existing_account")
+    )
+    entry.created_at = utcnow() - timedelta(days=7, seconds=1)
+    db.session.commit()
+    html = client.get("/team").get_data(as_text=True)
+    assert _open_invitation_line(html, other_partner.email) is None
+
+
+def test_existing_account_invitations_stay_with_their_organisation(
+    client, login, partner_admin, other_partner, staff_user
+):
+    login(partner_admin)
+    client.post("/team/invite", data={"email": staff_user.email, "role": "partner_user"})
+    assert staff_user.email in client.get("/team").get_data(as_text=True)
+    login(other_partner)
+    html = client.get("/team").get_data(as_text=True)
+    assert staff_user.email not in html
+
+
+def test_existing_account_email_escapes_names(client, login, make_org, make_user, partner_user):
+    org = make_org(name="<b>Evil & Co</b>")
+    admin = make_user("partner_admin", org, email="boss@evil.example", name="<i>Boss</i>")
+    login(admin)
+    client.post("/team/invite", data={"email": partner_user.email, "role": "partner_user"})
+    [note] = outbox("invite_existing_account", partner_user.email)
+    assert "<b>Evil" not in note.body_html
+    assert "<i>Boss" not in note.body_html
+    assert "&lt;i&gt;Boss&lt;/i&gt; at &lt;b&gt;Evil &amp; Co&lt;/b&gt;" in note.body_html
+    assert "<i>Boss</i> at <b>Evil & Co</b>" in note.body_text
+
+
+def test_invite_email_is_marked_sensitive(partner_admin):
+    service.create_invite(
+        "sens@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
+    )
+    [message] = outbox("invite", "sens@acme.example")
+    assert message.sensitive
+
+
+def test_invite_into_a_suspended_organisation_cannot_be_accepted(client, make_org, staff_user):
+    org = make_org(name="Frozen Co", status=OrgStatus.ONBOARDING)
+    invite, token = service.create_invite("late@frozen.example", Role.PARTNER_USER, org, staff_user)
+    org.status = OrgStatus.SUSPENDED
+    db.session.commit()
+
+    page = client.get(f"/invite/{token}")
+    assert page.status_code == 403
+    assert "suspended" in page.get_data(as_text=True)
+    response = _accept(client, token)
+    assert response.status_code == 403
+    assert "suspended" in response.get_data(as_text=True)
+    assert _user("late@frozen.example") is None
+    assert signed_in_as(client) is None
+    assert service.invite_problem(invite) == "suspended"
+    with pytest.raises(service.InvalidToken):
+        service.accept_invite(invite, "Late Comer", NEW_PASSWORD)
+    assert _user("late@frozen.example") is None
 
 
 def test_invite_refuses_an_email_that_has_an_account(partner_admin, partner_user):
@@ -266,7 +382,7 @@ def test_accept_form_bad_input_rerenders_with_message(client, partner_admin, ove
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert _user("inv@acme.example") is None
-    assert service.find_valid_invite(token) is not None
+    assert service.invite_problem(service.find_invite(token)) is None
 
 
 def test_accept_refused_when_the_email_got_an_account_meanwhile(

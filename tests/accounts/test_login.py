@@ -204,7 +204,47 @@ def test_logout_signs_out_and_forgets_remember_cookie(client, auth, partner_admi
     assert _location_path(response) == "/login"
     assert client.get_cookie("remember_token") is None
     assert client.get("/team").status_code == 302
-    assert "You have signed out." in client.get("/login").get_data(as_text=True)
+    assert "You&#39;re signed out on every device." in client.get("/login").get_data(as_text=True)
+
+
+def test_logout_rotates_the_session_token(client, auth, partner_user):
+    auth.login(partner_user)
+    before = partner_user.session_token
+    client.post("/logout")
+    db.session.refresh(partner_user)
+    assert partner_user.session_token != before
+    # The account itself is unharmed: signing in again works.
+    assert auth.login(partner_user).status_code == 302
+    assert signed_in_as(client) == partner_user.session_token
+
+
+def test_logout_ends_a_copied_session_cookie(client, other_client, auth, partner_admin):
+    auth.login(partner_admin)
+    other_client.set_cookie("session", client.get_cookie("session").value)
+    assert other_client.get("/team").status_code == 200
+
+    client.post("/logout")
+
+    response = other_client.get("/team")
+    assert response.status_code == 302
+    assert _location_path(response) == "/login"
+
+
+def test_logout_ends_remember_me_on_other_devices(app, client, auth, partner_admin):
+    auth.login(partner_admin, remember="y")
+    other_device = app.test_client()
+    other_device.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    assert other_device.get("/team").status_code == 200
+
+    client.post("/logout")
+
+    assert other_device.get("/team").status_code == 302
+
+
+def test_anonymous_logout_is_harmless(client):
+    response = client.post("/logout")
+    assert response.status_code == 302
+    assert _location_path(response) == "/login"
 
 
 def test_logout_is_post_only(client, auth, partner_user):

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 
 from portal.accounts import service
 from portal.accounts.models import PasswordReset
@@ -48,17 +49,85 @@ def test_same_answer_for_known_and_unknown_address(client, other_client, partner
     assert without_csrf(known_page) == without_csrf(unknown_page)
 
 
-def test_unknown_address_queues_nothing(client):
+def test_unknown_address_gets_a_no_account_notice(client):
     _request(client, "nobody@acme.example")
-    assert outbox() == []
     assert db.session.scalar(sa.select(sa.func.count(PasswordReset.id))) == 0
+    assert outbox("password_reset") == []
+    [notice] = outbox()
+    assert notice.kind == "password_reset_no_account"
+    assert notice.to_email == "nobody@acme.example"
+    assert not notice.sensitive
+    for body in (notice.body_text, notice.body_html):
+        assert "no Flywheel partner portal account" in body
+        assert "partner manager" in body
+        assert "/reset/" not in body
 
 
 def test_deactivated_account_gets_no_link(client, make_user, partner_org):
     user = make_user(org=partner_org, email="off@acme.example", active=False)
     response = _request(client, user.email)
     assert response.status_code == 302
-    assert outbox() == []
+    assert [m.kind for m in outbox()] == ["password_reset_no_account"]
+    assert db.session.scalar(sa.select(sa.func.count(PasswordReset.id))) == 0
+
+
+def test_known_and_unknown_addresses_do_comparable_work(app, client, partner_user):
+    """Each branch renders one e-mail (two templates) and queues one message."""
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        _request(client, partner_user.email)
+        known, rendered[:] = list(rendered), []
+        _request(client, "nobody@acme.example")
+        unknown = list(rendered)
+    assert known == ["email/password_reset.txt", "email/password_reset.html"]
+    assert unknown == [
+        "email/password_reset_no_account.txt",
+        "email/password_reset_no_account.html",
+    ]
+    assert len(outbox("password_reset")) == len(outbox("password_reset_no_account")) == 1
+
+
+def test_reset_email_is_marked_sensitive(client, partner_user):
+    _request(client, partner_user.email)
+    [message] = outbox("password_reset", partner_user.email)
+    assert message.sensitive
+
+
+@pytest.mark.parametrize("email", ["pat@acme.example", "nobody@acme.example"])
+def test_at_most_one_email_per_address_every_five_minutes(client, partner_user, email):
+    responses = [_request(client, email) for _ in range(60)]
+    assert {(r.status_code, r.headers["Location"]) for r in responses} == {(302, "/login")}
+    assert len(outbox(to=email)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(PasswordReset.id))) <= 1
+
+
+def test_a_new_reset_email_after_five_minutes(client, partner_user):
+    _request(client, partner_user.email)
+    reset = db.session.scalar(sa.select(PasswordReset))
+    reset.created_at = utcnow() - timedelta(minutes=5, seconds=1)
+    db.session.commit()
+    _request(client, partner_user.email)
+    assert len(outbox("password_reset", partner_user.email)) == 2
+
+
+def test_a_used_reset_does_not_hold_back_the_next(client, partner_user):
+    _request(client, partner_user.email)
+    assert _set(client, latest_token("password_reset", partner_user.email)).status_code == 302
+    _request(client, partner_user.email)
+    assert len(outbox("password_reset", partner_user.email)) == 2
+
+
+def test_no_account_notice_after_five_minutes(client):
+    _request(client, "nobody@acme.example")
+    [notice] = outbox()
+    notice.created_at = utcnow() - timedelta(minutes=5, seconds=1)
+    db.session.commit()
+    _request(client, "nobody@acme.example")
+    assert len(outbox("password_reset_no_account", "nobody@acme.example")) == 2
 
 
 def test_reset_flow_end_to_end(client, auth, partner_user):
@@ -104,7 +173,7 @@ def test_reset_link_expires(client, partner_user):
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     assert _set(client, token).status_code == 410
-    assert service.find_valid_reset(token) is None
+    assert service.reset_problem(service.find_reset(token)) == "expired"
 
 
 def test_unknown_reset_link_is_a_clear_404(client):
@@ -116,6 +185,9 @@ def test_unknown_reset_link_is_a_clear_404(client):
 def test_using_one_link_invalidates_the_others(client, partner_user):
     _request(client, partner_user.email)
     first = latest_token("password_reset", partner_user.email)
+    # A second e-mail is only sent once the first is five minutes old.
+    db.session.scalar(sa.select(PasswordReset)).created_at = utcnow() - timedelta(minutes=6)
+    db.session.commit()
     _request(client, partner_user.email)
     second = latest_token("password_reset", partner_user.email)
     assert first != second
@@ -157,7 +229,7 @@ def test_reset_form_bad_input_rerenders_with_message(
     response = _set(client, token, password, confirm)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert service.find_valid_reset(token) is not None
+    assert service.reset_problem(service.find_reset(token)) is None
 
 
 @pytest.mark.parametrize(

@@ -93,3 +93,46 @@ def test_reset_requests_are_limited_per_address(client):
     )
     assert response.status_code == 429
     assert client.get("/reset", environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 200
+
+
+def _reset(client, email: str, address: str):
+    return client.post("/reset", data={"email": email}, environ_base={"REMOTE_ADDR": address})
+
+
+@pytest.mark.parametrize("email", ["pat@acme.example", "ghost@acme.example"])
+def test_reset_requests_are_limited_per_email(client, partner_user, email):
+    """Like sign-in: the per-account limit, keyed on the submitted address, known or not."""
+    variants = [email.upper(), f" {email}", email, email.capitalize(), f"{email} "]
+    for i, variant in enumerate(variants):
+        assert _reset(client, variant, f"10.0.4.{i + 1}").status_code == 302
+    response = _reset(client, email, "10.0.4.99")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    # Another address is still served.
+    assert _reset(client, "someone-else@acme.example", "10.0.4.99").status_code == 302
+
+
+def _invite(client, email: str):
+    return client.post("/team/invite", data={"email": email, "role": "partner_user"})
+
+
+def test_team_invites_are_limited_per_signed_in_user(client, partner_admin, login):
+    login(partner_admin)
+    for i in range(30):
+        assert _invite(client, f"colleague{i}@acme.example").status_code == 302
+    response = _invite(client, "one-more@acme.example")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    # The team page itself is not limited.
+    assert client.get("/team").status_code == 200
+
+
+def test_team_invite_limit_is_per_user_not_per_address(client, make_user, partner_org, login):
+    first = make_user("partner_admin", partner_org, email="first@acme.example")
+    second = make_user("partner_admin", partner_org, email="second@acme.example")
+    login(first)
+    for i in range(31):
+        _invite(client, f"colleague{i}@acme.example")
+    assert _invite(client, "x@acme.example").status_code == 429
+    login(second)
+    assert _invite(client, "x@acme.example").status_code == 302

@@ -154,3 +154,20 @@ def test_the_submission_that_completes_a_path_stays_within_budget(
         assert response.status_code == 200
         assert counter.count <= BUDGET, counter.statements
     assert "You completed Basics." in response.get_data(as_text=True)
+
+
+def test_claiming_a_certificate_stays_within_budget(login, partner_user, count_queries) -> None:
+    user_id = partner_user.id
+    for module_id in ("welcome", "qualifying", "handover"):
+        db.session.add(ModuleCompletion(user_id=user_id, path_id="basics", module_id=module_id))
+    db.session.commit()
+    client = login(partner_user)
+    db.session.expunge_all()
+    with count_queries() as counter:
+        response = client.post("/learn/basics/certificate")
+    assert response.status_code == 303
+    assert counter.count <= BUDGET, counter.statements
+    db.session.expunge_all()
+    with count_queries() as counter:
+        assert client.get(response.headers["Location"]).status_code == 200
+    assert counter.count <= BUDGET, counter.statements

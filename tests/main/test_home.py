@@ -92,3 +92,19 @@ def test_anonymous_home_goes_to_login(client) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert "/login?next=%2F" in response.headers["Location"]
+
+
+def test_partner_home_offers_a_certificate_ready_to_claim(
+    client, partner_user, partner_org
+) -> None:
+    for step_id in ("accept-agreement", "kickoff-call"):
+        db.session.add(ChecklistProgress(organization_id=partner_org.id, step_id=step_id))
+    for module_id in ("welcome", "qualifying", "handover"):
+        db.session.add(
+            ModuleCompletion(user_id=partner_user.id, path_id="basics", module_id=module_id)
+        )
+    db.session.commit()
+    sign_in(client, partner_user)
+    page = client.get("/").get_data(as_text=True)
+    assert "Get your certificate" in page
+    assert "You passed every module of Basics" in page

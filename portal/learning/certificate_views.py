@@ -1,0 +1,117 @@
+"""Certificate views on the learning blueprint: the holder's list and printable page,
+claiming a certificate for a complete path, public verification, revocation by staff."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.accounts.access import (
+    login_required,
+    partner_required,
+    public,
+    scoped_to_org,
+    staff_required,
+)
+from portal.accounts.models import Organization
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.learning import certificates
+from portal.learning.forms import RevokeForm
+from portal.learning.models import Certification
+from portal.learning.views import bp, path_or_404
+
+
+@bp.app_template_filter("certification_status")
+def certification_status_filter(cert: Certification) -> str:
+    """A certification's status now: valid, expired or revoked."""
+    return certificates.certification_status(cert, utcnow())
+
+
+@bp.get("/certificates", endpoint="certificates")
+@partner_required
+def certificates_index():
+    """The signed-in partner's certifications with their status."""
+    held = certificates.certifications_for_user(current_user.id)
+    return render_template("learning/certificates.html", certifications=held)
+
+
+@bp.get("/certificates/<int:cert_id>")
+@login_required
+def certificate(cert_id: int):
+    """A printable certificate: for its holder (and staff); anyone else gets 404."""
+    cert = _scoped_certification(cert_id)
+    if cert is None or (cert.user_id != current_user.id and not current_user.is_staff):
+        abort(404)
+    org = db.session.get(Organization, cert.organization_id) if cert.organization_id else None
+    return render_template(
+        "learning/certificate.html",
+        cert=cert,
+        organization=org,
+        status=certificates.certification_status(cert, utcnow()),
+        verify_url=_verify_url(cert.code),
+    )
+
+
+@bp.post("/learn/<path_id>/certificate")
+@partner_required
+def claim_certificate(path_id: str):
+    """Issue the certificate of a path whose every module is passed, when none is held."""
+    learning_path = path_or_404(path_id)
+    try:
+        cert = certificates.claim_certification(current_user, learning_path)
+    except certificates.CertificationError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("learning.path", path_id=learning_path.id), code=303)
+    db.session.commit()
+    flash(f"You earned the {cert.certificate_name} certificate.", "success")
+    return redirect(url_for("learning.certificate", cert_id=cert.id), code=303)
+
+
+@bp.get("/verify/<code>")
+@public
+def verify(code: str):
+    """Public verification: valid, expired, revoked or unknown (404)."""
+    cert = certificates.certification_by_code(code)
+    if cert is None:
+        return render_template("learning/verify.html", cert=None, code=code), 404
+    return render_template(
+        "learning/verify.html",
+        cert=cert,
+        code=code,
+        status=certificates.certification_status(cert, utcnow()),
+    )
+
+
+@bp.post("/staff/certifications/<int:cert_id>/revoke")
+@staff_required
+def revoke(cert_id: int):
+    """Revoke a certification with a reason (audited), then back to its organisation."""
+    cert = _scoped_certification(cert_id)
+    if cert is None:
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            certificates.revoke(cert, current_user, form.reason.data)
+        except certificates.CertificationError as refused:
+            form.reason.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"The certification “{cert.certificate_name}” was revoked.", "success")
+            if cert.organization_id is None:
+                return redirect(url_for("staff.orgs"), code=303)
+            return redirect(url_for("staff.org", org_id=cert.organization_id), code=303)
+    return render_template("learning/revoke.html", cert=cert, form=form), 422
+
+
+def _scoped_certification(cert_id: int) -> Certification | None:
+    """The certification if it belongs to the user's organisation (staff: any), else None."""
+    stmt = sa.select(Certification).where(Certification.id == cert_id)
+    return db.session.scalar(scoped_to_org(stmt, Certification.organization_id, current_user))
+
+
+def _verify_url(code: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("learning.verify", code=code)

@@ -32,8 +32,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.users import ROLE_LABELS, ensure_email_free, user_by_email
-from portal.audit.models import AuditEntry
-from portal.audit.service import record_audit
+from portal.audit.service import recent_entries, record_audit
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email
@@ -264,13 +263,7 @@ def open_invitations(org: Organization) -> list[OpenInvitation]:
         OpenInvitation(invite.email, invite.role, invite.created_at, invite.expires_at)
         for invite in pending_invites(org)
     ]
-    entries = db.session.scalars(
-        sa.select(AuditEntry).where(
-            AuditEntry.action == EXISTING_ACCOUNT_ACTION,
-            AuditEntry.organization_id == org.id,
-            AuditEntry.created_at > utcnow() - valid_for,
-        )
-    )
+    entries = recent_entries(EXISTING_ACCOUNT_ACTION, org.id, since=utcnow() - valid_for)
     rows.extend(
         OpenInvitation(
             email=entry.after["email"],

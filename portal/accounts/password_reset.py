@@ -25,8 +25,7 @@ from portal.accounts.users import user_by_email
 from portal.audit.service import record_audit
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.notify.models import OutboxMessage
-from portal.notify.outbox import queue_email
+from portal.notify.outbox import queue_email, recently_queued
 
 __all__ = [
     "NO_ACCOUNT_EMAIL",
@@ -97,14 +96,7 @@ def _send_reset_link(user: User) -> None:
 
 
 def _send_no_account_note(email: str) -> None:
-    recent = db.session.scalar(
-        sa.select(OutboxMessage.id).where(
-            OutboxMessage.kind == NO_ACCOUNT_EMAIL,
-            OutboxMessage.to_email == email,
-            OutboxMessage.created_at > utcnow() - RESET_EMAIL_INTERVAL,
-        )
-    )
-    if recent is not None:
+    if recently_queued(NO_ACCOUNT_EMAIL, email, since=utcnow() - RESET_EMAIL_INTERVAL):
         return
     queue_email(
         email,

@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import sqlalchemy as sa
+
 from portal.accounts.models import User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.extensions import db
@@ -73,3 +75,18 @@ def record_activity(user: User, kind: str, subject: str = "") -> ActivityEvent:
     )
     db.session.add(event)
     return event
+
+
+def recent_entries(action: str, organization_id: int, since: datetime) -> list[AuditEntry]:
+    """The organisation's entries for one action recorded after `since`, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(
+                AuditEntry.action == action,
+                AuditEntry.organization_id == organization_id,
+                AuditEntry.created_at > since,
+            )
+            .order_by(AuditEntry.id)
+        )
+    )

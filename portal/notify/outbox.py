@@ -11,15 +11,17 @@ name: `.html` escapes every value, `.txt` leaves plain text as it is.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage, OutboxStatus
 
-__all__ = ["PORTAL_NAME", "queue_email"]
+__all__ = ["PORTAL_NAME", "queue_email", "recently_queued"]
 
 PORTAL_NAME = "Flywheel partner portal"
 
@@ -76,3 +78,19 @@ def queue_email(
     )
     db.session.add(message)
     return message
+
+
+def recently_queued(template: str, to: str, since: datetime) -> bool:
+    """True when an e-mail from `template` to this address was queued after `since`."""
+    return (
+        db.session.scalar(
+            sa.select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == template,
+                OutboxMessage.to_email == to,
+                OutboxMessage.created_at > since,
+            )
+            .limit(1)
+        )
+        is not None
+    )

@@ -11,8 +11,8 @@ counts can be compared between a database of 1,000 attempts and one of 1,000,000
   of module 20 issues a certification.
 
 Everyone else gets a random share of the remaining attempts, walking their paths in order:
-about 30% of submissions fail, 2% are abandoned unsubmitted, each pass completes the module,
-and passing a whole path issues a certification.
+about 30% of submissions fail, 2% are abandoned (closed without a score), each pass completes
+the module, and passing a whole path issues a certification.
 """
 
 from __future__ import annotations
@@ -305,7 +305,9 @@ class Seeder:
         ts = self.w.ts
         self._ids["attempt"] += 1
         attempt_id = self._ids["attempt"]
-        submitted = None if v.passed is None else when + timedelta(minutes=7)
+        # An abandoned attempt is closed without a score (as the portal voids one when the quiz
+        # changes): the database allows only one open attempt per learner and module.
+        submitted = when + timedelta(minutes=7)
         self.attempts.append(
             (
                 attempt_id,

@@ -1,11 +1,15 @@
-"""Column types shared by every feature."""
+"""Column types and row helpers shared by every feature."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
+
+from portal.extensions import db
 
 
 def utcnow() -> datetime:
@@ -34,3 +38,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def update_if_unset(row: Any, column: str, **values: Any) -> bool:
+    """Write `values` to the row only while `column` is still NULL; True if this call did.
+
+    One conditional UPDATE decided by the database, so a single-use thing (an invite, a reset
+    link, a quiz attempt) is used once even when two requests race: exactly one wins. The
+    loaded object is updated to match without being marked dirty (no second UPDATE at flush).
+    """
+    model = type(row)
+    result = db.session.execute(
+        sa.update(model)
+        .where(model.id == row.id, getattr(model, column).is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+    return True

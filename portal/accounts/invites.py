@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.credentials import (
     AccountError,
@@ -33,7 +32,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.users import ROLE_LABELS, ensure_email_free, user_by_email
 from portal.audit.service import recent_entries, record_audit
-from portal.db_types import utcnow
+from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email
 
@@ -192,15 +191,8 @@ def accept_invite(invite: Invite, name: str, password: str, job_title: str = "")
     ensure_email_free(invite.email)
     now = utcnow()
     # A conditional update: of two simultaneous acceptances only one changes the row.
-    claimed = db.session.execute(
-        sa.update(Invite)
-        .where(Invite.id == invite.id, Invite.accepted_at.is_(None))
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if not update_if_unset(invite, "accepted_at", accepted_at=now):
         raise InvalidToken("This invitation has already been used.")
-    set_committed_value(invite, "accepted_at", now)
 
     org = invite.organization
     user = User(

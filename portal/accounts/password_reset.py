@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.credentials import (
     InvalidEmail,
@@ -23,7 +22,7 @@ from portal.accounts.links import reset_url
 from portal.accounts.models import PasswordReset, User
 from portal.accounts.users import user_by_email
 from portal.audit.service import record_audit
-from portal.db_types import utcnow
+from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email, recently_queued
 
@@ -131,15 +130,8 @@ def reset_password(reset: PasswordReset, new_password: str) -> User:
     user = reset.user
     check_password_rules(new_password, user.email)
     now = utcnow()
-    claimed = db.session.execute(
-        sa.update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    if not update_if_unset(reset, "used_at", used_at=now):
         raise InvalidToken("This reset link has already been used.")
-    set_committed_value(reset, "used_at", now)
     db.session.execute(
         sa.update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))

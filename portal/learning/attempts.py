@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.content.model import LearningPath, Module, Quiz
+from portal.db_types import update_if_unset
 from portal.extensions import db
 from portal.learning.certificates import issue_certification_if_complete
 from portal.learning.grading import FormData, GradeResult, draw_attempt_plan, grade, parse_answers
@@ -314,21 +314,8 @@ def _open_attempt(user: User, path_id: str, module_id: str) -> QuizAttempt | Non
 
 
 def _close(attempt: QuizAttempt, now: datetime, **values: object) -> bool:
-    """Close an open attempt with `values`, in one conditional UPDATE so that of two requests
-    closing the same attempt exactly one wins; False when it was already closed. The loaded
-    object is updated to match without being marked dirty (no second UPDATE at flush)."""
-    values = {"submitted_at": now, **values}
-    closed = db.session.execute(
-        sa.update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if closed.rowcount != 1:
-        return False
-    for key, value in values.items():
-        set_committed_value(attempt, key, value)
-    return True
+    """Close an open attempt with `values`; False when another request closed it first."""
+    return update_if_unset(attempt, "submitted_at", submitted_at=now, **values)
 
 
 def _void(attempt: QuizAttempt, now: datetime) -> bool:

@@ -8,6 +8,7 @@ from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import CommissionRule, PartnerType, Program, Tier
+from portal.money import minor_units
 
 PROGRAM_KEYS_REQUIRED = ("name", "vendor", "currency", "partner_types", "tiers")
 PROGRAM_KEYS_OPTIONAL = ("sla", "registration", "pipeline_stages", "regions", "commissions")
@@ -70,7 +71,7 @@ def build_program(src: Source, data: object) -> Program | None:
         ),
         pipeline_stages=stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES,
         regions=regions,
-        commission_rules=_commission_rules(src, commissions, type_ids),
+        commission_rules=_commission_rules(src, commissions, type_ids, currency),
         commission_hold_days=f.integer(
             src, commissions, "hold_days", "commissions", minimum=0, default=DEFAULT_HOLD_DAYS
         ),
@@ -164,7 +165,7 @@ def _check_unique_texts(src: Source, root: LineDict, key: str, values: tuple[str
 
 
 def _commission_rules(
-    src: Source, section: LineDict, type_ids: set[str]
+    src: Source, section: LineDict, type_ids: set[str], currency: str | None
 ) -> tuple[CommissionRule, ...]:
     result = []
     seen: dict[str, int] = {}
@@ -189,9 +190,8 @@ def _commission_rules(
         if partner_type and involvement:
             f.unique(src, seen, f"{partner_type}/{involvement}", line, "commission rule")
         if partner_type and involvement and rate is not None:
-            rule = CommissionRule(
-                partner_type, involvement, rate, None if cap is None else cap * 100
-            )
+            cap_minor = None if cap is None else cap * 10 ** _exponent(currency)
+            rule = CommissionRule(partner_type, involvement, rate, cap_minor)
             result.append(rule)
     return tuple(result)
 
@@ -213,3 +213,11 @@ def _rate_percent(src: Source, entry: LineDict) -> str | None:
         src.report(line, f"rate_percent must be a decimal between 0 and 100, not {text!r}")
         return None
     return text
+
+
+def _exponent(currency: str | None) -> int:
+    # An invalid currency is reported on its own line; caps then assume cents.
+    try:
+        return minor_units(currency or "")
+    except ValueError:
+        return 2

@@ -182,3 +182,15 @@ def test_explicit_prerequisites(content: ContentCopy) -> None:
     content.replace("learning/basics/02-qualifying.md", "minutes: 8", "prerequisites: []")
     modules = load_content(content.root).paths["basics"].modules
     assert [m.prerequisites for m in modules] == [(), (), ("welcome",)]
+
+
+@pytest.mark.parametrize(
+    ("currency", "cap_minor"), [("USD", 2_000_000), ("JPY", 20_000), ("BHD", 20_000_000)]
+)
+def test_commission_caps_use_the_currency_minor_unit(
+    content, currency: str, cap_minor: int
+) -> None:
+    content.replace("program.yml", "currency: USD", f"currency: {currency}")
+    program = load_content(content.root).program
+    capped = next(r for r in program.commission_rules if r.cap_minor is not None)
+    assert capped.cap_minor == cap_minor  # cap: 20000 whole units in program.yml

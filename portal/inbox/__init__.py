@@ -1,0 +1,1 @@
+"""The partner team's referral inbox: SLA clocks, filters and row actions."""

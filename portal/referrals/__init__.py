@@ -1,0 +1,1 @@
+"""Referrals: partner submissions, the conflict check, the timeline and commissions."""

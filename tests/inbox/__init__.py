@@ -1,0 +1,1 @@
+"""Tests for the partner team's referral inbox."""

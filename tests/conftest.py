@@ -10,6 +10,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from portal import create_app
 from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.db_types import utcnow
 from portal.extensions import db
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -279,6 +281,40 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
 
     return counting
+
+
+@pytest.fixture
+def make_certification(app: Flask):
+    """Factory: a committed certification issued `age` ago, valid for `valid` (None: forever)."""
+    from portal.learning.certificates import new_verification_code
+    from portal.learning.models import Certification
+
+    def make(
+        user: User,
+        *,
+        path_id: str = "basics",
+        age: timedelta = timedelta(days=1),
+        valid: timedelta | None = timedelta(days=365),
+        revoked: bool = False,
+        organization_id: int | None = None,
+    ) -> Certification:
+        issued = utcnow() - age
+        cert = Certification(
+            user_id=user.id,
+            organization_id=organization_id or user.organization_id,
+            path_id=path_id,
+            certificate_name="Certified Basics Partner",
+            code=new_verification_code(),
+            issued_at=issued,
+            expires_at=None if valid is None else issued + valid,
+            revoked_at=utcnow() - timedelta(hours=1) if revoked else None,
+            revoked_reason="Internal note: shared answers" if revoked else None,
+        )
+        db.session.add(cert)
+        db.session.commit()
+        return cert
+
+    return make
 
 
 class AuthActions:

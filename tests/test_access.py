@@ -24,7 +24,6 @@ from portal.accounts.models import Role
 from portal.accounts.service import create_invite
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.learning.models import Certification
 from tests.conftest import sign_in
 
 ROLES = ("anonymous", "partner_user", "partner_admin", "other_partner", "staff", "admin")
@@ -157,6 +156,7 @@ def world(
     other_partner,
     staff_user,
     admin_user,
+    make_certification,
 ) -> World:
     from portal.accounts.credentials import new_token
     from portal.accounts.models import PasswordReset
@@ -164,15 +164,7 @@ def world(
 
     third_org = make_org(name="Initech", partner_type="alliance")
     bystander = make_user(Role.PARTNER_USER, third_org, email="by@initech.example")
-    cert = Certification(
-        user_id=partner_user.id,
-        organization_id=partner_org.id,
-        path_id="basics",
-        certificate_name="Certified Basics Partner",
-        code="ValidCode123456",
-        issued_at=utcnow(),
-        expires_at=utcnow() + timedelta(days=365),
-    )
+    cert = make_certification(partner_user)
     attempt = QuizAttempt(
         user_id=partner_user.id,
         organization_id=partner_org.id,
@@ -186,7 +178,6 @@ def world(
     reset_token, reset_hash = new_token()
     db.session.add_all(
         [
-            cert,
             attempt,
             PasswordReset(
                 user_id=bystander.id,

@@ -9,34 +9,8 @@ import sqlalchemy as sa
 from flask import render_template
 
 from portal.audit.models import AuditEntry
-from portal.db_types import utcnow
 from portal.extensions import db
-from portal.learning.certificates import certifications_for_org, new_verification_code
-from portal.learning.models import Certification
-
-
-@pytest.fixture
-def make_certification(app):
-    """Factory: a committed certification for `basics`, issued `age` ago."""
-
-    def make(user, age=timedelta(days=1), valid=timedelta(days=365), revoked=False):
-        issued = utcnow() - age
-        cert = Certification(
-            user_id=user.id,
-            organization_id=user.organization_id,
-            path_id="basics",
-            certificate_name="Certified Basics Partner",
-            code=new_verification_code(),
-            issued_at=issued,
-            expires_at=issued + valid if valid else None,
-            revoked_at=utcnow() - timedelta(hours=1) if revoked else None,
-            revoked_reason="Internal note: shared answers" if revoked else None,
-        )
-        db.session.add(cert)
-        db.session.commit()
-        return cert
-
-    return make
+from portal.learning.certificates import certifications_for_org
 
 
 def test_verify_valid_without_login(client, make_certification, partner_user) -> None:

@@ -24,7 +24,6 @@ from portal.learning.attempts import (
 from portal.learning.certificates import (
     CertificationError,
     claim_certification,
-    new_verification_code,
     revoke,
 )
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
@@ -93,23 +92,6 @@ def age_everything(days: int) -> None:
     db.session.commit()
 
 
-def issued_cert(user, age_days: int = 400) -> Certification:
-    """A `basics` certification issued `age_days` ago, valid for 365 days."""
-    issued = utcnow() - timedelta(days=age_days)
-    cert = Certification(
-        user_id=user.id,
-        organization_id=user.organization_id,
-        path_id="basics",
-        certificate_name="Certified Basics Partner",
-        code=new_verification_code(),
-        issued_at=issued,
-        expires_at=issued + timedelta(days=365),
-    )
-    db.session.add(cert)
-    db.session.commit()
-    return cert
-
-
 # --- a module passed in this cycle is not taken again ----------------------------------------
 
 
@@ -164,9 +146,11 @@ def test_no_module_is_retaken_while_the_certificate_is_valid(partner, partner_us
 # --- a complete path always gets its certificate ---------------------------------------------
 
 
-def test_complete_path_without_a_valid_certificate_offers_one(partner, partner_user) -> None:
+def test_complete_path_without_a_valid_certificate_offers_one(
+    partner, partner_user, make_certification
+) -> None:
     """The dead end: every module passed in this cycle, certificate expired, nothing to click."""
-    cert = issued_cert(partner_user)
+    cert = make_certification(partner_user, age=timedelta(days=400))
     for module_id in ("welcome", "qualifying", "handover"):  # passed again after it was issued
         db.session.add(
             ModuleCompletion(
@@ -287,9 +271,13 @@ def test_renewal_after_expiry_end_to_end(partner, partner_user, content) -> None
     assert re.search(r'class="verify-valid">Valid', verified)
 
 
-def test_a_revoked_certificate_is_not_claimed_back(login, partner_user, staff_user) -> None:
+def test_a_revoked_certificate_is_not_claimed_back(
+    login, partner_user, staff_user, make_certification
+) -> None:
     """Passes made while the certificate was held do not count after it is revoked."""
-    cert = issued_cert(partner_user, age_days=30)  # issued 30 days ago, still valid
+    cert = make_certification(
+        partner_user, age=timedelta(days=30)
+    )  # issued 30 days ago, still valid
     for module_id in ("welcome", "qualifying", "handover"):
         db.session.add(
             ModuleCompletion(

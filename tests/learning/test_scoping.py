@@ -3,8 +3,6 @@ record of another organisation is "not found" even when its user id matches."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
@@ -12,7 +10,6 @@ from portal.accounts import access
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning import certificate_views, views
-from portal.learning.certificates import new_verification_code
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from tests.learning.conftest import answers_for
 
@@ -29,21 +26,6 @@ def scoping_calls(monkeypatch) -> list:
     monkeypatch.setattr(views, "scoped_to_org", recording)
     monkeypatch.setattr(certificate_views, "scoped_to_org", recording)
     return calls
-
-
-def certification(user, organization_id: int | None) -> Certification:
-    cert = Certification(
-        user_id=user.id,
-        organization_id=organization_id,
-        path_id="basics",
-        certificate_name="Certified Basics Partner",
-        code=new_verification_code(),
-        issued_at=utcnow(),
-        expires_at=utcnow() + timedelta(days=365),
-    )
-    db.session.add(cert)
-    db.session.commit()
-    return cert
 
 
 def open_attempt(user, organization_id: int | None, content) -> QuizAttempt:
@@ -76,8 +58,10 @@ def submit(client, attempt: QuizAttempt, content):
     return client.post(url, data=answers_for(quiz, attempt.questions))
 
 
-def test_certificate_lookup_is_scoped(login, partner_user, staff_user, scoping_calls) -> None:
-    cert = certification(partner_user, partner_user.organization_id)
+def test_certificate_lookup_is_scoped(
+    login, partner_user, staff_user, scoping_calls, make_certification
+) -> None:
+    cert = make_certification(partner_user)
     assert login(partner_user).get(f"/certificates/{cert.id}").status_code == 200
     assert scoping_calls == [(Certification.organization_id, partner_user.id)]
     assert login(staff_user).get(f"/certificates/{cert.id}").status_code == 200
@@ -85,15 +69,17 @@ def test_certificate_lookup_is_scoped(login, partner_user, staff_user, scoping_c
 
 
 def test_a_certificate_recorded_in_another_organisation_is_not_found(
-    login, partner_user, other_org, staff_user
+    login, partner_user, other_org, staff_user, make_certification
 ) -> None:
-    cert = certification(partner_user, other_org.id)
+    cert = make_certification(partner_user, organization_id=other_org.id)
     assert login(partner_user).get(f"/certificates/{cert.id}").status_code == 404
     assert login(staff_user).get(f"/certificates/{cert.id}").status_code == 200
 
 
-def test_a_colleagues_certificate_is_not_found(login, partner_user, partner_admin) -> None:
-    cert = certification(partner_user, partner_user.organization_id)
+def test_a_colleagues_certificate_is_not_found(
+    login, partner_user, partner_admin, make_certification
+) -> None:
+    cert = make_certification(partner_user)
     assert login(partner_admin).get(f"/certificates/{cert.id}").status_code == 404
 
 

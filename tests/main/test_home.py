@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal.accounts.models import OrgStatus
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.learning.models import Certification, ModuleCompletion
+from portal.learning.models import ModuleCompletion
 from portal.onboarding.models import ChecklistProgress
 from tests.conftest import sign_in
 
@@ -27,22 +27,12 @@ def test_partner_home_points_to_the_next_onboarding_step(client, partner_user) -
 
 
 def test_partner_home_moves_on_to_learning_once_onboarding_is_done(
-    client, partner_user, partner_org
+    client, partner_user, partner_org, make_certification
 ) -> None:
     for step_id in ("accept-agreement", "kickoff-call"):
         db.session.add(ChecklistProgress(organization_id=partner_org.id, step_id=step_id))
     # The certificate step is done by a colleague's certificate; this user has not started.
-    db.session.add(
-        Certification(
-            user_id=partner_user.id,
-            organization_id=partner_org.id,
-            path_id="basics",
-            certificate_name="Certified Basics Partner",
-            code="colleague-cert-1",
-            issued_at=utcnow() - timedelta(days=400),
-            expires_at=utcnow() - timedelta(days=35),
-        )
-    )
+    make_certification(partner_user, age=timedelta(days=400))
     db.session.add(ModuleCompletion(user_id=partner_user.id, path_id="basics", module_id="welcome"))
     db.session.commit()
     sign_in(client, partner_user)
@@ -51,19 +41,8 @@ def test_partner_home_moves_on_to_learning_once_onboarding_is_done(
     assert "Earn the Basics certificate" in page
 
 
-def test_partner_home_lists_certificates(client, partner_user, partner_org) -> None:
-    db.session.add(
-        Certification(
-            user_id=partner_user.id,
-            organization_id=partner_org.id,
-            path_id="basics",
-            certificate_name="Certified Basics Partner",
-            code="home-cert-123",
-            issued_at=utcnow(),
-            expires_at=utcnow() + timedelta(days=365),
-        )
-    )
-    db.session.commit()
+def test_partner_home_lists_certificates(client, partner_user, make_certification) -> None:
+    make_certification(partner_user)
     sign_in(client, partner_user)
     page = client.get("/").get_data(as_text=True)
     assert "Certified Basics Partner" in page

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from portal.accounts.models import OrgStatus, Role
 from portal.audit.models import AuditEntry
-from portal.db_types import utcnow
 from portal.extensions import db
 from portal.onboarding.models import ChecklistProgress
 from portal.onboarding.service import (
@@ -128,35 +127,33 @@ def test_staff_mark_refuses_other_kinds_and_unknown_steps(partner_org, staff_use
 
 
 def test_learning_path_step_done_with_a_valid_certification(
-    partner_org, partner_user, content, certify
+    partner_org, partner_user, content, make_certification
 ):
     assert "get-certified" not in done_ids(checklist_for(partner_org, content))
-    certify(partner_user, expires_at=utcnow() + timedelta(days=30))
+    make_certification(partner_user, valid=timedelta(days=31))
     assert "get-certified" in done_ids(checklist_for(partner_org, content))
 
 
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"expires_at": "past"},
+        {"valid": timedelta(0)},
         {"revoked": True},
         {"path_id": "advanced"},
     ],
     ids=["expired", "revoked", "other-path"],
 )
 def test_learning_path_step_not_done_without_a_valid_certification(
-    partner_org, partner_user, content, certify, kwargs
+    partner_org, partner_user, content, make_certification, kwargs
 ):
-    if kwargs.get("expires_at") == "past":
-        kwargs = {"expires_at": utcnow() - timedelta(days=1)}
-    certify(partner_user, **kwargs)
+    make_certification(partner_user, **kwargs)
     assert "get-certified" not in done_ids(checklist_for(partner_org, content))
 
 
 def test_another_organisations_certification_does_not_count(
-    partner_org, other_partner, content, certify
+    partner_org, other_partner, content, make_certification
 ):
-    certify(other_partner)
+    make_certification(other_partner)
     assert "get-certified" not in done_ids(checklist_for(partner_org, content))
 
 
@@ -166,17 +163,19 @@ def test_kit_and_referral_steps_are_not_done_yet(partner_org, content):
     assert not state.step_state("first-referral").done
 
 
-def complete_required_steps(org, partner, staff, content, certify):
-    certify(partner)
+def complete_required_steps(org, partner, staff, content, make_certification):
+    make_certification(partner)
     acknowledge_step(org, "accept-agreement", partner, content)
     return mark_staff_step(org, "kickoff-call", staff, content)
 
 
 def test_activation_when_every_required_step_is_done(
-    partner_org, partner_user, staff_user, content, certify, audit_actions
+    partner_org, partner_user, staff_user, content, make_certification, audit_actions
 ):
     assert partner_org.activated_at is None
-    state = complete_required_steps(partner_org, partner_user, staff_user, content, certify)
+    state = complete_required_steps(
+        partner_org, partner_user, staff_user, content, make_certification
+    )
     db.session.commit()
     # Optional steps (kit download, first referral) are still open and do not block it.
     assert state.complete and state.percent == 100 and state.done_count == 3
@@ -193,9 +192,9 @@ def test_activation_when_every_required_step_is_done(
 
 
 def test_activation_happens_once(
-    partner_org, partner_user, staff_user, content, certify, audit_actions
+    partner_org, partner_user, staff_user, content, make_certification, audit_actions
 ):
-    complete_required_steps(partner_org, partner_user, staff_user, content, certify)
+    complete_required_steps(partner_org, partner_user, staff_user, content, make_certification)
     db.session.commit()
     activated_at = partner_org.activated_at
     assert refresh_activation(partner_org, None, content) is False
@@ -206,19 +205,21 @@ def test_activation_happens_once(
     assert audit_actions(partner_org).count("organization.activated") == 1
 
 
-def test_invited_organisation_is_activated(make_org, make_user, staff_user, content, certify):
+def test_invited_organisation_is_activated(
+    make_org, make_user, staff_user, content, make_certification
+):
     org = make_org(status=OrgStatus.INVITED)
     partner = make_user(Role.PARTNER_ADMIN, org)
-    complete_required_steps(org, partner, staff_user, content, certify)
+    complete_required_steps(org, partner, staff_user, content, make_certification)
     assert org.status == OrgStatus.ACTIVE
 
 
 def test_suspended_organisation_is_never_activated(
-    make_org, make_user, staff_user, content, certify, audit_actions
+    make_org, make_user, staff_user, content, make_certification, audit_actions
 ):
     org = make_org(status=OrgStatus.SUSPENDED)
     partner = make_user(Role.PARTNER_ADMIN, org)
-    state = complete_required_steps(org, partner, staff_user, content, certify)
+    state = complete_required_steps(org, partner, staff_user, content, make_certification)
     db.session.commit()
     assert state.complete
     assert refresh_activation(org, None, content) is False
@@ -233,14 +234,14 @@ def test_incomplete_checklist_does_not_activate(partner_org, partner_user, conte
 
 
 def test_certification_issued_signal_activates_the_organisation(
-    partner_org, partner_user, staff_user, content, certify, audit_actions
+    partner_org, partner_user, staff_user, content, make_certification, audit_actions
 ):
     acknowledge_step(partner_org, "accept-agreement", partner_user, content)
     mark_staff_step(partner_org, "kickoff-call", staff_user, content)
     db.session.commit()
     assert partner_org.status == OrgStatus.ONBOARDING
 
-    certify(partner_user)
+    make_certification(partner_user)
     certification_issued.send(
         None, organization_id=partner_org.id, user=partner_user, path_id="basics"
     )
@@ -257,9 +258,9 @@ def test_certification_issued_signal_activates_the_organisation(
 
 
 def test_certification_issued_signal_for_incomplete_org_changes_nothing(
-    partner_org, partner_user, content, certify, audit_actions
+    partner_org, partner_user, content, make_certification, audit_actions
 ):
-    certify(partner_user)
+    make_certification(partner_user)
     certification_issued.send(
         None, organization_id=partner_org.id, user=partner_user, path_id="basics"
     )

@@ -126,11 +126,11 @@ def test_ticking_does_not_touch_another_organisation(
 
 
 def test_active_banner_once_every_required_step_is_done(
-    partner_client, partner_org, partner_user, staff_user, certify, content
+    partner_client, partner_org, partner_user, staff_user, make_certification, content
 ):
     from portal.onboarding.service import mark_staff_step
 
-    certify(partner_user)
+    make_certification(partner_user)
     mark_staff_step(partner_org, "kickoff-call", staff_user, content)
     db.session.commit()
     response = partner_client.post("/onboarding/steps/accept-agreement", headers=HTMX)

@@ -82,6 +82,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Flywheel Partner Portal <partners@example.com>"),
+        # Where new referrals are announced (the partner team's shared inbox).
+        "PARTNER_TEAM_EMAIL": os.environ.get("PARTNER_TEAM_EMAIL", "partner-team@example.com"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": _env_int("SMTP_PORT", 25),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),

@@ -5,17 +5,31 @@ from portal.audit.models import ActivityEvent, AuditEntry
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
+from portal.referrals.models import (
+    Commission,
+    CommissionDispute,
+    CompanyRegistration,
+    Customer,
+    Referral,
+    ReferralEvent,
+)
 
 __all__ = [
     "ActivityEvent",
     "AuditEntry",
     "Certification",
     "ChecklistProgress",
+    "Commission",
+    "CommissionDispute",
+    "CompanyRegistration",
+    "Customer",
     "Invite",
     "ModuleCompletion",
     "Organization",
     "OutboxMessage",
     "PasswordReset",
     "QuizAttempt",
+    "Referral",
+    "ReferralEvent",
     "User",
 ]

@@ -11,3 +11,6 @@ _signals = Namespace()
 
 # send(sender=None, organization_id=int, user=User, path_id=str)
 certification_issued = _signals.signal("certification-issued")
+
+# send(sender=None, organization_id=int, referral=Referral)
+referral_submitted = _signals.signal("referral-submitted")

@@ -10,7 +10,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -313,6 +313,46 @@ def make_certification(app: Flask):
         db.session.add(cert)
         db.session.commit()
         return cert
+
+    return make
+
+
+def referral_input(**fields: Any):
+    """A valid ReferralInput for the fixture program; override any field."""
+    from portal.referrals.service import ReferralInput
+
+    n = next(_counter)
+    values: dict[str, Any] = {
+        "company_name": f"Northwind Traders {n}",
+        "company_website": f"https://www.northwind-{n}.example.co.uk",
+        "contact_name": "Dana Whitfield",
+        "contact_email": f"dana@northwind-{n}.example.co.uk",
+        "contact_phone": "",
+        "contact_role": "VP Revenue Operations",
+        "region": "Europe",
+        "estimated_value_minor": 4_800_000,
+        "estimated_currency": "USD",
+        "expected_timing": "3-6",
+        "customer_need": "Forecasts live in spreadsheets; they want one pipeline view.",
+        "involvement": "sourced",
+        "idempotency_key": f"key-{n}",
+    }
+    values.update(fields)
+    return ReferralInput(**values)
+
+
+@pytest.fixture
+def make_referral(app: Flask):
+    """Factory: a referral submitted through the real service by `user` (committed)."""
+    from portal.content_runtime import current_content
+    from portal.referrals.service import submit_referral
+
+    def make(user: User, *, now: datetime | None = None, **fields: Any):
+        submission = submit_referral(
+            user, referral_input(**fields), current_content().program, now=now
+        )
+        db.session.commit()
+        return submission.referral
 
     return make
 

@@ -51,6 +51,8 @@ def build_program(src: Source, data: object) -> Program | None:
     registration = _section(src, root, "registration", ("protection_days",))
     commissions = _section(src, root, "commissions", ("hold_days", "rules"))
     stages = _id_list(src, root, "pipeline_stages", "pipeline stage")
+    if "pipeline_stages" in root:
+        _check_pipeline_shape(src, root, stages)
     regions = f.text_list(src, root, "regions", what)
     _check_unique_texts(src, root, "regions", regions)
     return Program(
@@ -154,6 +156,27 @@ def _id_list(src: Source, root: LineDict, key: str, what: str) -> tuple[str, ...
         f.unique(src, seen, item, line, what)
         result.append(item)
     return tuple(result)
+
+
+RESERVED_STATUSES = ("conflict", "rejected")
+
+
+def _check_pipeline_shape(src: Source, root: LineDict, stages: tuple[str, ...]) -> None:
+    """The referral workflow needs submitted, accepted first and won, lost last.
+
+    Stages in between are the content team's to name; `conflict` and `rejected` are statuses
+    the portal sets itself, so they cannot be stages.
+    """
+    line = root.line_of("pipeline_stages")
+    if stages[:2] != ("submitted", "accepted") or stages[-2:] != ("won", "lost"):
+        src.report(
+            line,
+            "pipeline_stages must start with submitted, accepted and end with won, lost "
+            f"(the stages between are yours), not {list(stages)!r}",
+        )
+    for status in RESERVED_STATUSES:
+        if status in stages:
+            src.report(line, f"pipeline stage {status!r} is a status the portal sets itself")
 
 
 def _check_unique_texts(src: Source, root: LineDict, key: str, values: tuple[str, ...]) -> None:

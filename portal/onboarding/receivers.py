@@ -21,3 +21,15 @@ def on_certification_issued(sender: object, organization_id: int | None = None, 
     org = db.session.get(Organization, organization_id)
     if org is not None:
         refresh_activation(org, None, current_content())
+
+
+def on_referral_submitted(sender: object, organization_id: int | None = None, **_: Any) -> None:
+    """A first referral may finish a `first_referral` step: activate the organisation if complete.
+
+    Only adds to the session; the referral view commits.
+    """
+    if organization_id is None:
+        return
+    org = db.session.get(Organization, organization_id)
+    if org is not None:
+        refresh_activation(org, None, current_content())

@@ -23,6 +23,7 @@ from portal.content.model import Checklist, ContentIndex, Step
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.certificates import org_has_valid_certification
+from portal.referrals.service import org_has_referral
 from portal.onboarding.models import ChecklistProgress
 
 # Kinds whose completion is a ChecklistProgress row; the other kinds are computed.
@@ -112,8 +113,8 @@ def resolve_kit_download(org: Organization, step: Step, records: Mapping[str, St
 def resolve_first_referral(
     org: Organization, step: Step, records: Mapping[str, StepRecord]
 ) -> bool:
-    """Not done yet: the referrals feature will compute this from the organisation's referrals."""
-    return False
+    """Done once anyone in the organisation has submitted a referral."""
+    return org_has_referral(org.id)
 
 
 STEP_RESOLVERS: dict[str, StepResolver] = {
@@ -275,7 +276,20 @@ def refresh_activation(org: Organization, actor: User | None, content: ContentIn
     if org.status not in ACTIVATABLE_STATUSES:
         return False
     _lock_organization(org)
-    return _activate_if_complete(org, actor, checklist_for(org, content))
+    checklist = checklist_of(org, content)
+    if checklist is None or not _required_steps_done(org, checklist):
+        return False
+    return _activate(org, actor)
+
+
+def _required_steps_done(org: Organization, checklist: Checklist) -> bool:
+    """Every required step done; stops at the first that is not (each resolver may query)."""
+    records = step_records(org)
+    for step in checklist.steps:
+        resolver = STEP_RESOLVERS.get(step.kind)
+        if step.required and not (resolver and resolver(org, step, records)):
+            return False
+    return True
 
 
 def _refresh(org: Organization, actor: User | None, content: ContentIndex) -> ChecklistState:
@@ -302,6 +316,10 @@ def _lock_organization(org: Organization) -> None:
 def _activate_if_complete(org: Organization, actor: User | None, state: ChecklistState) -> bool:
     if state.checklist is None or not state.complete or org.status not in ACTIVATABLE_STATUSES:
         return False
+    return _activate(org, actor)
+
+
+def _activate(org: Organization, actor: User | None) -> bool:
     before = {"status": str(org.status)}
     org.status = OrgStatus.ACTIVE.value
     org.activated_at = utcnow()

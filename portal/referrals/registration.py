@@ -1,0 +1,151 @@
+"""Who holds a company: claiming, renewing and releasing registrations, and the customer list.
+
+The database decides first come, first served: a claim is one INSERT ... ON CONFLICT DO
+UPDATE ... WHERE protected_until <= now, which takes over a company only when the holder's
+protection has run out. Two simultaneous claims of one company serialise on its unique key;
+exactly one gets its referral id back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from portal.content.model import Program
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.referrals.models import CompanyRegistration, Customer, Referral
+from portal.referrals.normalise import company_key
+
+
+def key_text(website: str | None, email: str | None, name: str) -> str | None:
+    """The registration key of a company ("domain:acme.com", "name:acme"), or None."""
+    try:
+        kind, value = company_key(website, email, name)
+    except ValueError:
+        return None
+    return f"{kind}:{value}"
+
+
+def _insert():  # noqa: ANN202 - the dialect's insert construct
+    return sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
+
+
+def claim(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
+    """Try to register the company for `referral`; return the id of the referral holding it.
+
+    The holder is `referral.id` when this claim won. Otherwise it is the earlier registration,
+    or None in the rare case that registration was released between the two statements.
+    """
+    insert = _insert()
+    protected_until = now + timedelta(days=program.protection_days)
+    stmt = insert(CompanyRegistration).values(
+        company_key=key,
+        referral_id=referral.id,
+        organization_id=referral.organization_id,
+        registered_at=now,
+        protected_until=protected_until,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["company_key"],
+        set_={
+            "referral_id": stmt.excluded.referral_id,
+            "organization_id": stmt.excluded.organization_id,
+            "registered_at": stmt.excluded.registered_at,
+            "protected_until": stmt.excluded.protected_until,
+        },
+        where=CompanyRegistration.protected_until <= now,
+    ).returning(CompanyRegistration.referral_id)
+    won = db.session.scalar(stmt)
+    if won is not None:
+        return won
+    return db.session.scalar(
+        sa.select(CompanyRegistration.referral_id).where(CompanyRegistration.company_key == key)
+    )
+
+
+def take_over(key: str, referral: Referral, program: Program, now: datetime) -> None:
+    """Staff accepted `referral` under the rules of engagement: it holds the company now."""
+    insert = _insert()
+    stmt = insert(CompanyRegistration).values(
+        company_key=key,
+        referral_id=referral.id,
+        organization_id=referral.organization_id,
+        registered_at=now,
+        protected_until=now + timedelta(days=program.protection_days),
+    )
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["company_key"],
+            set_={
+                "referral_id": stmt.excluded.referral_id,
+                "organization_id": stmt.excluded.organization_id,
+                "registered_at": stmt.excluded.registered_at,
+                "protected_until": stmt.excluded.protected_until,
+            },
+        )
+    )
+
+
+def renew(referral: Referral, program: Program, now: datetime | None = None) -> None:
+    """Restart the protection window of the registration the referral holds (stage change)."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(CompanyRegistration)
+        .where(CompanyRegistration.referral_id == referral.id)
+        .values(protected_until=now + timedelta(days=program.protection_days))
+    )
+
+
+def release(referral: Referral) -> None:
+    """The referral closed: the company is free to register again."""
+    db.session.execute(
+        sa.delete(CompanyRegistration).where(CompanyRegistration.referral_id == referral.id)
+    )
+
+
+def holds_registration(referral_id: int, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return (
+        db.session.scalar(
+            sa.select(CompanyRegistration.id).where(
+                CompanyRegistration.referral_id == referral_id,
+                CompanyRegistration.protected_until > now,
+            )
+        )
+        is not None
+    )
+
+
+def is_registered(key: str, now: datetime | None = None) -> bool:
+    """True when an open registration inside its protection window holds the company."""
+    now = now or utcnow()
+    return (
+        db.session.scalar(
+            sa.select(CompanyRegistration.id).where(
+                CompanyRegistration.company_key == key, CompanyRegistration.protected_until > now
+            )
+        )
+        is not None
+    )
+
+
+def is_customer(domain: str | None) -> bool:
+    if not domain:
+        return False
+    return db.session.scalar(sa.select(Customer.id).where(Customer.domain == domain)) is not None
+
+
+def add_customer_domain(domain: str, name: str, added_by_id: int | None) -> bool:
+    """Put a domain on the customer list unless it is there; True if this call added it."""
+    insert = _insert()
+    added = db.session.scalar(
+        insert(Customer)
+        .values(domain=domain, name=name[:200], added_by_id=added_by_id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["domain"])
+        .returning(Customer.id)
+    )
+    return added is not None

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator
 
@@ -59,3 +61,13 @@ def update_if_unset(row: Any, column: str, **values: Any) -> bool:
     for key, value in values.items():
         set_committed_value(row, key, value)
     return True
+
+
+def insert_for_dialect(model: Any) -> Any:
+    """INSERT for the session's database with ON CONFLICT support (SQLite or PostgreSQL).
+
+    `on_conflict_do_nothing` / `on_conflict_do_update` let the database decide races that a
+    read-then-write in Python would lose.
+    """
+    insert = sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
+    return insert(model)

@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.models import Organization, OrgStatus, User
 from portal.audit.service import record_audit
 from portal.content.model import Checklist, ContentIndex, Step
-from portal.db_types import utcnow
+from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.learning.certificates import org_has_valid_certification
-from portal.referrals.service import org_has_referral
 from portal.onboarding.models import ChecklistProgress
+from portal.referrals.service import org_has_referral
 
 # Kinds whose completion is a ChecklistProgress row; the other kinds are computed.
 RECORDED_KINDS = frozenset({"acknowledge", "staff"})
@@ -204,9 +202,8 @@ def _record_progress(org: Organization, step_id: str, user: User) -> bool:
     Decided by the database (INSERT ... ON CONFLICT DO NOTHING on the unique constraint), so
     two simultaneous posts of the same step record it once and neither fails.
     """
-    insert = sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
     inserted_id = db.session.scalar(
-        insert(ChecklistProgress)
+        insert_for_dialect(ChecklistProgress)
         .values(
             organization_id=org.id, step_id=step_id, completed_by_id=user.id, completed_at=utcnow()
         )

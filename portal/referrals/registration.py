@@ -11,11 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.content.model import Program
-from portal.db_types import utcnow
+from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.referrals.models import CompanyRegistration, Customer, Referral
 from portal.referrals.normalise import company_key
@@ -30,19 +28,14 @@ def key_text(website: str | None, email: str | None, name: str) -> str | None:
     return f"{kind}:{value}"
 
 
-def _insert():  # noqa: ANN202 - the dialect's insert construct
-    return sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
-
-
 def claim(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
     """Try to register the company for `referral`; return the id of the referral holding it.
 
     The holder is `referral.id` when this claim won. Otherwise it is the earlier registration,
     or None in the rare case that registration was released between the two statements.
     """
-    insert = _insert()
     protected_until = now + timedelta(days=program.protection_days)
-    stmt = insert(CompanyRegistration).values(
+    stmt = insert_for_dialect(CompanyRegistration).values(
         company_key=key,
         referral_id=referral.id,
         organization_id=referral.organization_id,
@@ -69,8 +62,7 @@ def claim(key: str, referral: Referral, program: Program, now: datetime) -> int 
 
 def take_over(key: str, referral: Referral, program: Program, now: datetime) -> None:
     """Staff accepted `referral` under the rules of engagement: it holds the company now."""
-    insert = _insert()
-    stmt = insert(CompanyRegistration).values(
+    stmt = insert_for_dialect(CompanyRegistration).values(
         company_key=key,
         referral_id=referral.id,
         organization_id=referral.organization_id,
@@ -141,9 +133,8 @@ def is_customer(domain: str | None) -> bool:
 
 def add_customer_domain(domain: str, name: str, added_by_id: int | None) -> bool:
     """Put a domain on the customer list unless it is there; True if this call added it."""
-    insert = _insert()
     added = db.session.scalar(
-        insert(Customer)
+        insert_for_dialect(Customer)
         .values(domain=domain, name=name[:200], added_by_id=added_by_id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["domain"])
         .returning(Customer.id)

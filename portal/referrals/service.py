@@ -13,13 +13,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.access import scoped_to_org
 from portal.accounts.models import User
 from portal.content.model import Program
-from portal.db_types import utcnow
+from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.inbox.sla import first_response_due
 from portal.notify.outbox import queue_email
@@ -145,10 +143,9 @@ def _insert_once(
     now: datetime,
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING on the idempotency key; the new id, or None."""
-    insert = sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
     due = first_response_due(now, program)
     return db.session.scalar(
-        insert(Referral)
+        insert_for_dialect(Referral)
         .values(
             organization_id=user.organization_id,
             submitted_by_id=user.id,

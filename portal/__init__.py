@@ -22,10 +22,12 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
     from portal.extensions import csrf, db, htmx, limiter, migrate
+    from portal.inbox import init_app as init_inbox
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
     from portal.notify import init_app as init_notify
     from portal.onboarding import init_app as init_onboarding
+    from portal.referrals import init_app as init_referrals
     from portal.staff import init_app as init_staff
 
     db.init_app(app)
@@ -48,6 +50,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_audit,
         init_onboarding,
         init_learning,
+        init_referrals,
+        init_inbox,
         init_main,
         init_staff,
         init_admin,

@@ -18,63 +18,32 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from portal.accounts.models import Role
 from portal.accounts.service import create_invite
+from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.referrals import registration
+from portal.referrals.commissions import create_commission
+from portal.referrals.models import Customer
+from tests.access_customers import ROUTES as CUSTOMER_ROUTES
+from tests.access_earnings import ROUTES as EARNINGS_ROUTES
+from tests.access_helpers import (
+    ROLES,
+    Route,
+    admins,
+    everyone,
+    partner_admins,
+    partners,
+    signed_in,
+    staff,
+)
+from tests.access_inbox import ROUTES as INBOX_ROUTES
+from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.conftest import sign_in
-
-ROLES = ("anonymous", "partner_user", "partner_admin", "other_partner", "staff", "admin")
-
-
-def everyone(outcome: Any) -> dict[str, Any]:
-    return dict.fromkeys(ROLES, outcome)
-
-
-def signed_in(outcome: Any = 200) -> dict[str, Any]:
-    return {**everyone(outcome), "anonymous": "login"}
-
-
-def partners(outcome: Any = 200, other: Any = None) -> dict[str, Any]:
-    """Partner pages; `other` is the outcome for the partner of another organisation."""
-    return {
-        "anonymous": "login",
-        "partner_user": outcome,
-        "partner_admin": outcome,
-        "other_partner": outcome if other is None else other,
-        "staff": 403,
-        "admin": 403,
-    }
-
-
-def partner_admins(outcome: Any = 200) -> dict[str, Any]:
-    return {**partners(outcome), "partner_user": 403}
-
-
-def staff(outcome: Any = 200) -> dict[str, Any]:
-    return {
-        "anonymous": "login",
-        "partner_user": 403,
-        "partner_admin": 403,
-        "other_partner": 403,
-        "staff": outcome,
-        "admin": outcome,
-    }
-
-
-def admins(outcome: Any = "ok") -> dict[str, Any]:
-    return {**staff(outcome), "staff": 403}
-
-
-@dataclass
-class Route:
-    url: str  # formatted with the World's attributes
-    expected: dict[str, Any]
-    method: str = "GET"
-    data: dict[str, str] | None = None
-
 
 # endpoint -> how to call it and what each role gets
 ACCESS: dict[str, Route] = {
@@ -129,6 +98,10 @@ ACCESS: dict[str, Route] = {
     "admin.reactivate_user": Route("/admin/users/{bystander_id}/reactivate", admins(), "POST"),
     "admin.suspend_org": Route("/admin/orgs/{third_org_id}/suspend", admins(), "POST"),
     "admin.reinstate_org": Route("/admin/orgs/{third_org_id}/reinstate", admins(), "POST"),
+    **REFERRAL_ROUTES,
+    **EARNINGS_ROUTES,
+    **INBOX_ROUTES,
+    **CUSTOMER_ROUTES,
 }
 
 
@@ -143,6 +116,11 @@ class World:
     attempt_id: int
     invite_token: str
     reset_token: str
+    # partner_org's open referral (submitted by partner_user), and its won one with a commission
+    referral_ref: str
+    won_ref: str
+    commission_id: int
+    customer_id: int
 
 
 @pytest.fixture
@@ -157,6 +135,7 @@ def world(
     staff_user,
     admin_user,
     make_certification,
+    make_referral,
 ) -> World:
     from portal.accounts.credentials import new_token
     from portal.accounts.models import PasswordReset
@@ -187,6 +166,11 @@ def world(
         ]
     )
     db.session.commit()
+    referral = make_referral(partner_user)
+    won, commission = _won_referral_with_commission(partner_user, staff_user, make_referral)
+    registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
+    db.session.commit()
+    customer_id = db.session.scalar(sa.select(Customer.id))
     return World(
         users={
             "partner_user": partner_user,
@@ -203,7 +187,22 @@ def world(
         attempt_id=attempt.id,
         invite_token=invite_token,
         reset_token=reset_token,
+        referral_ref=referral.reference,
+        won_ref=won.reference,
+        commission_id=commission.id,
+        customer_id=customer_id,
     )
+
+
+def _won_referral_with_commission(partner_user, staff_user, make_referral):
+    referral = make_referral(partner_user, involvement="sourced")
+    referral.status = "won"
+    referral.deal_value_minor = 10_000_000
+    referral.deal_currency = "USD"
+    referral.closed_at = utcnow()
+    commission = create_commission(referral, staff_user, current_content().program)
+    db.session.commit()
+    return referral, commission
 
 
 def test_every_route_has_an_access_entry(app: Flask) -> None:

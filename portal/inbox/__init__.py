@@ -1,1 +1,13 @@
-"""The partner team's referral inbox: SLA clocks, filters and row actions."""
+"""The partner team's referral inbox: triage, assignment, pipeline, SLA clocks, customers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.inbox import commission_views, customer_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(commission_views.bp)
+    app.register_blueprint(customer_views.bp)

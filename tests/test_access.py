@@ -27,7 +27,7 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.referrals import registration
-from portal.referrals.commissions import create_commission
+from portal.referrals.commissions import create_commission, open_dispute
 from portal.referrals.models import Customer
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
@@ -121,6 +121,7 @@ class World:
     won_ref: str
     commission_id: int
     customer_id: int
+    dispute_id: int  # an open dispute on the won referral's commission
 
 
 @pytest.fixture
@@ -168,6 +169,8 @@ def world(
     db.session.commit()
     referral = make_referral(partner_user)
     won, commission = _won_referral_with_commission(partner_user, staff_user, make_referral)
+    dispute = open_dispute(commission, partner_user, "The deal value was higher than recorded.")
+    db.session.commit()
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
     db.session.commit()
     customer_id = db.session.scalar(sa.select(Customer.id))
@@ -191,6 +194,7 @@ def world(
         won_ref=won.reference,
         commission_id=commission.id,
         customer_id=customer_id,
+        dispute_id=dispute.id,
     )
 
 

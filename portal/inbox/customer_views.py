@@ -2,6 +2,135 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import PurePath
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from htmx_flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from portal.accounts.access import staff_required
+from portal.extensions import db
+from portal.http import render_page
+from portal.inbox import customers
+from portal.inbox.customer_forms import (
+    MAX_UPLOAD_BYTES,
+    CustomerForm,
+    CustomerUploadForm,
+    RemoveCustomerForm,
+)
 
 bp = Blueprint("customers", __name__, url_prefix="/inbox/customers")
+
+TOO_LARGE = "The file is larger than 1 MB; split it up."
+NOT_UTF8 = (
+    "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and upload it again."
+)
+
+
+@bp.get("", endpoint="index")
+@staff_required
+def index():
+    """The customer list: search, page by domain, add one, upload a CSV."""
+    return _index_page()
+
+
+@bp.post("", endpoint="add")
+@staff_required
+def add():
+    """Put one company on the customer list."""
+    form = CustomerForm()
+    if form.validate_on_submit():
+        try:
+            domain, added = customers.add_customer(
+                form.name.data or "", form.website_or_domain.data, current_user
+            )
+        except customers.CustomerRefused as refused:
+            form.website_or_domain.errors.append(str(refused))
+        else:
+            db.session.commit()
+            if added:
+                flash(f"{domain} is now on the customer list.", "success")
+            else:
+                flash(f"{domain} was already on the customer list.")
+            return redirect(url_for("customers.index"))
+    return _index_page(status=422, add_form=form)
+
+
+@bp.post("/upload", endpoint="upload")
+@staff_required
+def upload():
+    """Import customers from a CSV file: all rows or, when any row has a problem, none."""
+    form = CustomerUploadForm()
+    if not form.validate_on_submit():
+        return _index_page(status=422, upload_form=form)
+    storage = form.file.data
+    filename = PurePath(storage.filename or "upload.csv").name[:100]
+    data = storage.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        form.file.errors.append(TOO_LARGE)
+        return _index_page(status=422, upload_form=form)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form.file.errors.append(NOT_UTF8)
+        return _index_page(status=422, upload_form=form)
+    result = customers.import_customers_csv(text, filename, current_user)
+    if result.problems:
+        db.session.rollback()
+        form.file.errors.append("Nothing was imported: correct these lines and upload again.")
+        return _index_page(status=422, upload_form=form, problems=result.problems)
+    db.session.commit()
+    flash(
+        f"Imported {filename}: {result.added} added, "
+        f"{result.skipped_existing} already on the list or repeated.",
+        "success",
+    )
+    return redirect(url_for("customers.index"))
+
+
+@bp.post("/<int:customer_id>/delete", endpoint="remove")
+@staff_required
+def remove(customer_id: int):
+    """Take a customer off the list."""
+    form = RemoveCustomerForm()
+    if not form.validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return redirect(url_for("customers.index"))
+    removed = customers.remove_customer(customer_id, current_user)
+    if removed is None:
+        flash("That customer was no longer on the list.")
+    else:
+        db.session.commit()
+        flash(f"{removed.domain} was removed from the customer list.", "success")
+    return redirect(url_for("customers.index"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """A body over MAX_CONTENT_LENGTH: the list again, the message beside the file field.
+
+    CSRF protection reads the body before the access check runs, so check access here too.
+    """
+    if not (current_user.is_authenticated and current_user.is_staff):
+        return render_template("error.html", error=error), 413
+    form = CustomerUploadForm(formdata=None)
+    form.file.errors = [TOO_LARGE]
+    return _index_page(status=413, upload_form=form)
+
+
+def _index_page(status: int = 200, **forms: Any):
+    q = request.args.get("q", "").strip()[: customers.MAX_NAME]
+    cursor = request.args.get("after") or None
+    return render_page(
+        "inbox/customers.html",
+        "results",
+        status=status,
+        page=customers.list_customers(q, cursor),
+        q=q,
+        cursor=cursor,
+        add_form=forms.get("add_form") or CustomerForm(formdata=None),
+        upload_form=forms.get("upload_form") or CustomerUploadForm(formdata=None),
+        problems=forms.get("problems", ()),
+    )

@@ -9,6 +9,15 @@ from flask.cli import AppGroup
 referrals_cli = AppGroup("referrals", help="Referral jobs (SLA reminders).")
 
 
+@referrals_cli.command("remind")
+def remind_command() -> None:
+    """Queue one reminder per SLA breach to the referral's owner (or the partner team)."""
+    from portal.inbox.reminders import send_reminders
+
+    queued = send_reminders()
+    click.echo(f"Queued {queued} reminders.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(referrals_cli)
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.content.model import Program
@@ -177,6 +178,7 @@ def timeline(referral_id: int, *, partner_view: bool) -> list[ReferralEvent]:
     """The referral's events, oldest first; partners get only the partner-visible ones."""
     stmt = (
         sa.select(ReferralEvent)
+        .options(joinedload(ReferralEvent.actor))
         .where(ReferralEvent.referral_id == referral_id)
         .order_by(ReferralEvent.id)
     )

@@ -1,7 +1,224 @@
-"""Partner referral pages: the form, the live conflict hint, the list and one referral."""
+"""Partner referral pages: the form, the live conflict hint, the list and one referral.
+
+Every look-up goes through `referral_for` (scoped to the partner's organisation): another
+organisation's referral is simply not found. Partners only ever see partner-visible events.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+from htmx_flask import request
+
+from portal.accounts.access import partner_required
+from portal.accounts.models import User
+from portal.content_runtime import current_content
+from portal.db_types import utcnow
+from portal.extensions import db
+from portal.http import MAX_ID, render_page
+from portal.inbox import sla
+from portal.money import format_money
+from portal.referrals import events
+from portal.referrals.earnings_views import bp as earnings_bp
+from portal.referrals.forms import (
+    COMPANY_NAME_MAX,
+    EMAIL_MAX,
+    WEBSITE_MAX,
+    ReferralForm,
+)
+from portal.referrals.models import Commission, Referral, ReferralStatus
+from portal.referrals.service import (
+    INVOLVEMENTS,
+    TIMINGS,
+    company_looks_registered,
+    org_referrals,
+    referral_for,
+    submit_referral,
+)
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+PAGE_SIZE = 25
+# The confirmation page shows the latest few; the full list is one link away.
+RECENT_SIZE = 10
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """One line of the organisation's referral list."""
+
+    referral: Referral
+    stage: str
+    owner_first_name: str | None
+    next_step: str
+
+
+@dataclass(frozen=True)
+class ReferralPage:
+    rows: list[ReferralRow]
+    next_before: int | None  # the `before` of the next (older) page, None on the last page
+    first_page: bool
+
+
+def next_step(referral: Referral, now: datetime) -> str:
+    """What happens next to a referral, in the partner's words."""
+    if referral.status == ReferralStatus.CONFLICT:
+        return "Under review under the rules of engagement"
+    if referral.status == ReferralStatus.WON:
+        return "Won: see the commission on your earnings page"
+    if not referral.is_open:
+        return "Closed"
+    if referral.next_due_at is None:
+        return "The partner team is working on it"
+    words = sla.describe(sla.clock(referral.next_due_at, now))
+    if referral.first_responded_at is None:
+        return f"First response from the partner team {words}"
+    return f"Next update from the partner team {words}"
+
+
+def _owners_by_id(referrals: list[Referral]) -> dict[int, User]:
+    """Every owner in one query (instead of one per row)."""
+    ids = {r.owner_id for r in referrals if r.owner_id is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+
+
+def _referral_page(organization_id: int, before: int | None, size: int) -> ReferralPage:
+    found = org_referrals(organization_id, limit=size + 1, before_id=before)
+    referrals, more = found[:size], len(found) > size
+    owners = _owners_by_id(referrals)
+    now = utcnow()
+    rows = [
+        ReferralRow(
+            referral=r,
+            stage=events.stage_name(r.status),
+            owner_first_name=owners[r.owner_id].first_name if r.owner_id in owners else None,
+            next_step=next_step(r, now),
+        )
+        for r in referrals
+    ]
+    return ReferralPage(
+        rows=rows,
+        next_before=referrals[-1].id if more and referrals else None,
+        first_page=before is None,
+    )
+
+
+def _before_arg() -> int | None:
+    """`?before=<id>`; anything that is not a usable id shows the first page."""
+    before = request.args.get("before", type=int)
+    return before if before is not None and 0 < before <= MAX_ID else None
+
+
+def _rules_url() -> str:
+    """The rules-of-engagement page (the content names it), else the program's index."""
+    pages = current_content().pages
+    page_id = next((pid for pid in sorted(pages) if "rules" in pid), None)
+    if page_id is None:
+        return url_for("main.program_index")
+    return url_for("main.program_page", page_id=page_id)
+
+
+def _referral_or_404(ref: str) -> Referral:
+    referral = referral_for(current_user, ref)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+@bp.get("")
+@partner_required
+def index():
+    """The organisation's referrals, newest first."""
+    page = _referral_page(current_user.organization_id, _before_arg(), PAGE_SIZE)
+    return render_page("referrals/index.html", "referral_list", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@partner_required
+def new():
+    """The referral form; a valid submission creates one referral per form key."""
+    program = current_content().program
+    form = ReferralForm()
+    form.set_program(program)
+    if form.validate_on_submit():
+        submission = submit_referral(current_user, form.referral_input(), program)
+        db.session.commit()
+        return redirect(url_for("referrals.submitted", ref=submission.referral.reference))
+    return render_page(
+        "referrals/new.html",
+        "referral_form",
+        422 if form.errors else 200,
+        form=form,
+        program=program,
+        rules_url=_rules_url(),
+    )
+
+
+@bp.get("/hint")
+@partner_required
+def hint():
+    """Whether the company looks registered already; never says by whom."""
+    args = request.args
+    registered = company_looks_registered(
+        args.get("company_website", "")[:WEBSITE_MAX],
+        args.get("contact_email", "")[:EMAIL_MAX],
+        args.get("company_name", "")[:COMPANY_NAME_MAX],
+    )
+    return render_template(
+        "referrals/_hint.html", registered=registered, rules_url=_rules_url() if registered else ""
+    )
+
+
+@bp.get("/<ref>/submitted")
+@partner_required
+def submitted(ref: str):
+    """The confirmation: the reference, what happens next and by when, the organisation's list."""
+    referral = _referral_or_404(ref)
+    program = current_content().program
+    now = utcnow()
+    return render_template(
+        "referrals/submitted.html",
+        referral=referral,
+        program=program,
+        due_words=sla.describe(sla.clock(referral.first_response_due_at, now)),
+        rules_url=_rules_url(),
+        page=_referral_page(referral.organization_id, None, RECENT_SIZE),
+    )
+
+
+@bp.get("/<ref>")
+@partner_required
+def detail(ref: str):
+    """One referral: status, owner, details, the partner-visible timeline and the commission."""
+    referral = _referral_or_404(ref)
+    commission = db.session.scalar(
+        sa.select(Commission).where(
+            Commission.referral_id == referral.id,
+            Commission.organization_id == referral.organization_id,
+        )
+    )
+    return render_template(
+        "referrals/detail.html",
+        referral=referral,
+        stage=events.stage_name(referral.status),
+        owner_first_name=referral.owner.first_name if referral.owner else None,
+        timeline=events.timeline(referral.id, partner_view=True),
+        event_title=events.event_title,
+        next_step=next_step(referral, utcnow()),
+        estimate=format_money(referral.estimated_value_minor, referral.estimated_currency),
+        timing=TIMINGS.get(referral.expected_timing, referral.expected_timing),
+        involvement=INVOLVEMENTS.get(referral.involvement, referral.involvement),
+        commission=commission,
+        commission_amount=(
+            format_money(commission.amount_minor, commission.currency) if commission else ""
+        ),
+        # The earnings page's path; its views belong to portal.referrals.earnings_views.
+        earnings_url=earnings_bp.url_prefix,
+        rules_url=_rules_url(),
+    )

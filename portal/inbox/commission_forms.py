@@ -1,0 +1,76 @@
+"""Staff commission forms: the list's filter, approving, paying, answering a dispute.
+
+The rules for each value live in portal.referrals.commissions (check_*), so a form and a
+service call can never disagree about what is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from portal.referrals.commissions import (
+    ANSWER_MAX,
+    PAYOUT_REFERENCE_MAX,
+    CommissionError,
+    check_answer,
+    check_payout_reference,
+)
+from portal.referrals.models import CommissionStatus
+
+STATUS_CHOICES = [
+    SelectChoice("", "Any status"),
+    SelectChoice(CommissionStatus.PENDING.value, "Pending"),
+    SelectChoice(CommissionStatus.APPROVED.value, "Approved"),
+    SelectChoice(CommissionStatus.PAID.value, "Paid"),
+    SelectChoice(CommissionStatus.DISPUTED.value, "Disputed"),
+]
+
+
+def _checked_by(check: Callable[[str | None], str]) -> Callable[[FlaskForm, Field], None]:
+    """A WTForms validator from a service check: its message goes beside the field."""
+
+    def validate(form: FlaskForm, field: Field) -> None:
+        try:
+            field.data = check(field.data)
+        except CommissionError as refused:
+            raise ValidationError(refused.message) from None
+
+    return validate
+
+
+class CommissionFilterForm(FlaskForm):
+    """Filter the staff list by status; `after` is the keyset cursor (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=STATUS_CHOICES, default="", validators=[Optional()])
+    after = IntegerField("Continue after", validators=[Optional(), NumberRange(min=1)])
+
+
+class ApproveForm(FlaskForm):
+    """Approve a commission: no fields, only the CSRF token."""
+
+
+class PayoutForm(FlaskForm):
+    """Mark an approved commission paid with the reference of the payment."""
+
+    payout_reference = StringField(
+        "Payout reference",
+        validators=[_checked_by(check_payout_reference)],
+        render_kw={"maxlength": PAYOUT_REFERENCE_MAX},
+    )
+
+
+class ResolveForm(FlaskForm):
+    """Answer a dispute; the partner reads the answer."""
+
+    answer = TextAreaField(
+        "Answer to the partner",
+        validators=[_checked_by(check_answer)],
+        render_kw={"maxlength": ANSWER_MAX, "rows": 3},
+    )

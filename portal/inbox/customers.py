@@ -1,0 +1,235 @@
+"""The customer list staff keep: a referral for a customer's domain is a conflict to decide.
+
+Domains are stored as `normalise_domain` makes them (registrable, lower case, punycode), so
+"https://www.Shop.Acme.co.uk/" and "acme.co.uk" are one customer. A CSV import is all or
+nothing: one bad row and nothing is stored, every problem named as `file:line: what`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.audit.service import record_audit
+from portal.extensions import db
+from portal.referrals import registration
+from portal.referrals.models import Customer
+from portal.referrals.normalise import normalise_domain
+
+__all__ = [
+    "MAX_NAME",
+    "CustomerPage",
+    "CustomerRefused",
+    "CustomerRow",
+    "ImportResult",
+    "add_customer",
+    "domain_problem",
+    "import_customers_csv",
+    "list_customers",
+    "parse_customers_csv",
+    "remove_customer",
+]
+
+MAX_NAME = 200
+MAX_DOMAIN_INPUT = 300  # what a person may type or upload before normalisation
+MAX_DOMAIN = 255  # the column
+MAX_PROBLEMS_SHOWN = 50
+PAGE_SIZE = 50
+_DOMAIN_COLUMNS = ("domain", "website")
+
+
+class CustomerRefused(ValueError):
+    """The input cannot be a customer; the message says why, for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    skipped_existing: int = 0  # already on the list, or repeated within the file
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One row of a parsed file: a usable customer and the line it came from."""
+
+    line: int
+    domain: str
+    name: str
+
+
+def domain_problem(value: str) -> tuple[str | None, str | None]:
+    """(normalised domain, None) for usable input, else (None, what is wrong with it)."""
+    text = value.strip()
+    if not text:
+        return None, "the domain is blank"
+    if len(text) > MAX_DOMAIN_INPUT:
+        return None, f"the domain is longer than {MAX_DOMAIN_INPUT} characters"
+    domain = normalise_domain(text)
+    if domain is None:
+        return None, (
+            f"“{_clip(text)}” is not a usable company domain "
+            "(free-mail and consumer addresses, IP addresses and invalid names cannot be)"
+        )
+    if len(domain) > MAX_DOMAIN:
+        return None, f"the domain is longer than {MAX_DOMAIN} characters"
+    return domain, None
+
+
+def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], list[str]]:
+    """Read `name,domain` (or `name,website`) rows; (rows, problems naming `file:line`)."""
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        return [], [f"{filename}: the file contains NUL characters; it is not a CSV text file."]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[CustomerRow] = []
+    problems: list[str] = []
+    try:
+        header = next(reader, None)
+        columns = _columns(header)
+        if columns is None:
+            return [], [
+                f"{filename}:1: the first line must name the columns: name and domain "
+                "(or name and website)."
+            ]
+        name_at, domain_columns = columns
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are not rows
+            name = _cell(cells, name_at).strip()
+            # With both columns, a blank domain falls back to the website.
+            given = next(
+                (_cell(cells, at) for at in domain_columns if _cell(cells, at).strip()), ""
+            )
+            domain, problem = domain_problem(given)
+            if problem is None and len(name) > MAX_NAME:
+                problem = f"the name is longer than {MAX_NAME} characters"
+            if problem is not None:
+                problems.append(f"{filename}:{line}: {problem}")
+            elif domain is not None:
+                rows.append(CustomerRow(line=line, domain=domain, name=name))
+    except csv.Error as error:
+        problems.append(f"{filename}:{reader.line_num}: not readable as CSV ({error}).")
+    if not rows and not problems:
+        problems.append(f"{filename}: the file has a header but no customers.")
+    return rows, problems
+
+
+def import_customers_csv(text: str, filename: str, actor: User) -> ImportResult:
+    """Add every customer in the file, or none when any row has a problem; no commit."""
+    rows, problems = parse_customers_csv(text, filename)
+    if problems:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems.")
+        return ImportResult(problems=shown)
+    added = skipped = 0
+    seen: set[str] = set()
+    for row in rows:
+        if row.domain in seen:
+            skipped += 1
+            continue
+        seen.add(row.domain)
+        if registration.add_customer_domain(row.domain, row.name, actor.id):
+            added += 1
+        else:
+            skipped += 1
+    record_audit(
+        actor,
+        "customers.imported",
+        "customer_list",
+        filename[:64],
+        after={"file": filename, "added": added, "skipped_existing": skipped},
+    )
+    return ImportResult(added=added, skipped_existing=skipped)
+
+
+def add_customer(name: str, website_or_domain: str, actor: User) -> tuple[str, bool]:
+    """Put one company on the list: (its domain, True if added; False if it was there).
+
+    Raises CustomerRefused when the input is no usable company domain. No commit.
+    """
+    domain, problem = domain_problem(website_or_domain)
+    if problem is not None or domain is None:
+        raise CustomerRefused(_sentence(problem or "the domain is not usable"))
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise CustomerRefused(f"The name is longer than {MAX_NAME} characters.")
+    added = registration.add_customer_domain(domain, name, actor.id)
+    if added:
+        customer_id = db.session.scalar(sa.select(Customer.id).where(Customer.domain == domain))
+        record_audit(
+            actor, "customer.added", "customer", customer_id, after={"domain": domain, "name": name}
+        )
+    return domain, added
+
+
+def remove_customer(customer_id: int, actor: User) -> Customer | None:
+    """Take a customer off the list; the removed row, or None if it was not there. No commit."""
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        return None
+    record_audit(
+        actor,
+        "customer.removed",
+        "customer",
+        customer.id,
+        before={"domain": customer.domain, "name": customer.name},
+    )
+    db.session.delete(customer)
+    db.session.flush()
+    return customer
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    customers: list[Customer]
+    next_cursor: str | None  # the last domain shown, when more follow
+
+
+def list_customers(q: str = "", cursor: str | None = None, limit: int = PAGE_SIZE) -> CustomerPage:
+    """Customers by domain, `limit` at a time after `cursor` (a domain), matching `q`."""
+    stmt = sa.select(Customer).order_by(Customer.domain).limit(limit + 1)
+    q = " ".join(q.split())[:MAX_NAME].lower()
+    if q:
+        needle = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(
+                Customer.domain.like(needle, escape="\\"),
+                sa.func.lower(Customer.name).like(needle, escape="\\"),
+            )
+        )
+    if cursor:
+        stmt = stmt.where(Customer.domain > cursor[:MAX_DOMAIN])
+    customers = list(db.session.scalars(stmt))
+    more = len(customers) > limit
+    customers = customers[:limit]
+    return CustomerPage(customers, customers[-1].domain if more and customers else None)
+
+
+def _columns(header: list[str] | None) -> tuple[int, list[int]] | None:
+    """Positions of the name column and of the domain and website columns in the header."""
+    if not header:
+        return None
+    names = [cell.strip().lower() for cell in header]
+    domain_columns = [names.index(wanted) for wanted in _DOMAIN_COLUMNS if wanted in names]
+    if "name" not in names or not domain_columns:
+        return None
+    return names.index("name"), domain_columns
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _clip(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _sentence(problem: str) -> str:
+    return problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else ".")

@@ -1,0 +1,198 @@
+"""Reading commissions: the partner's earnings, the staff list, rows locked for a change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.accounts.access import scoped_to_org
+from portal.accounts.models import Organization, User
+from portal.extensions import db
+from portal.money import format_money
+from portal.referrals.commissions import amount_text
+from portal.referrals.models import (
+    Commission,
+    CommissionDispute,
+    CommissionStatus,
+    Referral,
+    reference_of,
+)
+
+TOTAL_STATUSES = (
+    CommissionStatus.PENDING,
+    CommissionStatus.APPROVED,
+    CommissionStatus.PAID,
+    CommissionStatus.DISPUTED,
+)
+STAFF_PAGE_SIZE = 50
+WORK_QUEUES = frozenset(
+    {CommissionStatus.PENDING, CommissionStatus.APPROVED, CommissionStatus.DISPUTED}
+)
+
+
+@dataclass(frozen=True)
+class EarningsRow:
+    """One commission on the partner's earnings page, with its disputes."""
+
+    commission: Commission
+    company_name: str
+    open_dispute: CommissionDispute | None
+    last_answered: CommissionDispute | None
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.commission.referral_id)
+
+    @property
+    def amount(self) -> str:
+        return amount_text(self.commission)
+
+    @property
+    def deal_value(self) -> str:
+        return format_money(self.commission.deal_value_minor, self.commission.currency)
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """An organisation's commissions, newest first, and totals per status and currency."""
+
+    rows: list[EarningsRow]
+    totals: dict[str, dict[str, int]]  # status -> currency -> minor units
+
+    def total(self, status: str, currency: str) -> str:
+        """The status's total as text; several currencies are listed side by side."""
+        amounts = self.totals.get(status) or {currency: 0}
+        return " + ".join(format_money(minor, code) for code, minor in sorted(amounts.items()))
+
+    def row(self, commission_id: int) -> EarningsRow | None:
+        return next((r for r in self.rows if r.commission.id == commission_id), None)
+
+
+def earnings_for(organization_id: int) -> Earnings:
+    """The organisation's commissions with their referral and disputes, in two queries."""
+    results = db.session.execute(
+        sa.select(Commission, Referral.company_name)
+        .join(Referral, Referral.id == Commission.referral_id)
+        .where(Commission.organization_id == organization_id)
+        .order_by(Commission.id.desc())
+    ).all()
+    open_disputes: dict[int, CommissionDispute] = {}
+    answered: dict[int, CommissionDispute] = {}
+    if results:
+        disputes = db.session.scalars(
+            sa.select(CommissionDispute)
+            .where(CommissionDispute.organization_id == organization_id)
+            .order_by(CommissionDispute.id)
+        )
+        for dispute in disputes:  # oldest first: the last answered one wins
+            target = open_disputes if dispute.resolved_at is None else answered
+            target[dispute.commission_id] = dispute
+    rows: list[EarningsRow] = []
+    totals: dict[str, dict[str, int]] = {}
+    for commission, company_name in results:
+        rows.append(
+            EarningsRow(
+                commission,
+                company_name,
+                open_disputes.get(commission.id),
+                answered.get(commission.id),
+            )
+        )
+        per_currency = totals.setdefault(commission.status, {})
+        per_currency[commission.currency] = (
+            per_currency.get(commission.currency, 0) + commission.amount_minor
+        )
+    return Earnings(rows=rows, totals=totals)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One commission in the staff list, with its partner and open dispute."""
+
+    commission: Commission
+    organization_name: str
+    company_name: str
+    open_dispute: CommissionDispute | None
+
+    @property
+    def reference(self) -> str:
+        return reference_of(self.commission.referral_id)
+
+    @property
+    def amount(self) -> str:
+        return amount_text(self.commission)
+
+
+@dataclass(frozen=True)
+class StaffPage:
+    rows: list[StaffRow]
+    next_cursor: int | None  # the id to continue after, None on the last page
+
+
+def _staff_select() -> sa.Select:
+    return (
+        sa.select(Commission, Organization.name, Referral.company_name, CommissionDispute)
+        .join(Organization, Organization.id == Commission.organization_id)
+        .join(Referral, Referral.id == Commission.referral_id)
+        .outerjoin(
+            CommissionDispute,
+            sa.and_(
+                CommissionDispute.commission_id == Commission.id,
+                CommissionDispute.resolved_at.is_(None),
+            ),
+        )
+    )
+
+
+def commissions_for_staff(
+    status: str | None, cursor: int | None = None, per_page: int = STAFF_PAGE_SIZE
+) -> StaffPage:
+    """A page of commissions in one query (keyset on id).
+
+    Work queues (pending, approved, disputed) read oldest first, so what can be acted on
+    comes first; paid ones and the unfiltered list read newest first.
+    """
+    ascending = status in WORK_QUEUES
+    stmt = _staff_select()
+    if status:
+        stmt = stmt.where(Commission.status == status)
+    if cursor is not None:
+        stmt = stmt.where(Commission.id > cursor if ascending else Commission.id < cursor)
+    order = Commission.id.asc() if ascending else Commission.id.desc()
+    results = db.session.execute(stmt.order_by(order).limit(per_page + 1)).all()
+    rows = [StaffRow(*result) for result in results[:per_page]]
+    next_cursor = rows[-1].commission.id if len(results) > per_page else None
+    return StaffPage(rows=rows, next_cursor=next_cursor)
+
+
+def staff_row(commission_id: int) -> StaffRow | None:
+    """One commission as the staff list shows it (after an action), in one query."""
+    result = db.session.execute(_staff_select().where(Commission.id == commission_id)).first()
+    return StaffRow(*result) if result else None
+
+
+def lock_commission(commission_id: int, user: User) -> Commission | None:
+    """The commission the user may act on, locked until commit; None if unknown to them."""
+    stmt = (
+        sa.select(Commission)
+        .where(Commission.id == commission_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(scoped_to_org(stmt, Commission.organization_id, user))
+
+
+def lock_dispute(dispute_id: int, user: User) -> CommissionDispute | None:
+    """The dispute with its commission locked (commission first, as every action locks)."""
+    commission_id = db.session.scalar(
+        sa.select(CommissionDispute.commission_id).where(CommissionDispute.id == dispute_id)
+    )
+    if commission_id is None or lock_commission(commission_id, user) is None:
+        return None
+    return db.session.scalar(
+        sa.select(CommissionDispute)
+        .where(CommissionDispute.id == dispute_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )

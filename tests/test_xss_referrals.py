@@ -30,9 +30,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _referral_form(index: int, payload: str) -> dict[str, str]:
     return {
         "company_name": payload,
-        "company_website": f"https://xss-{index}.example.com",
+        "company_website": f"https://xss-{index}.co.uk",
         "contact_name": payload,
-        "contact_email": f"buyer@xss-{index}.example.com",
+        "contact_email": f"buyer@xss-{index}.co.uk",
         "contact_phone": "",
         "contact_role": payload,
         "region": "Europe",

@@ -57,6 +57,9 @@ def _as_decimal(amount: Decimal | str | int) -> Decimal:
         raise ValueError(f"{amount!r} is not a number such as 1250.50") from None
 
 
+MAX_MINOR_DIGITS = len(str(MAX_MINOR))
+
+
 def to_minor(amount: Decimal | str, currency: str) -> int:
     """The amount as an integer of the currency's minor units ("120.50" USD → 12050).
 
@@ -69,6 +72,9 @@ def to_minor(amount: Decimal | str, currency: str) -> int:
         raise ValueError(f"amount must be a finite number, not {amount!r}")
     if value < 0:
         raise ValueError(f"amount must not be negative, got {amount!r}")
+    # Refuse huge magnitudes before scaling: "9e999996" would take seconds to turn into an int.
+    if value != 0 and value.adjusted() > MAX_MINOR_DIGITS:
+        raise ValueError(f"amount {amount!r} is too large")
     with localcontext(prec=DECIMAL_PRECISION):
         scaled = value.scaleb(exponent)
         if scaled != scaled.to_integral_value():

@@ -159,6 +159,7 @@ def _id_list(src: Source, root: LineDict, key: str, what: str) -> tuple[str, ...
 
 
 RESERVED_STATUSES = ("conflict", "rejected")
+STAGE_ID_MAX = 20  # referrals.status is String(20)
 
 
 def _check_pipeline_shape(src: Source, root: LineDict, stages: tuple[str, ...]) -> None:
@@ -177,6 +178,11 @@ def _check_pipeline_shape(src: Source, root: LineDict, stages: tuple[str, ...]) 
     for status in RESERVED_STATUSES:
         if status in stages:
             src.report(line, f"pipeline stage {status!r} is a status the portal sets itself")
+    for stage in stages:
+        if len(stage) > STAGE_ID_MAX:
+            src.report(
+                line, f"pipeline stage {stage!r} is too long: at most {STAGE_ID_MAX} characters"
+            )
 
 
 def _check_unique_texts(src: Source, root: LineDict, key: str, values: tuple[str, ...]) -> None:

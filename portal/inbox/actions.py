@@ -104,11 +104,12 @@ def accept(
     )
     contested: Referral | None = None
     if referral.status == ReferralStatus.CONFLICT and referral.conflict_with_id is not None:
-        if key is not None:
-            registration.take_over(key, referral, program, now)
-        # Locked too: its timeline and clocks change. Always the earlier (lower) id second,
-        # so two acceptances never wait on each other in a cycle.
-        contested = db.session.get(Referral, referral.conflict_with_id, with_for_update=True)
+        # Whoever holds the company now is displaced and told: usually the registration this
+        # referral collided with, but that one may have closed and a third claimed it since.
+        holder = registration.take_over(key, referral, program, now) if key else None
+        if holder is not None:
+            # Locked too: its timeline and clocks change.
+            contested = db.session.get(Referral, holder, with_for_update=True)
     elif referral.status == ReferralStatus.CONFLICT:
         # A customer conflict never claimed the company: claim it now, first come first served.
         if key is not None:
@@ -348,6 +349,9 @@ def _close(
     referral.closed_at = now
     referral.close_reason = reason
     registration.release(referral)
+    if status == ReferralStatus.WON and referral.company_domain:
+        # A won company is a customer now: later referrals for it go to staff as conflicts.
+        registration.add_customer_domain(referral.company_domain, referral.company_name, actor.id)
     event = add_event(
         referral,
         kind,

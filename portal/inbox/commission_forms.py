@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from portal.http import MAX_ID
 from portal.referrals.commissions import (
     ANSWER_MAX,
     PAYOUT_REFERENCE_MAX,
@@ -49,7 +50,7 @@ class CommissionFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Status", choices=STATUS_CHOICES, default="", validators=[Optional()])
-    after = IntegerField("Continue after", validators=[Optional(), NumberRange(min=1)])
+    after = IntegerField("Continue after", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class ApproveForm(FlaskForm):

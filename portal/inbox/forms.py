@@ -7,6 +7,8 @@ carries `next`, the inbox page to go back to after a plain post (checked to be l
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -26,6 +28,9 @@ __all__ = [
     "WonForm",
     "parse_amount",
 ]
+
+
+_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def _strip(value: object) -> object:
@@ -103,6 +108,8 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError("Enter the deal value.")
     if cleaned.startswith("-"):
         raise ValueError("Enter a deal value above zero.")
+    if not _PLAIN_AMOUNT.fullmatch(cleaned):  # digits and one decimal point: no "1e9", no "NaN"
+        raise ValueError("Enter the amount as a number, such as 125000.00.")
     try:
         minor = to_minor(cleaned, currency)
     except (TypeError, ValueError) as refused:

@@ -28,6 +28,7 @@ from htmx_flask import request
 
 from portal.accounts.access import staff_required
 from portal.accounts.models import User
+from portal.audit.service import record_audit
 from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
@@ -136,6 +137,9 @@ def index():
 def export():
     """The filtered list as CSV (formula-guarded), streamed."""
     filters = parse_filters(request.args)
+    # The file carries partners' contacts: who took which list, and when, is on record.
+    record_audit(current_user, "referrals.exported", "referral", "csv", after=filters.as_args())
+    db.session.commit()
     lines = export_csv(filters, current_user)
     response = Response(stream_with_context(lines), mimetype="text/csv")
     filename = f"referrals-{utcnow():%Y%m%d}.csv"

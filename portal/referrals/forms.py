@@ -257,6 +257,9 @@ class ReferralForm(FlaskForm):
         problem = website_problem(field.data)
         if problem:
             raise ValidationError(problem)
+        # Stored with https:// in front: the stored form must fit too.
+        if len(website_url(field.data)) > WEBSITE_MAX:
+            raise ValidationError(f"Keep it under {WEBSITE_MAX} characters.")
 
     def validate_contact_email(self, field: EmailField) -> None:
         try:

@@ -8,6 +8,7 @@ exactly one gets its referral id back.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,6 +19,8 @@ from portal.extensions import db
 from portal.referrals.models import CompanyRegistration, Customer, Referral
 from portal.referrals.normalise import company_key
 
+KEY_MAX = 300  # company_registrations.company_key
+
 
 def key_text(website: str | None, email: str | None, name: str) -> str | None:
     """The registration key of a company ("domain:acme.com", "name:acme"), or None."""
@@ -25,7 +28,11 @@ def key_text(website: str | None, email: str | None, name: str) -> str | None:
         kind, value = company_key(website, email, name)
     except ValueError:
         return None
-    return f"{kind}:{value}"
+    key = f"{kind}:{value}"
+    if len(key) > KEY_MAX:
+        # Normalising can lengthen a name ("&" -> "and", ligatures); a digest keeps it unique.
+        key = f"{kind}#sha256:{hashlib.sha256(value.encode()).hexdigest()}"
+    return key
 
 
 def claim(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
@@ -60,8 +67,20 @@ def claim(key: str, referral: Referral, program: Program, now: datetime) -> int 
     )
 
 
-def take_over(key: str, referral: Referral, program: Program, now: datetime) -> None:
-    """Staff accepted `referral` under the rules of engagement: it holds the company now."""
+def take_over(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
+    """Staff accepted `referral` under the rules of engagement: it holds the company now.
+
+    Returns the id of the referral that held the company until now (None when nobody did, or
+    the referral itself), read under a row lock so the one displaced is the one told.
+    """
+    previous = db.session.scalar(
+        sa.select(CompanyRegistration.referral_id)
+        .where(
+            CompanyRegistration.company_key == key,
+            CompanyRegistration.protected_until > now,
+        )
+        .with_for_update()
+    )
     stmt = insert_for_dialect(CompanyRegistration).values(
         company_key=key,
         referral_id=referral.id,
@@ -80,6 +99,7 @@ def take_over(key: str, referral: Referral, program: Program, now: datetime) -> 
             },
         )
     )
+    return previous if previous != referral.id else None
 
 
 def renew(referral: Referral, program: Program, now: datetime | None = None) -> None:

@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
+from portal.http import MAX_ID
 from portal.inbox.sla import first_response_due
 from portal.notify.outbox import queue_email
 from portal.referrals import registration
@@ -194,7 +195,11 @@ def company_looks_registered(
 def parse_reference(text: str) -> int | None:
     """The referral id in "R-000123" (or "r123", "000123"), None when it is not one."""
     match = _REFERENCE.fullmatch(text.strip()) or re.fullmatch(r"(\d{1,12})", text.strip())
-    return int(match.group(1)) if match else None
+    if not match:
+        return None
+    referral_id = int(match.group(1))
+    # Ids are 32-bit integers on PostgreSQL: a larger number names no referral (not a 500).
+    return referral_id if 0 < referral_id <= MAX_ID else None
 
 
 def referral_for(user: User, reference: str) -> Referral | None:

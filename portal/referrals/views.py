@@ -18,12 +18,11 @@ from portal.accounts.access import partner_required
 from portal.accounts.models import User
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.http import MAX_ID, render_page
 from portal.inbox import sla
 from portal.money import format_money
 from portal.referrals import events
-from portal.referrals.earnings_views import bp as earnings_bp
 from portal.referrals.forms import (
     COMPANY_NAME_MAX,
     EMAIL_MAX,
@@ -39,6 +38,10 @@ from portal.referrals.service import (
     referral_for,
     submit_referral,
 )
+
+# The hint says whether a company looks registered or is a customer: enough for typing a few
+# forms a minute, too few to map the customer list by script.
+HINT_LIMIT = "120 per minute;1000 per day"
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -162,6 +165,7 @@ def new():
 
 @bp.get("/hint")
 @partner_required
+@limiter.limit(HINT_LIMIT, key_func=lambda: f"referral-hint:{current_user.id}")
 def hint():
     """Whether the company looks registered already; never says by whom."""
     args = request.args
@@ -219,6 +223,6 @@ def detail(ref: str):
             format_money(commission.amount_minor, commission.currency) if commission else ""
         ),
         # The earnings page's path; its views belong to portal.referrals.earnings_views.
-        earnings_url=earnings_bp.url_prefix,
+        earnings_url=url_for("earnings.index"),
         rules_url=_rules_url(),
     )

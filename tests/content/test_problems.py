@@ -270,3 +270,23 @@ def test_unknown_question_type(content: ContentCopy) -> None:
     assert only(content.problems()) == (
         f"{QUALIFYING}:22: unknown question type 'essay' (types: single, multiple, true_false)"
     )
+
+
+STAGES = "pipeline_stages: [submitted, accepted, contacted, qualified, proposal, won, lost]"
+
+
+@pytest.mark.parametrize(
+    ("stages", "expected"),
+    [
+        ("[accepted, submitted, won, lost]", "must start with submitted, accepted"),
+        ("[submitted, accepted, lost, won]", "end with won, lost"),
+        ("[submitted, accepted, conflict, won, lost]", "'conflict' is a status the portal sets"),
+        ("[submitted, accepted, proof-of-concept-running, won, lost]", "at most 20 characters"),
+    ],
+)
+def test_pipeline_stages_fit_the_referral_workflow(
+    content: ContentCopy, stages: str, expected: str
+) -> None:
+    content.replace("program.yml", STAGES, f"pipeline_stages: {stages}")
+    problems = content.problems()
+    assert any(p.startswith("program.yml:32: ") and expected in p for p in problems), problems

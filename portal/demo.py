@@ -10,6 +10,7 @@ from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.referrals.demo import load_demo_referrals
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def load_demo(content: ContentIndex) -> bool:
         )
         db.session.add(org)
         orgs.append(org)
+    users = []
     for email, name, title, role, org_index in DEMO_USERS:
         user = User(
             email=email,
@@ -89,5 +91,8 @@ def load_demo(content: ContentIndex) -> bool:
         )
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
+        users.append(user)
+    # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
+    load_demo_referrals(users, content.program)
     db.session.commit()
     return True

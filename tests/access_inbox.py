@@ -13,6 +13,7 @@ ROUTES: dict[str, Route] = {
     "inbox.index": Route("/inbox/", staff()),
     "inbox.export": Route("/inbox/export.csv", staff()),
     "inbox.referral": Route("/inbox/{referral_ref}", staff()),
+    "inbox.row_actions": Route("/inbox/{referral_ref}/actions?next=/inbox/", staff()),
     "inbox.assign": _post("assign", {"owner": "me"}),
     "inbox.accept": _post("accept"),
     "inbox.reject": _post("reject", {"reason": "Not a fit"}),

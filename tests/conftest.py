@@ -324,9 +324,9 @@ def referral_input(**fields: Any):
     n = next(_counter)
     values: dict[str, Any] = {
         "company_name": f"Northwind Traders {n}",
-        "company_website": f"https://www.northwind-{n}.example.co.uk",
+        "company_website": f"https://www.northwind-{n}.co.uk",
         "contact_name": "Dana Whitfield",
-        "contact_email": f"dana@northwind-{n}.example.co.uk",
+        "contact_email": f"dana@northwind-{n}.co.uk",
         "contact_phone": "",
         "contact_role": "VP Revenue Operations",
         "region": "Europe",

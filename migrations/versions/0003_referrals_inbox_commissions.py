@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-24 00:04:57.107461
+Create Date: 2026-11-24 00:37:49.073731
 
 """
 from alembic import op
@@ -74,7 +74,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_referrals_company_domain'), ['company_domain'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_company_name_key'), ['company_name_key'], unique=False)
         batch_op.create_index('ix_referrals_next_due', ['next_due_at', 'id'], unique=False)
-        batch_op.create_index('ix_referrals_org_submitted', ['organization_id', 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_referrals_org_due', ['organization_id', 'next_due_at', 'id'], unique=False)
+        batch_op.create_index('ix_referrals_org_id', ['organization_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_region'), ['region'], unique=False)
         batch_op.create_index('ix_referrals_status_due', ['status', 'next_due_at', 'id'], unique=False)
@@ -190,7 +191,8 @@ def downgrade():
         batch_op.drop_index('ix_referrals_status_due')
         batch_op.drop_index(batch_op.f('ix_referrals_region'))
         batch_op.drop_index(batch_op.f('ix_referrals_owner_id'))
-        batch_op.drop_index('ix_referrals_org_submitted')
+        batch_op.drop_index('ix_referrals_org_id')
+        batch_op.drop_index('ix_referrals_org_due')
         batch_op.drop_index('ix_referrals_next_due')
         batch_op.drop_index(batch_op.f('ix_referrals_company_name_key'))
         batch_op.drop_index(batch_op.f('ix_referrals_company_domain'))

@@ -14,7 +14,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.content.model import Program
-from portal.inbox.actions import MESSAGE_MAX, REASON_MAX
+from portal.inbox.rules import MESSAGE_MAX, REASON_MAX
 from portal.money import minor_units, to_minor
 
 __all__ = [

@@ -34,7 +34,7 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
-from portal.inbox import actions
+from portal.inbox import actions, outcomes
 from portal.inbox.actions import ActionError, next_stage
 from portal.inbox.detail import age_text, referral_by_reference, referral_detail
 from portal.inbox.export import export_csv
@@ -56,6 +56,7 @@ from portal.inbox.listing import (
     staff_choices,
     status_choices,
 )
+from portal.inbox.rules import UNACCEPTED
 from portal.inbox.sla import clock, describe
 from portal.money import format_money
 from portal.referrals.events import event_title, stage_name
@@ -126,7 +127,6 @@ def index():
         staff=staff,
         statuses=status_choices(),
         sla_filters=SLA_FILTERS,
-        forms=_blank_forms(program, staff),
         here=request.full_path.rstrip("?"),
         **_helpers(program),
     )
@@ -144,6 +144,29 @@ def export():
     response = Response(stream_with_context(lines), mimetype="text/csv")
     filename = f"referrals-{utcnow():%Y%m%d}.csv"
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+@bp.get("/<ref>/actions")
+@staff_required
+def row_actions(ref: str):
+    """The long action forms of one list row, fetched when its "More actions" opens."""
+    referral_id = parse_reference(ref)
+    found = db.session.get(Referral, referral_id) if referral_id is not None else None
+    if found is None:
+        abort(404)
+    program = current_content().program
+    body = render_template(
+        "inbox/_row_more.html",
+        r=found,
+        target=f"{ROW_ID_PREFIX}{found.id}",
+        here=_safe_next(request.args.get("next")) or url_for("inbox.index"),
+        unaccepted=found.status in UNACCEPTED,
+        forms=_blank_forms(program, staff_choices()),
+        **_helpers(program),
+    )
+    response = Response(body)
+    response.vary.add("HX-Request")
     return response
 
 
@@ -253,7 +276,6 @@ def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Resp
     """The list row of the referral as it is now, with the outcome of the action."""
     program = current_content().program
     now = utcnow()
-    staff = staff_choices()
     owner = found.owner
     row = InboxRow(
         referral=found,
@@ -265,8 +287,6 @@ def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Resp
     body = render_template(
         ROW_TEMPLATE,
         row=row,
-        forms=_blank_forms(program, staff),
-        staff=staff,
         notice=notice,
         row_error=error,
         here=_safe_next(request.form.get("next")) or url_for("inbox.index"),
@@ -338,12 +358,12 @@ def _do_note(found: Referral, form: NoteForm, program: Program) -> str:
 
 
 def _do_value(found: Referral, form: ValueForm, program: Program) -> str:
-    actions.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
+    outcomes.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
     return f"Deal value recorded: {format_money(form.amount_minor, program.currency)}."
 
 
 def _do_won(found: Referral, form: WonForm, program: Program) -> str:
-    commission = actions.mark_won(
+    commission = outcomes.mark_won(
         found, _actor(), form.amount_minor, form.currency.data, program, reason=form.reason.data
     )
     if commission is None:
@@ -353,7 +373,7 @@ def _do_won(found: Referral, form: WonForm, program: Program) -> str:
 
 
 def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
-    actions.mark_lost(found, _actor(), form.reason.data, program)
+    outcomes.mark_lost(found, _actor(), form.reason.data, program)
     return f"{found.reference} marked lost; the partner sees the reason."
 
 

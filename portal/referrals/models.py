@@ -45,7 +45,9 @@ class Referral(db.Model):
         # The inbox's default order and its keyset pagination.
         sa.Index("ix_referrals_next_due", "next_due_at", "id"),
         sa.Index("ix_referrals_status_due", "status", "next_due_at", "id"),
-        sa.Index("ix_referrals_org_submitted", "organization_id", "submitted_at", "id"),
+        # A partner's list (newest first) and the inbox filtered to one organisation.
+        sa.Index("ix_referrals_org_id", "organization_id", "id"),
+        sa.Index("ix_referrals_org_due", "organization_id", "next_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

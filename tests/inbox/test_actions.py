@@ -12,7 +12,7 @@ from portal.audit.models import AuditEntry
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import actions
+from portal.inbox import actions, outcomes
 from portal.inbox.actions import CONTESTED_MESSAGE, ActionError
 from portal.notify.models import OutboxMessage
 from portal.referrals.models import Commission, CompanyRegistration, ReferralEvent
@@ -312,7 +312,7 @@ def test_note_is_allowed_on_a_closed_referral(referral, staff_user, program):
 
 def test_record_value_is_internal_and_stored(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(actions.record_value, referral, staff_user, 5_000_000, "usd", program)
+    _act(outcomes.record_value, referral, staff_user, 5_000_000, "usd", program)
     assert (referral.deal_value_minor, referral.deal_currency) == (5_000_000, "USD")
     [event] = _events(referral, "value_recorded")
     assert not event.partner_visible and "USD 50,000.00" in event.message
@@ -335,14 +335,14 @@ def test_record_value_refuses_bad_values(amount, currency, message, referral, st
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match=message):
-        actions.record_value(referral, staff_user, amount, currency, program)
+        outcomes.record_value(referral, staff_user, amount, currency, program)
     assert _snapshot(referral) == before
 
 
 def test_mark_won_creates_the_commission_and_closes(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     commission = _act(
-        actions.mark_won, referral, staff_user, 5_000_000, "USD", program, reason="Signed!"
+        outcomes.mark_won, referral, staff_user, 5_000_000, "USD", program, reason="Signed!"
     )
     assert referral.status == "won" and referral.close_reason == "Signed!"
     assert referral.closed_at is not None and referral.next_due_at is None
@@ -361,8 +361,8 @@ def test_mark_won_creates_the_commission_and_closes(referral, staff_user, progra
 
 def test_mark_won_uses_the_recorded_value(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(actions.record_value, referral, staff_user, 1_000_000, "USD", program)
-    commission = _act(actions.mark_won, referral, staff_user, None, None, program)
+    _act(outcomes.record_value, referral, staff_user, 1_000_000, "USD", program)
+    commission = _act(outcomes.mark_won, referral, staff_user, None, None, program)
     assert commission.amount_minor == 100_000
     assert referral.status == "won"
 
@@ -371,7 +371,7 @@ def test_mark_won_without_a_value_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Enter the deal value") as refused:
-        actions.mark_won(referral, staff_user, None, None, program)
+        outcomes.mark_won(referral, staff_user, None, None, program)
     assert refused.value.field == "amount"
     assert _snapshot(referral) == before
     assert db.session.scalar(sa.select(sa.func.count(Commission.id))) == 0
@@ -381,19 +381,19 @@ def test_mark_won_in_another_currency_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="program currency"):
-        actions.mark_won(referral, staff_user, 100, "EUR", program)
+        outcomes.mark_won(referral, staff_user, 100, "EUR", program)
     assert _snapshot(referral) == before
 
 
 def test_mark_won_before_accepting_is_refused(referral, staff_user, program):
     with pytest.raises(ActionError, match="Accept the referral"):
-        actions.mark_won(referral, staff_user, 100, "USD", program)
+        outcomes.mark_won(referral, staff_user, 100, "USD", program)
     assert referral.status == "submitted"
 
 
 def test_mark_lost_closes_with_reason(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(actions.mark_lost, referral, staff_user, "Went with a competitor.", program)
+    _act(outcomes.mark_lost, referral, staff_user, "Went with a competitor.", program)
     assert referral.status == "lost" and referral.close_reason == "Went with a competitor."
     assert referral.closed_at is not None and referral.next_due_at is None
     [event] = _events(referral, "lost")
@@ -404,11 +404,11 @@ def test_mark_lost_closes_with_reason(referral, staff_user, program):
 
 def test_mark_lost_needs_a_reason_and_an_accepted_referral(referral, staff_user, program):
     with pytest.raises(ActionError, match="reject it"):
-        actions.mark_lost(referral, staff_user, "Nope", program)
+        outcomes.mark_lost(referral, staff_user, "Nope", program)
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Give a reason"):
-        actions.mark_lost(referral, staff_user, " ", program)
+        outcomes.mark_lost(referral, staff_user, " ", program)
     assert _snapshot(referral) == before
 
 
@@ -423,15 +423,15 @@ def test_mark_lost_needs_a_reason_and_an_accepted_referral(referral, staff_user,
         lambda r, u, p: actions.reject(r, u, "Again", p),
         lambda r, u, p: actions.advance(r, u, p),
         lambda r, u, p: actions.post_update(r, u, "Hello", p),
-        lambda r, u, p: actions.record_value(r, u, 100, "USD", p),
-        lambda r, u, p: actions.mark_won(r, u, 100, "USD", p),
-        lambda r, u, p: actions.mark_lost(r, u, "Again", p),
+        lambda r, u, p: outcomes.record_value(r, u, 100, "USD", p),
+        lambda r, u, p: outcomes.mark_won(r, u, 100, "USD", p),
+        lambda r, u, p: outcomes.mark_lost(r, u, "Again", p),
     ],
     ids=["assign", "accept", "reject", "advance", "update", "value", "won", "lost"],
 )
 def test_nothing_changes_a_closed_referral(attempt, referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(actions.mark_won, referral, staff_user, 1_000, "USD", program)
+    _act(outcomes.mark_won, referral, staff_user, 1_000, "USD", program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="closed"):
         attempt(referral, staff_user, program)

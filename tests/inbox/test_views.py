@@ -12,7 +12,7 @@ import pytest
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import actions
+from portal.inbox import actions, outcomes
 from portal.referrals import registration
 
 
@@ -136,7 +136,7 @@ def test_staff_page_shows_the_commission(
 ):
     referral = make_referral(partner_user)
     actions.accept(referral, staff_user, program)
-    actions.mark_won(referral, staff_user, 5_000_000, "USD", program)
+    outcomes.mark_won(referral, staff_user, 5_000_000, "USD", program)
     db.session.commit()
     html = staff_client.get(f"/inbox/{referral.reference}").get_data(as_text=True)
     assert "USD 5,000.00" in html and "Pending" in html
@@ -239,3 +239,24 @@ def test_candidates_are_the_newest_ten(app, partner_user, make_referral):
     candidates = conflict_candidates(made[0])
     assert [c.referral.id for c in candidates] == [r.id for r in reversed(made[2:])]
     assert all(c.organization_name == "Acme Referrals" for c in candidates)
+
+
+def test_row_forms_load_when_more_actions_opens(staff_client, partner_user, make_referral):
+    """The list carries the quick buttons only; the long forms come on demand, same markup."""
+    referral = make_referral(partner_user)
+    listing = staff_client.get("/inbox/").get_data(as_text=True)
+    assert f'hx-get="/inbox/{referral.reference}/actions?next=/inbox/"' in listing
+    assert 'name="reason"' not in listing
+    fragment = staff_client.get(
+        f"/inbox/{referral.reference}/actions?next=/inbox/?region=Europe",
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "<html" not in fragment
+    assert f'hx-target="#referral-row-{referral.id}"' in fragment
+    assert 'name="reason"' in fragment and 'name="message"' in fragment
+    assert 'value="/inbox/?region=Europe"' in fragment
+    # An outside address in `next` is dropped, and an unknown referral is not found.
+    assert "evil.example" not in staff_client.get(
+        f"/inbox/{referral.reference}/actions?next=https://evil.example/"
+    ).get_data(as_text=True)
+    assert staff_client.get("/inbox/R-999999/actions").status_code == 404

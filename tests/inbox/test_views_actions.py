@@ -9,7 +9,7 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEntry
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.inbox import actions
+from portal.inbox import actions, outcomes
 from portal.notify.models import OutboxMessage
 from portal.referrals.models import Commission, Referral, ReferralEvent
 
@@ -288,7 +288,7 @@ def test_row_error_comes_back_in_the_row(staff_client, referral):
 
 
 def test_closed_referral_refuses_every_change(staff_client, accepted, staff_user, program):
-    actions.mark_lost(accepted, staff_user, "Budget cut", program)
+    outcomes.mark_lost(accepted, staff_user, "Budget cut", program)
     db.session.commit()
     before = _stored()
     for action, data in [

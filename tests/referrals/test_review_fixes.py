@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.inbox import actions
+from portal.inbox import actions, outcomes
 from portal.referrals import registration
 from portal.referrals.events import timeline
 from portal.referrals.models import CompanyRegistration, Customer
@@ -69,8 +69,8 @@ def test_a_won_company_goes_on_the_customer_list(
     program = current_content().program
     referral = make_referral(partner_user, company_website="https://www.wonco.co.uk")
     actions.accept(referral, staff_user, program)
-    actions.record_value(referral, staff_user, 5_000_000, "USD", program)
-    actions.mark_won(referral, staff_user, None, None, program)
+    outcomes.record_value(referral, staff_user, 5_000_000, "USD", program)
+    outcomes.mark_won(referral, staff_user, None, None, program)
     db.session.commit()
     assert db.session.scalar(sa.select(Customer.domain)) == "wonco.co.uk"
     later = make_referral(other_partner, company_website="wonco.co.uk")

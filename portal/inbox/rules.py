@@ -1,0 +1,73 @@
+"""What every staff action shares: the error it raises, its checks, its audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.accounts.models import User
+from portal.audit.service import record_audit
+from portal.referrals.events import stage_name
+from portal.referrals.models import Referral, ReferralStatus
+
+REASON_MAX = 2000
+MESSAGE_MAX = 5000
+UNACCEPTED = frozenset({ReferralStatus.SUBMITTED, ReferralStatus.CONFLICT})
+
+
+class ActionError(Exception):
+    """An action that cannot be done; `message` is shown to the person who tried.
+
+    `field` names the form field the message belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def clean_text(value: str, limit: int, blank_message: str, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ActionError(blank_message, field=field)
+    if len(text) > limit:
+        raise ActionError(f"Keep it to {limit} characters.", field=field)
+    return text
+
+
+def require_staff(actor: User) -> None:
+    if actor is None or not actor.is_staff:
+        raise ActionError("Only the partner team can do this.")
+
+
+def require_open(actor: User, referral: Referral) -> None:
+    """A partner-team actor and an open referral."""
+    require_staff(actor)
+    if not referral.is_open:
+        raise ActionError(f"This referral is closed ({stage_of(referral)}); nothing can change it.")
+
+
+def stage_of(referral: Referral) -> str:
+    return stage_name(referral.status).lower()
+
+
+def person_name(user: User) -> str:
+    return user.name or user.email
+
+
+def audit_referral(
+    actor: User,
+    action: str,
+    referral: Referral,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    record_audit(
+        actor,
+        f"referral.{action}",
+        "referral",
+        referral.id,
+        organization_id=referral.organization_id,
+        before=before,
+        after=after,
+    )

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench clean
+.PHONY: run test install lint format migrate demo bench bench-referrals clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ format: install
 
 bench: install
 	$(BIN)/python bench/learning.py
+
+bench-referrals: install
+	$(BIN)/python bench/referrals.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -357,6 +357,25 @@ def make_referral(app: Flask):
     return make
 
 
+@pytest.fixture
+def make_won_referral(app: Flask, make_referral):
+    """Factory: a referral by `user` marked won with `deal_value_minor` USD, and its commission."""
+    from portal.content_runtime import current_content
+    from portal.referrals.commissions import create_commission
+
+    def make(user: User, staff: User, deal_value_minor: int = 10_000_000, **fields: Any):
+        referral = make_referral(user, **{"involvement": "sourced", **fields})
+        referral.status = "won"
+        referral.deal_value_minor = deal_value_minor
+        referral.deal_currency = "USD"
+        referral.closed_at = utcnow()
+        commission = create_commission(referral, staff, current_content().program)
+        db.session.commit()
+        return referral, commission
+
+    return make
+
+
 class AuthActions:
     """Sign in and out through the real login form."""
 

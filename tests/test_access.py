@@ -23,11 +23,10 @@ from flask import Flask
 
 from portal.accounts.models import Role
 from portal.accounts.service import create_invite
-from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.referrals import registration
-from portal.referrals.commissions import create_commission, open_dispute
+from portal.referrals.commissions import open_dispute
 from portal.referrals.models import Customer
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
@@ -137,6 +136,7 @@ def world(
     admin_user,
     make_certification,
     make_referral,
+    make_won_referral,
 ) -> World:
     from portal.accounts.credentials import new_token
     from portal.accounts.models import PasswordReset
@@ -168,7 +168,7 @@ def world(
     )
     db.session.commit()
     referral = make_referral(partner_user)
-    won, commission = _won_referral_with_commission(partner_user, staff_user, make_referral)
+    won, commission = make_won_referral(partner_user, staff_user)
     dispute = open_dispute(commission, partner_user, "The deal value was higher than recorded.")
     db.session.commit()
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
@@ -196,17 +196,6 @@ def world(
         customer_id=customer_id,
         dispute_id=dispute.id,
     )
-
-
-def _won_referral_with_commission(partner_user, staff_user, make_referral):
-    referral = make_referral(partner_user, involvement="sourced")
-    referral.status = "won"
-    referral.deal_value_minor = 10_000_000
-    referral.deal_currency = "USD"
-    referral.closed_at = utcnow()
-    commission = create_commission(referral, staff_user, current_content().program)
-    db.session.commit()
-    return referral, commission
 
 
 def test_every_route_has_an_access_entry(app: Flask) -> None:

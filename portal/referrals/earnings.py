@@ -32,13 +32,10 @@ WORK_QUEUES = frozenset(
 
 
 @dataclass(frozen=True)
-class EarningsRow:
-    """One commission on the partner's earnings page, with its disputes."""
+class _CommissionLine:
+    """A commission as a list shows it: its referral's reference and its amount in words."""
 
     commission: Commission
-    company_name: str
-    open_dispute: CommissionDispute | None
-    last_answered: CommissionDispute | None
 
     @property
     def reference(self) -> str:
@@ -47,6 +44,15 @@ class EarningsRow:
     @property
     def amount(self) -> str:
         return amount_text(self.commission)
+
+
+@dataclass(frozen=True)
+class EarningsRow(_CommissionLine):
+    """One commission on the partner's earnings page, with its disputes."""
+
+    company_name: str
+    open_dispute: CommissionDispute | None
+    last_answered: CommissionDispute | None
 
     @property
     def deal_value(self) -> str:
@@ -107,21 +113,12 @@ def earnings_for(organization_id: int) -> Earnings:
 
 
 @dataclass(frozen=True)
-class StaffRow:
+class StaffRow(_CommissionLine):
     """One commission in the staff list, with its partner and open dispute."""
 
-    commission: Commission
     organization_name: str
     company_name: str
     open_dispute: CommissionDispute | None
-
-    @property
-    def reference(self) -> str:
-        return reference_of(self.commission.referral_id)
-
-    @property
-    def amount(self) -> str:
-        return amount_text(self.commission)
 
 
 @dataclass(frozen=True)

@@ -35,21 +35,20 @@ def key_text(website: str | None, email: str | None, name: str) -> str | None:
     return key
 
 
-def claim(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
-    """Try to register the company for `referral`; return the id of the referral holding it.
+def _hold(key: str, referral: Referral, program: Program, now: datetime, *, only_if_expired: bool):
+    """INSERT the registration for `referral`, or take the existing row over.
 
-    The holder is `referral.id` when this claim won. Otherwise it is the earlier registration,
-    or None in the rare case that registration was released between the two statements.
+    `only_if_expired` takes over only a row whose protection has run out (first come wins);
+    otherwise the row is taken over whatever its state (staff decided).
     """
-    protected_until = now + timedelta(days=program.protection_days)
     stmt = insert_for_dialect(CompanyRegistration).values(
         company_key=key,
         referral_id=referral.id,
         organization_id=referral.organization_id,
         registered_at=now,
-        protected_until=protected_until,
+        protected_until=now + timedelta(days=program.protection_days),
     )
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["company_key"],
         set_={
             "referral_id": stmt.excluded.referral_id,
@@ -57,9 +56,18 @@ def claim(key: str, referral: Referral, program: Program, now: datetime) -> int 
             "registered_at": stmt.excluded.registered_at,
             "protected_until": stmt.excluded.protected_until,
         },
-        where=CompanyRegistration.protected_until <= now,
-    ).returning(CompanyRegistration.referral_id)
-    won = db.session.scalar(stmt)
+        where=(CompanyRegistration.protected_until <= now) if only_if_expired else None,
+    )
+
+
+def claim(key: str, referral: Referral, program: Program, now: datetime) -> int | None:
+    """Try to register the company for `referral`; return the id of the referral holding it.
+
+    The holder is `referral.id` when this claim won. Otherwise it is the earlier registration,
+    or None in the rare case that registration was released between the two statements.
+    """
+    stmt = _hold(key, referral, program, now, only_if_expired=True)
+    won = db.session.scalar(stmt.returning(CompanyRegistration.referral_id))
     if won is not None:
         return won
     return db.session.scalar(
@@ -81,24 +89,7 @@ def take_over(key: str, referral: Referral, program: Program, now: datetime) -> 
         )
         .with_for_update()
     )
-    stmt = insert_for_dialect(CompanyRegistration).values(
-        company_key=key,
-        referral_id=referral.id,
-        organization_id=referral.organization_id,
-        registered_at=now,
-        protected_until=now + timedelta(days=program.protection_days),
-    )
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["company_key"],
-            set_={
-                "referral_id": stmt.excluded.referral_id,
-                "organization_id": stmt.excluded.organization_id,
-                "registered_at": stmt.excluded.registered_at,
-                "protected_until": stmt.excluded.protected_until,
-            },
-        )
-    )
+    db.session.execute(_hold(key, referral, program, now, only_if_expired=False))
     return previous if previous != referral.id else None
 
 

@@ -10,7 +10,6 @@ from portal.accounts.models import User
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.referrals.commissions import create_commission
 from portal.referrals.events import EventKind, add_event
 from portal.referrals.views import PAGE_SIZE
 
@@ -117,14 +116,8 @@ def test_detail_of_a_lost_referral_shows_the_reason(login, partner_user, staff_u
     assert "Lost" in page and "Closed" in page
 
 
-def test_detail_shows_the_commission(login, partner_user, staff_user, make_referral):
-    referral = make_referral(partner_user, involvement="sourced")
-    referral.status = "won"
-    referral.deal_value_minor = 10_000_000
-    referral.deal_currency = "USD"
-    referral.closed_at = utcnow()
-    commission = create_commission(referral, staff_user, current_content().program)
-    db.session.commit()
+def test_detail_shows_the_commission(login, partner_user, staff_user, make_won_referral):
+    referral, commission = make_won_referral(partner_user, staff_user)
     page = _page(login(partner_user), f"/referrals/{referral.reference}")
     assert "USD 10,000.00" in page
     assert "Pending" in page

@@ -117,7 +117,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 14),
         "WTF_CSRF_TIME_LIMIT": None,
-        # Requests carry forms, never uploads: anything larger is refused with 413.
+        # Forms and the customer-list CSV upload fit in 1 MB: anything larger is refused (413).
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.

@@ -15,7 +15,7 @@ def remind_command() -> None:
     from portal.inbox.reminders import send_reminders
 
     queued = send_reminders()
-    click.echo(f"Queued {queued} reminders.")
+    click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}.")
 
 
 def init_app(app: Flask) -> None:

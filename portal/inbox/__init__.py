@@ -6,7 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.inbox import commission_views, customer_views, views
+    # action_views adds its routes to views.bp, so it is imported before the blueprint registers.
+    from portal.inbox import (
+        action_views,  # noqa: F401
+        commission_views,
+        customer_views,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(commission_views.bp)

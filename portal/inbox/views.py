@@ -1,24 +1,17 @@
-"""The staff inbox: the list, one referral, row actions, the CSV export.
+"""The staff inbox: the list, one referral, the row's action forms, the CSV export.
 
-Every action is a POST that works as a plain form (redirect back, or the page again with the
-message and status 422) and through htmx (the updated list row when the post came from a
-row, else the updated panel of the referral page). The referral row is locked before the
-action so two people acting on it at once take turns.
+The actions themselves (one POST each) are in portal/inbox/action_views.py, on this blueprint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
-    redirect,
     render_template,
     stream_with_context,
     url_for,
@@ -27,15 +20,13 @@ from flask_login import current_user
 from htmx_flask import request
 
 from portal.accounts.access import staff_required
-from portal.accounts.models import User
 from portal.audit.service import record_audit
 from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
-from portal.inbox import actions, outcomes
-from portal.inbox.actions import ActionError, next_stage
+from portal.inbox.actions import next_stage
 from portal.inbox.detail import age_text, referral_by_reference, referral_detail
 from portal.inbox.export import export_csv
 from portal.inbox.forms import (
@@ -50,14 +41,13 @@ from portal.inbox.forms import (
 )
 from portal.inbox.listing import (
     SLA_FILTERS,
-    InboxRow,
     inbox_page,
     parse_filters,
     staff_choices,
     status_choices,
 )
 from portal.inbox.rules import UNACCEPTED
-from portal.inbox.sla import clock, describe
+from portal.inbox.sla import describe
 from portal.money import format_money
 from portal.referrals.events import event_title, stage_name
 from portal.referrals.models import Referral
@@ -84,7 +74,7 @@ FORMS: dict[str, type[ActionForm]] = {
 }
 
 
-def _helpers(program: Program) -> dict[str, Any]:
+def template_helpers(program: Program) -> dict[str, Any]:
     """Functions the inbox templates call."""
     return {
         "program": program,
@@ -97,18 +87,32 @@ def _helpers(program: Program) -> dict[str, Any]:
     }
 
 
-def _blank_forms(program: Program, staff: list[tuple[int, str]]) -> dict[str, ActionForm]:
+def blank_forms(program: Program, staff: list[tuple[int, str]]) -> dict[str, ActionForm]:
     forms = {name: cls(formdata=None) for name, cls in FORMS.items()}
-    _prepare(forms, program, staff)
+    prepare_forms(forms, program, staff)
     return forms
 
 
-def _prepare(forms: dict[str, ActionForm], program: Program, staff: list[tuple[int, str]]) -> None:
+def prepare_forms(
+    forms: dict[str, ActionForm], program: Program, staff: list[tuple[int, str]]
+) -> None:
     for form in forms.values():
         if isinstance(form, AssignForm):
             form.set_staff(staff)
         if isinstance(form, ValueForm | WonForm):
             form.set_program(program)
+
+
+def safe_next(value: str | None) -> str | None:
+    """`value` when it is a local inbox address (never another site), else None."""
+    if not value or len(value) > 2000 or "\\" in value or any(ord(c) < 32 for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or value.startswith("//"):
+        return None
+    if parts.path != "/inbox" and not parts.path.startswith("/inbox/"):
+        return None
+    return value
 
 
 @bp.get("/")
@@ -128,7 +132,7 @@ def index():
         statuses=status_choices(),
         sla_filters=SLA_FILTERS,
         here=request.full_path.rstrip("?"),
-        **_helpers(program),
+        **template_helpers(program),
     )
 
 
@@ -160,10 +164,10 @@ def row_actions(ref: str):
         "inbox/_row_more.html",
         r=found,
         target=f"{ROW_ID_PREFIX}{found.id}",
-        here=_safe_next(request.args.get("next")) or url_for("inbox.index"),
+        here=safe_next(request.args.get("next")) or url_for("inbox.index"),
         unaccepted=found.status in UNACCEPTED,
-        forms=_blank_forms(program, staff_choices()),
-        **_helpers(program),
+        forms=blank_forms(program, staff_choices()),
+        **template_helpers(program),
     )
     response = Response(body)
     response.vary.add("HX-Request")
@@ -177,10 +181,10 @@ def referral(ref: str):
     found = referral_by_reference(ref)
     if found is None:
         abort(404)
-    return _referral_page(found)
+    return referral_page(found)
 
 
-def _referral_page(
+def referral_page(
     found: Referral,
     status: int = 200,
     *,
@@ -190,9 +194,9 @@ def _referral_page(
 ) -> Response:
     content = current_content()
     staff = staff_choices()
-    forms = _blank_forms(content.program, staff)
+    forms = blank_forms(content.program, staff)
     for name, form in (bound or {}).items():
-        _prepare({name: form}, content.program, staff)
+        prepare_forms({name: form}, content.program, staff)
         forms[name] = form
     return render_page(
         REFERRAL_PAGE,
@@ -206,235 +210,5 @@ def _referral_page(
         here="",
         timings=TIMINGS,
         involvements=INVOLVEMENTS,
-        **_helpers(content.program),
+        **template_helpers(content.program),
     )
-
-
-# --- actions ---------------------------------------------------------------------------
-
-Perform = Callable[[Referral, Any, Program], str]
-
-
-def _act(ref: str, name: str, perform: Perform) -> Response:
-    """Validate the action's form, lock the referral, act, commit, answer."""
-    referral_id = parse_reference(ref)
-    if referral_id is None:
-        abort(404)
-    program = current_content().program
-    form = FORMS[name]()
-    _prepare({name: form}, program, staff_choices() if name == "assign" else [])
-    if not form.validate_on_submit():
-        found = db.session.get(Referral, referral_id)
-        if found is None:
-            abort(404)
-        return _refused(found, name, form, _first_error(form))
-    found = _locked(referral_id)
-    if found is None:
-        abort(404)
-    try:
-        notice = perform(found, form, program)
-    except ActionError as refused:
-        db.session.rollback()  # nothing the action began is kept
-        field = getattr(form, refused.field, None) if refused.field else None
-        if field is not None:
-            field.errors = [*field.errors, refused.message]
-        return _refused(found, name, form, refused.message)
-    db.session.commit()
-    return _done(found, notice, form.next.data)
-
-
-def _locked(referral_id: int) -> Referral | None:
-    """The referral, its row locked until the commit (FOR UPDATE; SQLite locks on write)."""
-    return db.session.scalar(
-        sa.select(Referral)
-        .where(Referral.id == referral_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
-def _from_row() -> bool:
-    return bool(request.htmx) and (request.htmx.target or "").startswith(ROW_ID_PREFIX)
-
-
-def _done(found: Referral, notice: str, next_url: str | None) -> Response:
-    if _from_row():
-        return _row_response(found, notice=notice)
-    if request.htmx:
-        return _referral_page(found, notice=notice)
-    flash(notice, "success")
-    return redirect(_safe_next(next_url) or url_for("inbox.referral", ref=found.reference))
-
-
-def _refused(found: Referral, name: str, form: ActionForm, message: str) -> Response:
-    if _from_row():
-        return _row_response(found, error=message)
-    return _referral_page(found, 422, bound={name: form}, action_error=message)
-
-
-def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Response:
-    """The list row of the referral as it is now, with the outcome of the action."""
-    program = current_content().program
-    now = utcnow()
-    owner = found.owner
-    row = InboxRow(
-        referral=found,
-        organization_name=found.organization.name,
-        owner_name=(owner.name or owner.email) if owner is not None else "",
-        clock=clock(found.next_due_at, now) if found.is_open and found.next_due_at else None,
-        age=now - found.submitted_at,
-    )
-    body = render_template(
-        ROW_TEMPLATE,
-        row=row,
-        notice=notice,
-        row_error=error,
-        here=_safe_next(request.form.get("next")) or url_for("inbox.index"),
-        **_helpers(program),
-    )
-    response = Response(body)
-    response.vary.add("HX-Request")
-    return response
-
-
-def _first_error(form: ActionForm) -> str:
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return "Check the form and try again."
-
-
-def _safe_next(value: str | None) -> str | None:
-    """`value` when it is a local inbox address (never another site), else None."""
-    if not value or len(value) > 2000 or "\\" in value or any(ord(c) < 32 for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or value.startswith("//"):
-        return None
-    if parts.path != "/inbox" and not parts.path.startswith("/inbox/"):
-        return None
-    return value
-
-
-def _owner(form: AssignForm) -> User | None:
-    if form.owner.data == "me":
-        return current_user._get_current_object()
-    return db.session.get(User, int(form.owner.data))
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _do_assign(found: Referral, form: AssignForm, program: Program) -> str:
-    owner = _owner(form)
-    actions.assign(found, _actor(), owner, program)
-    return f"Assigned to {owner.name or owner.email}."
-
-
-def _do_accept(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.accept(found, _actor(), program)
-    return f"{found.reference} accepted; the partner was told."
-
-
-def _do_reject(found: Referral, form: RejectForm, program: Program) -> str:
-    actions.reject(found, _actor(), form.reason.data, program)
-    return f"{found.reference} rejected; the partner sees the reason."
-
-
-def _do_advance(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.advance(found, _actor(), program)
-    return f"{found.reference} moved to {stage_name(found.status)}."
-
-
-def _do_update(found: Referral, form: UpdateForm, program: Program) -> str:
-    actions.post_update(found, _actor(), form.message.data, program)
-    return "Update posted; the partner was e-mailed."
-
-
-def _do_note(found: Referral, form: NoteForm, program: Program) -> str:
-    actions.add_note(found, _actor(), form.message.data, program)
-    return "Internal note added."
-
-
-def _do_value(found: Referral, form: ValueForm, program: Program) -> str:
-    outcomes.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
-    return f"Deal value recorded: {format_money(form.amount_minor, program.currency)}."
-
-
-def _do_won(found: Referral, form: WonForm, program: Program) -> str:
-    commission = outcomes.mark_won(
-        found, _actor(), form.amount_minor, form.currency.data, program, reason=form.reason.data
-    )
-    if commission is None:
-        return f"{found.reference} marked won; no commission rule applies to this partner."
-    amount = format_money(commission.amount_minor, commission.currency)
-    return f"{found.reference} marked won; commission {amount}."
-
-
-def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
-    outcomes.mark_lost(found, _actor(), form.reason.data, program)
-    return f"{found.reference} marked lost; the partner sees the reason."
-
-
-@bp.post("/<ref>/assign")
-@staff_required
-def assign(ref: str):
-    """Give the referral an owner from the partner team ("me" for a one-click take)."""
-    return _act(ref, "assign", _do_assign)
-
-
-@bp.post("/<ref>/accept")
-@staff_required
-def accept(ref: str):
-    """Accept the referral (deciding a conflict in its favour)."""
-    return _act(ref, "accept", _do_accept)
-
-
-@bp.post("/<ref>/reject")
-@staff_required
-def reject(ref: str):
-    """Decline the referral with a reason the partner sees."""
-    return _act(ref, "reject", _do_reject)
-
-
-@bp.post("/<ref>/advance")
-@staff_required
-def advance(ref: str):
-    """Move the referral to the next pipeline stage."""
-    return _act(ref, "advance", _do_advance)
-
-
-@bp.post("/<ref>/update")
-@staff_required
-def update(ref: str):
-    """Post a message the partner sees (and gets by e-mail)."""
-    return _act(ref, "update", _do_update)
-
-
-@bp.post("/<ref>/note")
-@staff_required
-def note(ref: str):
-    """Add an internal note."""
-    return _act(ref, "note", _do_note)
-
-
-@bp.post("/<ref>/value")
-@staff_required
-def value(ref: str):
-    """Record the deal value."""
-    return _act(ref, "value", _do_value)
-
-
-@bp.post("/<ref>/won")
-@staff_required
-def won(ref: str):
-    """Close the referral as won and compute its commission."""
-    return _act(ref, "won", _do_won)
-
-
-@bp.post("/<ref>/lost")
-@staff_required
-def lost(ref: str):
-    """Close the referral as lost with a reason the partner sees."""
-    return _act(ref, "lost", _do_lost)

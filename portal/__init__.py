@@ -23,10 +23,12 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.audit import init_app as init_audit
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
+    from portal.kits import init_app as init_kits
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
     from portal.notify import init_app as init_notify
     from portal.onboarding import init_app as init_onboarding
+    from portal.playbooks import init_app as init_playbooks
     from portal.referrals import init_app as init_referrals
     from portal.staff import init_app as init_staff
 
@@ -52,6 +54,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_learning,
         init_referrals,
         init_inbox,
+        init_kits,
+        init_playbooks,
         init_main,
         init_staff,
         init_admin,

@@ -41,7 +41,10 @@ from tests.access_helpers import (
     staff,
 )
 from tests.access_inbox import ROUTES as INBOX_ROUTES
+from tests.access_kits import ROUTES as KIT_ROUTES
+from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
+from tests.access_search import ROUTES as SEARCH_ROUTES
 from tests.conftest import sign_in
 
 # endpoint -> how to call it and what each role gets
@@ -101,6 +104,9 @@ ACCESS: dict[str, Route] = {
     **EARNINGS_ROUTES,
     **INBOX_ROUTES,
     **CUSTOMER_ROUTES,
+    **KIT_ROUTES,
+    **PLAYBOOK_ROUTES,
+    **SEARCH_ROUTES,
 }
 
 

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
+from portal.content.library import Kit, Playbook
 from portal.content.markdown import render_markdown
 
 QuestionType = Literal["single", "multiple", "true_false"]
@@ -222,6 +223,11 @@ class ContentIndex:
     checklists: Mapping[str, Checklist] = field(default_factory=_frozen_map)
     paths: Mapping[str, LearningPath] = field(default_factory=_frozen_map)
     root: str = ""
+    kits: Mapping[str, Kit] = field(default_factory=_frozen_map)  # by kit id
+    playbooks: Mapping[str, Playbook] = field(default_factory=_frozen_map)  # by "<kind>/<id>"
+    # The in-memory search index over pages, modules, kits and playbooks, built at load
+    # (portal.content.search.SearchIndex); None only for indexes built by hand in tests.
+    search: Any = None
 
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))
@@ -242,6 +248,10 @@ class ContentIndex:
             _ = path.intro_html
             for module in path.modules:
                 _ = module.html
+        for kit in self.kits.values():
+            _ = kit.html
+        for playbook in self.playbooks.values():
+            _ = playbook.html
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,12 @@
+"""Talk tracks, battle cards, objection handling and use cases; search across the library."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.playbooks import search_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(search_views.bp)

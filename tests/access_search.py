@@ -1,0 +1,7 @@
+"""Route table for the search routes (merged into tests/test_access.py ACCESS)."""
+
+from __future__ import annotations
+
+from tests.access_helpers import Route
+
+ROUTES: dict[str, Route] = {}

@@ -92,6 +92,10 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 10),
         "AWS_REGION": os.environ.get("AWS_REGION", "us-east-1"),
         "SES_ENDPOINT_URL": os.environ.get("SES_ENDPOINT_URL", ""),
+        # Kit files: "local" (streamed from CONTENT_DIR) or "s3://bucket/prefix" (presigned URLs).
+        "ASSET_STORAGE": os.environ.get("ASSET_STORAGE", "local"),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "ASSET_URL_SECONDS": _env_int("ASSET_URL_SECONDS", 300),
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 5),

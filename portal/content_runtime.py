@@ -18,6 +18,8 @@ from flask.cli import AppGroup
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError, ContentIndex, load_content
 from portal.content.loader import content_fingerprint
+from portal.kits.cli import report_missing_assets, sync_assets
+from portal.kits.storage import current_storage
 
 EXTENSION_KEY = "content_store"
 
@@ -96,11 +98,21 @@ def check_command(directory: Path | None) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(exc.problems)} error(s) in {root}", err=True)
         sys.exit(1)
+    # With ASSET_STORAGE=s3://... in the environment: every kit file must be in the bucket.
+    if report_missing_assets(index, root, os.environ):
+        sys.exit(1)
     modules = sum(len(p.modules) for p in index.paths.values())
     click.echo(
         f"content ok: {len(index.pages)} pages, {len(index.checklists)} checklists, "
-        f"{len(index.paths)} learning paths, {modules} modules (version {index.version})"
+        f"{len(index.paths)} learning paths, {modules} modules, {len(index.kits)} kits, "
+        f"{len(index.playbooks)} playbooks (version {index.version})"
     )
+
+
+@content_cli.command("sync-assets")
+def sync_assets_command() -> None:
+    """Upload every kit file to the ASSET_STORAGE bucket by content hash; skip what is there."""
+    sys.exit(sync_assets(current_content(), current_storage()))
 
 
 def init_app(app: Flask) -> None:

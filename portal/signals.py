@@ -14,3 +14,6 @@ certification_issued = _signals.signal("certification-issued")
 
 # send(sender=None, organization_id=int, referral=Referral)
 referral_submitted = _signals.signal("referral-submitted")
+
+# send(sender=None, organization_id=int, user=User, kit_id=str, file=str)
+kit_downloaded = _signals.signal("kit-downloaded")

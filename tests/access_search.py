@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from tests.access_helpers import Route
+from tests.access_helpers import Route, signed_in
 
-ROUTES: dict[str, Route] = {}
+ROUTES: dict[str, Route] = {
+    # Every signed-in user searches what they may see (staff: everything).
+    "search.results": Route("/search?q=referral", signed_in(200)),
+}

@@ -6,6 +6,7 @@ every problem found (never just the first).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterator
@@ -15,6 +16,15 @@ from types import MappingProxyType
 
 from portal.content.fields import Source, is_slug
 from portal.content.frontmatter import Document, LineDict, parse_yaml, split_front_matter
+from portal.content.kits import (
+    KITS,
+    Asset,
+    KitLayout,
+    build_kits,
+    is_kit_asset,
+    is_kit_text,
+    sort_kit_files,
+)
 from portal.content.learning import MODULE_FILE, ModuleFile, build_path
 from portal.content.links import LinkCollector, broken_links
 from portal.content.model import (
@@ -28,12 +38,20 @@ from portal.content.model import (
 )
 from portal.content.onboarding import build_checklist
 from portal.content.pages import build_page, page_sort_key
+from portal.content.playbooks import (
+    PLAYBOOKS,
+    build_playbooks,
+    playbook_sort_key,
+    sort_playbook_files,
+)
 from portal.content.program import build_program
+from portal.content.search import build_search_index
 
 PROGRAM_FILE = "program.yml"
-# Top-level folders this engine reads; anything else (README.md, kits/, playbooks/) is left to
-# the features that own it, but still counts towards the version.
+# Top-level folders this engine reads; anything else (README.md, ...) is not read, but still
+# counts towards the version.
 PAGES, ONBOARDING, LEARNING = "pages", "onboarding", "learning"
+_TEXT_FOLDERS = (PAGES, ONBOARDING, LEARNING, PLAYBOOKS)
 PATH_FILE = "path.md"
 
 
@@ -77,6 +95,7 @@ class _Build:
     problems: list[ContentProblem] = field(default_factory=list)
     links: LinkCollector = field(default_factory=LinkCollector)
     texts: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, Asset] = field(default_factory=dict)  # kit files: size and sha256
 
     def source(self, rel: str) -> Source:
         return Source(rel, self.problems)
@@ -98,7 +117,8 @@ class _Build:
 
 
 def _read_all(build: _Build) -> tuple[str, list[str]]:
-    """Read every file once: the version hash, and the text of each file the engine parses."""
+    """Read every file once: the version hash, the text of each file the engine parses, and
+    the size and sha256 of each kit file (never decoded)."""
     hasher = hashlib.sha256()
     rels = sorted(rel for rel, _ in _content_files(build.root))
     for rel in rels:
@@ -109,7 +129,9 @@ def _read_all(build: _Build) -> tuple[str, list[str]]:
             continue
         hasher.update(f"{rel}\0{len(data)}\0".encode())
         hasher.update(data)
-        if rel == PROGRAM_FILE or rel.split("/", 1)[0] in (PAGES, ONBOARDING, LEARNING):
+        if is_kit_asset(rel):
+            build.assets[rel] = Asset(len(data), hashlib.sha256(data).hexdigest())
+        elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
@@ -136,20 +158,27 @@ def load_content(root: Path) -> ContentIndex:
     pages = _load_pages(build, layout.pages)
     paths = _load_paths(build, layout, type_ids)
     checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
+    kits = build_kits(build, layout.kits, build.assets, program)
+    playbooks = build_playbooks(build, layout.playbooks, program)
 
     modules_by_path = {path_id: set(modules) for path_id, modules in layout.module_ids.items()}
     build.problems.extend(broken_links(build.links, layout.pages, modules_by_path))
     if build.problems or program is None:
         problems = sorted(build.problems, key=lambda p: (p.path, p.line))
         raise ContentError(problems or [ContentProblem(PROGRAM_FILE, 1, "program.yml is unusable")])
-    return ContentIndex(
+    index = ContentIndex(
         version=version,
         program=program,
         pages=MappingProxyType({p.id: p for p in sorted(pages, key=page_sort_key)}),
         checklists=MappingProxyType(checklists),
         paths=MappingProxyType({p.id: p for p in paths}),
         root=str(root),
+        kits=MappingProxyType(
+            {k.id: k for k in sorted(kits, key=lambda k: (k.title.casefold(), k.id))}
+        ),
+        playbooks=MappingProxyType({p.key: p for p in sorted(playbooks, key=playbook_sort_key)}),
     )
+    return dataclasses.replace(index, search=build_search_index(index))
 
 
 @dataclass
@@ -161,10 +190,13 @@ class _Layout:
     path_files: dict[str, str | None] = field(default_factory=dict)  # path id -> path.md rel
     module_files: dict[str, list[str]] = field(default_factory=dict)  # path id -> module rels
     module_ids: dict[str, list[str]] = field(default_factory=dict)  # path id -> module ids
+    kits: dict[str, KitLayout] = field(default_factory=dict)  # kit id -> its files
+    playbooks: dict[str, str] = field(default_factory=dict)  # "<kind>/<id>" -> rel
 
     @classmethod
     def sort(cls, build: _Build, rels: list[str]) -> _Layout:
         layout = cls()
+        kit_rels, playbook_rels = [], []
         for rel in rels:
             parts = rel.split("/")
             top = parts[0]
@@ -174,6 +206,12 @@ class _Layout:
                 layout._flat(build, rel, parts, layout.checklists, "onboarding/<partner type>.md")
             elif top == LEARNING:
                 layout._learning(build, rel, parts)
+            elif top == KITS:
+                kit_rels.append(rel)
+            elif top == PLAYBOOKS:
+                playbook_rels.append(rel)
+        layout.kits = sort_kit_files(build.report, kit_rels)
+        layout.playbooks = sort_playbook_files(build.report, playbook_rels)
         for path_id, path_rel in layout.path_files.items():
             if path_rel is None:
                 build.report(

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
+
+from portal.config import ConfigError
 
 
 def init_app(app: Flask) -> None:
-    from portal.kits import views
+    """Register the blueprint; choose the asset storage (an unknown ASSET_STORAGE stops start)."""
+    from portal.kits import storage, views
 
+    try:
+        app.extensions[storage.EXTENSION_KEY] = storage.storage_from_config(
+            app.config, Path(app.config["CONTENT_DIR"])
+        )
+    except storage.StorageConfigError as exc:
+        raise ConfigError(str(exc)) from exc
     app.register_blueprint(views.bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.signals import certification_issued, referral_submitted
+from portal.signals import certification_issued, kit_downloaded, referral_submitted
 
 
 def init_app(app: Flask) -> None:
@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     # A module-level receiver: blinker keeps one connection however many apps are created.
     certification_issued.connect(receivers.on_certification_issued)
     referral_submitted.connect(receivers.on_referral_submitted)
+    kit_downloaded.connect(receivers.on_kit_downloaded)

@@ -33,3 +33,15 @@ def on_referral_submitted(sender: object, organization_id: int | None = None, **
     org = db.session.get(Organization, organization_id)
     if org is not None:
         refresh_activation(org, None, current_content())
+
+
+def on_kit_downloaded(sender: object, organization_id: int | None = None, **_: Any) -> None:
+    """A first download may finish a `kit_download` step: activate the organisation if complete.
+
+    Only adds to the session; the kits view commits.
+    """
+    if organization_id is None:
+        return
+    org = db.session.get(Organization, organization_id)
+    if org is not None:
+        refresh_activation(org, None, current_content())

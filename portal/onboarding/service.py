@@ -20,6 +20,7 @@ from portal.audit.service import record_audit
 from portal.content.model import Checklist, ContentIndex, Step
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
+from portal.kits.service import org_has_kit_download
 from portal.learning.certificates import org_has_valid_certification
 from portal.onboarding.models import ChecklistProgress
 from portal.referrals.service import org_has_referral
@@ -104,8 +105,8 @@ def resolve_learning_path(org: Organization, step: Step, records: Mapping[str, S
 
 
 def resolve_kit_download(org: Organization, step: Step, records: Mapping[str, StepRecord]) -> bool:
-    """Not done yet: the kits feature will compute this from the organisation's downloads."""
-    return False
+    """Done once anyone in the organisation has downloaded a kit file."""
+    return org_has_kit_download(org.id)
 
 
 def resolve_first_referral(

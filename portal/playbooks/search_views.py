@@ -2,6 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import urlsplit
+
+from flask import Blueprint, url_for
+from flask_login import current_user
+from htmx_flask import request
+
+from portal.accounts.access import login_required
+from portal.content_runtime import current_content
+from portal.http import render_page
+from portal.kits.presentation import KIND_LABELS
+from portal.playbooks.search_service import search
 
 bp = Blueprint("search", __name__)
+
+
+@bp.get("/search")
+@login_required
+def results():
+    """Results for `?q=`: the whole page, or only the results block for htmx (as you type)."""
+    found = search(current_user, current_content(), request.args.get("q"))
+    # The header box fills a panel on other pages: it then links to the full results page.
+    current_path = urlsplit(request.htmx.current_url or "").path if request.htmx else ""
+    return render_page(
+        "search/results.html",
+        "results",
+        search=found,
+        search_query=found.query,  # fills the header search box
+        kit_kinds=KIND_LABELS,
+        live=bool(request.htmx),
+        in_panel=bool(request.htmx) and current_path != url_for("search.results"),
+    )

@@ -164,7 +164,6 @@ def test_fingerprint_of_missing_directory(tmp_path: Path) -> None:
 
 def test_files_other_features_own_are_ignored(content: ContentCopy) -> None:
     content.write("README.md", "# Notes\n")
-    content.write("kits/launch/kit.md", "anything")
     assert list(load_content(content.root).pages) == ["guide", "rules"]
 
 

@@ -1,0 +1,88 @@
+"""Search as one user sees it: who may see which document, and the query itself.
+
+Plain functions over the content index and the signed-in user; no request. The search index
+lives in memory with the content index (built at load), so a search costs no database round
+trip beyond the user's own organisation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from portal.accounts.models import User
+from portal.content.model import ContentIndex, Program
+from portal.content.search import (
+    MAX_QUERY_CHARS,
+    SearchDoc,
+    SearchIndex,
+    SearchResults,
+    build_search_index,
+)
+
+RESULTS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search as the results page shows it."""
+
+    query: str  # the query as searched (spaces collapsed, at most MAX_QUERY_CHARS)
+    results: SearchResults
+    truncated: bool = False  # the query was cut to MAX_QUERY_CHARS
+
+    @property
+    def empty(self) -> bool:
+        return not self.query
+
+
+def visible_to(user: User, program: Program) -> Callable[[SearchDoc], bool]:
+    """What `user` may see: staff everything, a partner what their type and tier admit."""
+    if user.is_staff:
+        return lambda doc: True
+    org = user.organization
+    if org is None:
+        return lambda doc: False
+    tier = program.tier(org.tier)
+    # An organisation on a tier the program no longer lists counts as the entry tier.
+    rank = tier.rank if tier is not None else 0
+    partner_type = org.partner_type
+    return lambda doc: doc.audience.admits(partner_type, rank)
+
+
+def clean_query(raw: str | None) -> tuple[str, bool]:
+    """The query to search and whether it was cut: control characters and runs of spaces
+    collapsed, at most MAX_QUERY_CHARS. A trailing space is kept: the last word is complete,
+    so it is not matched as a prefix."""
+    text = "".join(c if c.isprintable() else " " for c in (raw or "")[: MAX_QUERY_CHARS * 4])
+    query = " ".join(text.split())
+    truncated = len(query) > MAX_QUERY_CHARS
+    query = query[:MAX_QUERY_CHARS]
+    if query and not truncated and text[-1:].isspace():
+        query += " "
+    return query, truncated
+
+
+def search(user: User, index: ContentIndex, raw_query: str | None) -> Search:
+    """The user's search for `raw_query` over everything they may see."""
+    query, truncated = clean_query(raw_query)
+    if not query:
+        return Search("", SearchResults([], 0, True), truncated)
+    results = search_index_for(index).search(query, visible_to(user, index.program), RESULTS_LIMIT)
+    return Search(query.rstrip(), results, truncated)
+
+
+_fallback_lock = threading.Lock()
+_fallback: tuple[ContentIndex, SearchIndex] | None = None
+
+
+def search_index_for(index: ContentIndex) -> SearchIndex:
+    """The index's search index; built once here for an index loaded without one."""
+    global _fallback
+    if index.search is not None:
+        return index.search
+    with _fallback_lock:
+        if _fallback is None or _fallback[0] is not index:
+            _fallback = (index, build_search_index(index))
+        return _fallback[1]

@@ -1,7 +1,8 @@
 """Internal links in content: collected while files are built, checked once everything exists.
 
 Links starting with `/` must point at something real: `/program/<page>`, `/learn/<path>`,
-`/learn/<path>/<module>`, or one of the portal's own pages. External http(s) and mailto links
+`/learn/<path>/<module>`, `/kits/<kit>`, `/playbooks/<kind>/<id>`, or one of the portal's own
+pages. External http(s) and mailto links
 are not checked. Documents are only rendered here when a possible link does not resolve, so
 valid content loads without rendering any Markdown.
 """
@@ -9,7 +10,7 @@ valid content loads without rendering any Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -104,9 +105,16 @@ def _find_line(lines: list[str], needle: str, start: int) -> int | None:
 
 
 def check_link(
-    href: str, pages: Mapping[str, object], modules_by_path: Mapping[str, set[str]]
+    href: str,
+    pages: Mapping[str, object],
+    modules_by_path: Mapping[str, set[str]],
+    kits: Collection[str] = (),
+    playbooks: Collection[str] = (),
 ) -> str | None:
-    """Why the internal link `href` is broken, or None when it resolves (or is external)."""
+    """Why the internal link `href` is broken, or None when it resolves (or is external).
+
+    `kits` are kit ids, `playbooks` are "<kind>/<id>" keys.
+    """
     if not href.startswith("/") or href.startswith("//"):
         return None
     path = urlsplit(href).path
@@ -123,11 +131,17 @@ def check_link(
                 f"broken link {href}: there is no module '{parts[2]}' in learning path '{parts[1]}'"
             )
         return None
+    if parts[0] == "kits" and len(parts) == 2 and parts[1]:
+        return None if parts[1] in kits else f"broken link {href}: there is no kit '{parts[1]}'"
+    if parts[0] == "playbooks" and len(parts) == 3:
+        key = f"{parts[1]}/{parts[2]}"
+        return None if key in playbooks else f"broken link {href}: there is no playbook '{key}'"
     if path in PORTAL_PAGES:
         return None
     return (
         f"broken link {href}: not a page of the portal (use /program/<page>, /learn/<path>, "
-        f"/learn/<path>/<module> or one of {', '.join(sorted(PORTAL_PAGES))})"
+        f"/learn/<path>/<module>, /kits/<kit>, /playbooks/<kind>/<id> or one of "
+        f"{', '.join(sorted(PORTAL_PAGES))})"
     )
 
 
@@ -142,19 +156,27 @@ def check_step_link(href: str) -> str | None:
 
 
 def broken_links(
-    links: LinkCollector, pages: Mapping[str, object], modules_by_path: Mapping[str, set[str]]
+    links: LinkCollector,
+    pages: Mapping[str, object],
+    modules_by_path: Mapping[str, set[str]],
+    kits: Collection[str] = (),
+    playbooks: Collection[str] = (),
 ) -> list[ContentProblem]:
     """A problem for every collected link that does not resolve."""
+
+    def check(href: str) -> str | None:
+        return check_link(href, pages, modules_by_path, kits, playbooks)
+
     problems = []
     for ref in links.refs:
-        message = check_link(ref.href, pages, modules_by_path)
+        message = check(ref.href)
         if message is not None:
             problems.append(ContentProblem(ref.source, ref.line, message))
     for doc in links.documents:
-        if all(check_link(c, pages, modules_by_path) is None for c in doc.candidates):
+        if all(check(c) is None for c in doc.candidates):
             continue
         for line, href in rendered_links(doc.text, doc.first_line):
-            message = check_link(href, pages, modules_by_path)
+            message = check(href)
             if message is not None:
                 problems.append(ContentProblem(doc.source, line, message))
     return problems

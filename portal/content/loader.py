@@ -162,7 +162,15 @@ def load_content(root: Path) -> ContentIndex:
     playbooks = build_playbooks(build, layout.playbooks, program)
 
     modules_by_path = {path_id: set(modules) for path_id, modules in layout.module_ids.items()}
-    build.problems.extend(broken_links(build.links, layout.pages, modules_by_path))
+    build.problems.extend(
+        broken_links(
+            build.links,
+            layout.pages,
+            modules_by_path,
+            kits={kit.id for kit in kits},
+            playbooks={playbook.key for playbook in playbooks},
+        )
+    )
     if build.problems or program is None:
         problems = sorted(build.problems, key=lambda p: (p.path, p.line))
         raise ContentError(problems or [ContentProblem(PROGRAM_FILE, 1, "program.yml is unusable")])

@@ -114,3 +114,31 @@ def test_valid_content_loads_without_rendering_markdown(
     assert len(calls) == 1
     index.pages["guide"].html  # noqa: B018  (cached: not rendered again)
     assert len(calls) == 1
+
+
+KITS = {"webinar-in-a-box"}
+PLAYBOOKS = {"battle-cards/spreadsheets"}
+
+
+@pytest.mark.parametrize(
+    ("href", "why"),
+    [
+        ("/kits/webinar-in-a-box", None),
+        ("/playbooks/battle-cards/spreadsheets", None),
+        ("/kits", None),
+        ("/playbooks", None),
+        ("/kits/nope", "there is no kit 'nope'"),
+        ("/playbooks/battle-cards/nope", "there is no playbook 'battle-cards/nope'"),
+        ("/playbooks/nope/spreadsheets", "there is no playbook 'nope/spreadsheets'"),
+        ("/kits/webinar-in-a-box/files/x.pdf", "not a page of the portal"),
+    ],
+)
+def test_links_to_kits_and_playbooks(href: str, why: str | None) -> None:
+    result = check_link(href, PAGES, MODULES, KITS, PLAYBOOKS)
+    assert result is None if why is None else why in result
+
+
+def test_a_broken_kit_link_in_content_is_reported(content) -> None:
+    content.write("pages/more.md", "---\ntitle: More\n---\nSee [the kit](/kits/nope).\n")
+    problems = content.problems()
+    assert "pages/more.md:4: broken link /kits/nope: there is no kit 'nope'" in problems

@@ -62,11 +62,8 @@ def _security_headers(response: Response) -> Response:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Pages for a signed-in user, and links carrying a token, stay out of shared caches and
     # the browser's back-button cache after sign-out.
-    # A private cache policy set by the view (kit downloads) stands: it is per user already.
-    if (
-        request.endpoint != "static"
-        and (request.blueprint == "accounts" or current_user.is_authenticated)
-        and not response.cache_control.private
+    if request.endpoint != "static" and (
+        request.blueprint == "accounts" or current_user.is_authenticated
     ):
         response.headers["Cache-Control"] = "no-store"
     return response

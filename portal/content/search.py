@@ -56,6 +56,11 @@ _WORD = re.compile(r"[^\W_]+")
 # Markdown and HTML syntax that is not text: images and links keep their text, the rest goes.
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # images and links keep their text
 _MD_TAG = re.compile(r"<[^>\n]{0,300}>")
+# What the sanitiser drops from the page must not be searchable either: comments (even across
+# lines) and the insides of script and style elements.
+_HTML_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|$)|<(script|style)\b.*?(?:</\1\s*>|$)", re.DOTALL | re.IGNORECASE
+)
 # List markers and code fences at the start of a line (the text gets a leading "\n").
 _MD_LINE_MARK = re.compile(r"\n[ \t]*(?:[-+]|\d{1,3}[.)]|```|~~~)[^\S\n]*")
 _MD_RULE = re.compile(r"--+")  # table separators, horizontal rules
@@ -103,6 +108,9 @@ class SearchResults:
     matched_all: bool  # False when no visible document had every term (any term matched)
 
 
+# Word caches shared by index builds and queries: queries come from users, so the caches are
+# bounded (words are at most 200 characters: a full cache is a few MB, not unbounded).
+_CACHE_MAX = 20_000
 _fold_cache: dict[str, str] = {}
 
 
@@ -115,7 +123,7 @@ def fold(word: str) -> str:
             folded = "".join(
                 c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
             ).casefold()
-        if len(_fold_cache) < 200_000:
+        if len(_fold_cache) < _CACHE_MAX:
             _fold_cache[word] = folded
     return folded
 
@@ -142,7 +150,7 @@ def stem(word: str) -> str:
             t = _undouble(t[:-2])
         if t.endswith("e") and len(t) > 3:
             t = t[:-1]  # price, prices, pricing, priced -> pric
-    if len(_stem_cache) < 200_000:
+    if len(_stem_cache) < _CACHE_MAX:
         _stem_cache[word] = t
     return t
 
@@ -167,7 +175,7 @@ def plain_text(markdown: str) -> str:
     """Markdown reduced to its words with a few regex passes (no rendering: loads stay fast)."""
     text = _MD_LINK.sub(r"\1", markdown)
     if "<" in text:
-        text = _MD_TAG.sub(" ", text)
+        text = _MD_TAG.sub(" ", _HTML_HIDDEN.sub(" ", text))
     text = _MD_RULE.sub(" ", _MD_LINE_MARK.sub("\n", "\n" + text)).translate(_MD_SYMBOLS)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)

@@ -39,8 +39,6 @@ EXTENSION_KEY = "asset_storage"
 
 # A kit file's name as the content format allows it: a plain name, never a path.
 FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-# Files are immutable per content hash (the ETag), so browsers may keep them a while.
-LOCAL_MAX_AGE_SECONDS = 3600
 # An unreachable bucket must fail a download quickly, not hang a worker.
 S3_CONNECT_TIMEOUT_SECONDS = 2
 S3_READ_TIMEOUT_SECONDS = 5
@@ -122,12 +120,15 @@ class LocalStorage:
 
     description = "local"
 
-    def __init__(self, content_root: Path, max_age: int = LOCAL_MAX_AGE_SECONDS):
+    def __init__(self, content_root: Path):
         self.content_root = Path(content_root)
-        self.max_age = max_age
 
     def send(self, kit: Kit, file: KitFile) -> Response:
-        """The file as an attachment: its type, a private cache lifetime, its hash as ETag."""
+        """The file as an attachment with its type; never cached.
+
+        Every download is an engagement event, and partner material must not outlive the
+        session in a browser cache, so the app-wide `no-store` applies.
+        """
         path = local_path(self.content_root, kit.id, file.name)
         if path is None:
             raise NotFound()
@@ -136,13 +137,9 @@ class LocalStorage:
             mimetype=file.media_type,
             as_attachment=True,
             download_name=file.name,
-            etag=file.sha256,
-            max_age=self.max_age,
-            conditional=True,
+            etag=False,
+            conditional=False,
         )
-        # Partner material: a browser may keep it, a shared cache must not.
-        response.cache_control.public = False
-        response.cache_control.private = True
         return response
 
     def missing(self, files: Iterable[KitFile]) -> list[KitFile]:

@@ -109,8 +109,9 @@ def template_download(kit_id: str, template_id: str):
     if text is None:
         return _template_unavailable(found, kit_template)
     body, media_type = download_document(kit_template, text, fmt)
-    record_template_use(current_user, found, kit_template, "download")
-    db.session.commit()
+    if request.method == "GET":  # a HEAD delivers nothing
+        record_template_use(current_user, found, kit_template, "download")
+        db.session.commit()
     response = make_response(body)
     response.mimetype = media_type
     response.headers["Content-Disposition"] = content_disposition(

@@ -38,9 +38,13 @@ class Search:
 
 
 def visible_to(user: User, program: Program) -> Callable[[SearchDoc], bool]:
-    """What `user` may see: staff everything, a partner what their type and tier admit."""
+    """What `user` may see: a partner what their type and tier admit.
+
+    Everything search finds is partner material (program pages, modules, kits, playbooks),
+    which staff pages do not serve, so staff find nothing rather than links that answer 403.
+    """
     if user.is_staff:
-        return lambda doc: True
+        return lambda doc: False
     org = user.organization
     if org is None:
         return lambda doc: False

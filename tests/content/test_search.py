@@ -320,3 +320,15 @@ def test_two_thousand_documents_build_and_answer_quickly():
     # Generous bounds for a busy CI machine; bench/content.py measures the real figures.
     assert built < 1.5
     assert statistics.median(timings) < 0.02
+
+
+def test_text_the_page_never_shows_is_not_searchable():
+    """Comments and script/style contents are dropped by the sanitiser, so by search too."""
+    from portal.content.search import plain_text
+
+    text = plain_text(
+        "Intro <!--\nInternal: the floor discount is 35 percent\n--> body"
+        " <script>secret()</script><style>.x{}</style> <b>kept</b>"
+    )
+    assert "discount" not in text and "secret" not in text and ".x" not in text
+    assert text == "Intro body kept"

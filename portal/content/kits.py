@@ -10,6 +10,7 @@ import mimetypes
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from portal.content import fields as f
@@ -82,6 +83,22 @@ def is_kit_asset(rel: str) -> bool:
     """True for a downloadable kit file (kits/<kit>/files/<name>): hashed, never decoded."""
     parts = rel.split("/")
     return len(parts) == 4 and parts[0] == KITS and parts[2] == FILES
+
+
+def links_outside_kit(root: Path, rel: str) -> bool:
+    """True when the kit file `rel` (kits/<kit>/files/<name>) resolves to a file outside its
+    kit's files/ folder (a symbolic link elsewhere): downloads would refuse it.
+
+    The same rule as portal.kits.storage.local_path, which serves the file.
+    """
+    path = root / rel
+    try:
+        kits_dir = (root / KITS).resolve()
+        files_dir = path.parent.resolve()
+        target = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return True
+    return not files_dir.is_relative_to(kits_dir) or target.parent != files_dir
 
 
 def sort_kit_files(

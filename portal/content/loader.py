@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +22,7 @@ from portal.content.kits import (
     build_kits,
     is_kit_asset,
     is_kit_text,
+    links_outside_kit,
     sort_kit_files,
 )
 from portal.content.learning import MODULE_FILE, ModuleFile, build_path
@@ -53,37 +53,76 @@ PROGRAM_FILE = "program.yml"
 PAGES, ONBOARDING, LEARNING = "pages", "onboarding", "learning"
 _TEXT_FOLDERS = (PAGES, ONBOARDING, LEARNING, PLAYBOOKS)
 PATH_FILE = "path.md"
+# Kit files (and anything else not parsed) are hashed in chunks of this size, never held whole.
+CHUNK_BYTES = 1 << 20
+# Files the engine parses (Markdown, YAML) are read whole, so they are capped.
+MAX_TEXT_BYTES = 2 << 20
 
 
-def _content_files(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every non-hidden file under `root` as (relative posix path, entry), unsorted."""
+@dataclass
+class _Listing:
+    """The files under the content root, and what could not be looked at."""
+
+    files: list[tuple[str, os.DirEntry[str]]] = field(default_factory=list)  # (rel, entry)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (rel, problem message)
+    unreadable_folders: list[tuple[str, str]] = field(default_factory=list)  # the same
+
+
+def _list_files(root: Path) -> _Listing:
+    """Every non-hidden file under `root` as (relative posix path, entry), unsorted.
+
+    An entry or a folder that cannot be examined (a symlink loop, no permission) is collected,
+    never raised; only an unreadable `root` itself raises OSError.
+    """
+    listing = _Listing()
     stack = [(root, "")]
     while stack:
         folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                rel = f"{prefix}{entry.name}"
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError as exc:
+            if not prefix:
+                raise
+            message = f"cannot read the folder: {_reason(exc)}"
+            listing.unreadable_folders.append((prefix[:-1], message))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{prefix}{entry.name}"
+            try:
                 if entry.is_dir(follow_symlinks=False):  # no symlinked folders: no cycles
                     stack.append((Path(entry.path), f"{rel}/"))
                 elif entry.is_file(follow_symlinks=True):
-                    yield rel, entry
+                    listing.files.append((rel, entry))
+            except OSError as exc:  # e.g. ELOOP: a symlink that leads back to itself
+                listing.unreadable.append((rel, f"cannot read the file: {_reason(exc)}"))
+    return listing
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def content_fingerprint(root: Path) -> str:
     """A cheap change detector: hash of every file's relative path, mtime and size."""
     hasher = hashlib.sha256()
     try:
-        files = sorted(_content_files(Path(root)), key=lambda item: item[0])
+        listing = _list_files(Path(root))
     except OSError:
         return "missing"
-    for rel, entry in files:
+    unreadable = listing.unreadable + listing.unreadable_folders
+    lines = [f"{rel}\0unreadable\0{message}\n" for rel, message in unreadable]
+    for rel, entry in listing.files:
         try:
             stat = entry.stat(follow_symlinks=True)
-        except OSError:
+        except OSError as exc:
+            lines.append(f"{rel}\0unreadable\0{_reason(exc)}\n")
             continue
-        hasher.update(f"{rel}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        lines.append(f"{rel}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
+    for line in sorted(lines):
+        hasher.update(line.encode())
     return hasher.hexdigest()
 
 
@@ -118,28 +157,78 @@ class _Build:
 
 def _read_all(build: _Build) -> tuple[str, list[str]]:
     """Read every file once: the version hash, the text of each file the engine parses, and
-    the size and sha256 of each kit file (never decoded)."""
+    the size and sha256 of each kit file (streamed in chunks, never decoded nor held whole)."""
     hasher = hashlib.sha256()
-    rels = sorted(rel for rel, _ in _content_files(build.root))
-    for rel in rels:
+    listing = _list_files(build.root)
+    for rel, message in listing.unreadable + listing.unreadable_folders:
+        build.report(rel, 1, message)
+    files = sorted(listing.files, key=lambda item: item[0])
+    known = {rel for rel, _ in files}
+    # An unreadable entry still takes its place in the layout (no "missing file" cascade).
+    rels = sorted(known.union(rel for rel, _ in listing.unreadable))
+    buffer = bytearray(CHUNK_BYTES)
+    for rel, entry in files:
+        is_asset = is_kit_asset(rel)
         try:
-            data = (build.root / rel).read_bytes()
+            # Folders are never followed, so only a symlinked file can lead out of files/.
+            if is_asset and entry.is_symlink() and links_outside_kit(build.root, rel):
+                build.report(rel, 1, _LINKS_OUT)
+            elif is_asset:
+                build.assets[rel] = _stream(entry.path, rel, hasher, buffer, hashlib.sha256())
+            elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
+                _read_text(build, entry.path, rel, hasher)
+            else:  # not read by this engine, but part of the version
+                _stream(entry.path, rel, hasher, buffer, None)
         except OSError as exc:
-            build.report(rel, 1, f"cannot read the file: {exc.strerror or exc}")
-            continue
-        hasher.update(f"{rel}\0{len(data)}\0".encode())
-        hasher.update(data)
-        if is_kit_asset(rel):
-            build.assets[rel] = Asset(len(data), hashlib.sha256(data).hexdigest())
-        elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                build.report(rel, line, "the file is not valid UTF-8 text")
-                continue
-            build.texts[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
+            build.report(rel, 1, f"cannot read the file: {_reason(exc)}")
     return hasher.hexdigest()[:16], rels
+
+
+_LINKS_OUT = (
+    "the file links outside the kit's files folder (a symbolic link to a file elsewhere): "
+    "put the file itself in the folder"
+)
+
+
+def _stream(
+    path: str, rel: str, hasher: hashlib._Hash, buffer: bytearray, digest: hashlib._Hash | None
+) -> Asset:
+    """Feed the file to the version `hasher` (and `digest`) in chunks of `buffer`'s size."""
+    view = memoryview(buffer)
+    size = 0
+    with open(path, "rb", buffering=0) as file:
+        hasher.update(f"{rel}\0{os.fstat(file.fileno()).st_size}\0".encode())
+        while count := file.readinto(buffer):
+            chunk = view[:count]
+            hasher.update(chunk)
+            if digest is not None:
+                digest.update(chunk)
+            size += count
+    return Asset(size, digest.hexdigest() if digest is not None else "")
+
+
+def _read_text(build: _Build, path: str, rel: str, hasher: hashlib._Hash) -> None:
+    """Read a small text file whole into build.texts; refuse one over MAX_TEXT_BYTES."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = file.read() if size <= MAX_TEXT_BYTES else b""
+    if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
+        build.report(
+            rel,
+            1,
+            f"the file is too large: {max(size, len(data)):,} bytes "
+            f"(a text content file may be at most {MAX_TEXT_BYTES // 2**20} MB)",
+        )
+        return
+    hasher.update(f"{rel}\0{len(data)}\0".encode())
+    hasher.update(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        build.report(rel, line, "the file is not valid UTF-8 text")
+        return
+    build.texts[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_content(root: Path) -> ContentIndex:

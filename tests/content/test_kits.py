@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import tracemalloc
+from pathlib import Path
 from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
 
-from portal.content import ContentIndex, load_content
+from portal.content import ContentIndex, load_content, loader
 from portal.content.library import Audience
 from portal.content_runtime import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
@@ -412,3 +414,121 @@ def test_every_kit_problem_is_collected(content: ContentCopy) -> None:
         f"{WEBINAR}:3",
         f"{INVITE}:10",
     ]
+
+
+# --- kit files on disk: symlinks and large files ----------------------------------------------
+
+FILES = "kits/webinar-in-a-box/files"
+LINKS_OUT = "the file links outside the kit's files folder"
+
+
+def list_file(content: ContentCopy, name: str) -> None:
+    content.replace(WEBINAR, "---\n# Running", f"  - name: {name}\n    title: X\n---\n# Running")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "outside",  # a file outside the content directory (e.g. /etc/hostname)
+        "kits/reseller-pricing-sheet/files/price-sheet.pdf",  # another kit's file
+        WEBINAR,  # the kit's own kit.md, beside files/
+    ],
+)
+def test_a_kit_file_that_links_outside_its_files_folder(
+    content: ContentCopy, tmp_path: Path, target: str
+) -> None:
+    if target == "outside":
+        resolved = tmp_path / "secret.txt"
+        resolved.write_text("secret\n")
+    else:
+        resolved = content.root / target
+    (content.root / FILES / "host.txt").symlink_to(resolved)
+    list_file(content, "host.txt")
+    assert only(content.problems()) == (
+        f"{FILES}/host.txt:1: {LINKS_OUT} (a symbolic link to a file elsewhere): put the file "
+        "itself in the folder"
+    )
+
+
+def test_a_relative_symlink_out_of_the_files_folder(content: ContentCopy) -> None:
+    (content.root / FILES / "copy.pdf").symlink_to(
+        "../../reseller-pricing-sheet/files/price-sheet.pdf"
+    )
+    list_file(content, "copy.pdf")
+    assert only(content.problems()).startswith(f"{FILES}/copy.pdf:1: {LINKS_OUT}")
+
+
+def test_a_symlink_within_the_files_folder_is_a_kit_file(content: ContentCopy) -> None:
+    (content.root / FILES / "copy.pdf").symlink_to("slides.pdf")
+    list_file(content, "copy.pdf")
+    webinar = load_content(content.root).kits["webinar-in-a-box"]
+    assert webinar.file("copy.pdf").sha256 == webinar.file("slides.pdf").sha256
+
+
+def test_a_symlink_loop_in_files_is_reported_not_raised(content: ContentCopy) -> None:
+    (content.root / FILES / "a.pdf").symlink_to("b.pdf")
+    (content.root / FILES / "b.pdf").symlink_to("a.pdf")
+    list_file(content, "a.pdf")
+    list_file(content, "b.pdf")
+    assert content.problems() == [  # and no "listed but there is no ..." on top
+        f"{FILES}/a.pdf:1: cannot read the file: Too many levels of symbolic links",
+        f"{FILES}/b.pdf:1: cannot read the file: Too many levels of symbolic links",
+    ]
+
+
+def test_a_large_kit_file_is_streamed_not_held_in_memory(content: ContentCopy) -> None:
+    data = bytes(range(256)) * (24 * 1024 + 3)  # ~6 MB, not a multiple of the chunk size
+    (content.root / FILES / "video.mp4").write_bytes(data)
+    list_file(content, "video.mp4")
+    tracemalloc.start()
+    try:
+        index = load_content(content.root)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    video = index.kits["webinar-in-a-box"].file("video.mp4")
+    assert (video.size, video.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    assert peak < len(data) // 2, f"peak {peak:,} bytes while loading a {len(data):,}-byte file"
+
+
+def test_no_read_of_a_kit_file_exceeds_the_chunk(
+    content: ContentCopy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = b"\x00\x01binary" * 500_000  # 4.5 MB
+    (content.root / FILES / "video.mp4").write_bytes(data)
+    list_file(content, "video.mp4")
+    reads: list[int] = []
+    real_open = open
+
+    class Recorder:
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def fileno(self):
+            return self.file.fileno()
+
+        def readinto(self, buffer):
+            count = self.file.readinto(buffer)
+            reads.append(count)
+            return count
+
+        def read(self, *args):
+            result = self.file.read(*args)
+            reads.append(len(result))
+            return result
+
+    def recording_open(path, *args, **kwargs):
+        file = real_open(path, *args, **kwargs)
+        return Recorder(file) if str(path).endswith("video.mp4") else file
+
+    monkeypatch.setattr(loader, "open", recording_open, raising=False)
+    video = load_content(content.root).kits["webinar-in-a-box"].file("video.mp4")
+    assert video.sha256 == hashlib.sha256(data).hexdigest()
+    assert sum(reads) == len(data)
+    assert max(reads) <= loader.CHUNK_BYTES

@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import pytest
 
-from portal.content import ContentIndex, content_fingerprint, load_content
+from portal.content import ContentIndex, content_fingerprint, load_content, loader
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 
@@ -193,3 +193,53 @@ def test_commission_caps_use_the_currency_minor_unit(
     program = load_content(content.root).program
     capped = next(r for r in program.commission_rules if r.cap_minor is not None)
     assert capped.cap_minor == cap_minor  # cap: 20000 whole units in program.yml
+
+
+LOOP = "cannot read the file: Too many levels of symbolic links"
+
+
+def test_a_symlink_loop_is_reported_not_raised(content: ContentCopy) -> None:
+    (content.root / "a").symlink_to("b")
+    (content.root / "b").symlink_to("a")
+    (content.root / "pages/loop.md").symlink_to("loop.md")
+    assert content.problems() == [f"a:1: {LOOP}", f"b:1: {LOOP}", f"pages/loop.md:1: {LOOP}"]
+
+
+def test_fingerprint_survives_a_symlink_loop(content: ContentCopy) -> None:
+    clean = content_fingerprint(content.root)
+    (content.root / "pages/a.md").symlink_to("b.md")
+    (content.root / "pages/b.md").symlink_to("a.md")
+    looped = content_fingerprint(content.root)
+    assert looped == content_fingerprint(content.root) != clean
+    (content.root / "pages/b.md").unlink()  # a.md now dangles: no longer a file at all
+    assert content_fingerprint(content.root) == clean
+
+
+def test_a_text_content_file_over_the_cap_is_not_parsed(content: ContentCopy) -> None:
+    size = loader.MAX_TEXT_BYTES + 1
+    content.write("pages/huge.md", "---\ntitle: Huge\n---\n" + "x" * (size - 20))
+    assert (content.root / "pages/huge.md").stat().st_size == size
+    assert content.problems() == [
+        f"pages/huge.md:1: the file is too large: {size:,} bytes "
+        "(a text content file may be at most 2 MB)"
+    ]
+
+
+def test_a_text_content_file_at_the_cap_loads(content: ContentCopy) -> None:
+    body = "word " * ((loader.MAX_TEXT_BYTES - 20) // 5)
+    text = "---\ntitle: Big\n---\n" + body
+    content.write("pages/big.md", text + "x" * (loader.MAX_TEXT_BYTES - len(text)))
+    assert (content.root / "pages/big.md").stat().st_size == loader.MAX_TEXT_BYTES
+    assert load_content(content.root).pages["big"].title == "Big"
+
+
+def test_large_files_the_engine_does_not_parse_count_towards_the_version(
+    content: ContentCopy,
+) -> None:
+    before = load_content(content.root).version
+    (content.root / "media").mkdir()
+    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * loader.CHUNK_BYTES + 5))
+    with_video = load_content(content.root).version  # not parsed, so not capped
+    assert with_video != before
+    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * loader.CHUNK_BYTES + 4) + b"!")
+    assert load_content(content.root).version != with_video

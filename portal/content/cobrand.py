@@ -1,57 +1,56 @@
 """Co-branded kit templates: Jinja in a locked-down sandbox, checked at load, rendered per partner.
 
-A template may use exactly the variables in ALLOWED_FIELDS (`partner.name`, `user.title`, ...).
-Two layers keep it there:
+A template may use exactly the variables in ALLOWED_FIELDS (`partner.name`, `user.title`, ...),
+`{% if %}` / `{% elif %}` / `{% else %}`, `~` and the text filters in ALLOWED_FILTERS.
+Three layers keep it there:
 
 - `template_problems` walks the template's syntax tree at load (`flask content check`) and
-  refuses every other name, attribute, item, filter, call or include, with its line;
-  `render_cobranded` refuses to render a template with any such problem.
+  refuses every other name, attribute, item, filter, call, include, loop, `{% set %}`, macro and
+  arithmetic operator, with its line. It bounds the work a template can cause: the source is at
+  most 64 KB, every size a filter takes (`center(n)`, `truncate(n)`, ...) is a written-out
+  number of at most 200, and the text every expression can produce, counting each field at its
+  longest, is at most 200 KB. Only then is the template compiled (compiling folds constant
+  expressions, so an unchecked `{{ 'a'|center(10**9) }}` would be built right there), and it is
+  rendered for sample partners, the longest possible one included. `render_cobranded` refuses
+  to render a template with any problem.
 - The environment itself only resolves allow-listed keys of the plain dicts in the context: no
   attributes of any object, no globals (`range`, `lipsum`, `cycler`, `namespace`, ...), no calls
   but macros, no `|safe` or `|attr`. So even a template that slipped past the walk cannot reach
   anything else: it fails with SecurityError or UndefinedError, which become CobrandError.
+- Rendering streams the output and stops with CobrandError past 200 KB.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import operator
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
-from types import MappingProxyType, TracebackType
-from typing import Any
+from types import TracebackType
+from typing import Any, NoReturn
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, Macro, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from portal.content.cobrand_check import (  # noqa: F401  (ALLOWED_* re-exported)
+    _ALLOWED_KEYS,
+    _MAX_OUTPUT,
+    _MAX_REPEAT,
+    _TEMPLATE_FILE,
+    _TOO_COMPLEX,
+    ALLOWED_FIELDS,
+    ALLOWED_FILTERS,
+    ALLOWED_VARIABLES,
+    FIELD_MAX_LENGTHS,
+    MAX_OUTPUT_KB,
+    MAX_SIZE_ARGUMENT,
+    MAX_SOURCE_KB,
+    SizeBound,
+    TreeCheck,
+)
 from portal.content.library import TEMPLATE_FORMATS, KitTemplate
-
-# The only variables a template may use: record -> its fields.
-ALLOWED_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "partner": ("name", "website"),
-        "user": ("name", "title"),
-        "kit": ("title", "summary"),
-        "program": ("vendor", "name"),
-    }
-)
-ALLOWED_VARIABLES: tuple[str, ...] = tuple(
-    f"{record}.{name}" for record, names in ALLOWED_FIELDS.items() for name in names
-)
-_ALLOWED_TEXT = ", ".join(ALLOWED_VARIABLES)
-_ALLOWED_KEYS = frozenset(name for names in ALLOWED_FIELDS.values() for name in names)
-# Text filters only: not |safe (it would undo escaping), not |attr, |map, |sort and the other
-# filters that look attributes up by name.
-ALLOWED_FILTERS: tuple[str, ...] = (
-    "capitalize", "center", "count", "d", "default", "e", "escape", "first", "indent", "join",
-    "last", "length", "lower", "replace", "string", "striptags", "title", "trim", "truncate",
-    "upper", "urlencode", "urlize", "wordcount", "wordwrap",
-)  # fmt: skip
-_REFUSED_NAMES = ("self",)  # the template's own reference: never data
-_MAX_REPEAT = 10_000  # characters/items a `*` may produce ("x" * 10**9 would eat the memory)
-_TEMPLATE_FILE = "<template>"  # the code file name Jinja gives template frames in tracebacks
 
 
 class CobrandError(Exception):
@@ -101,6 +100,35 @@ SAMPLE_CONTEXT = CobrandContext(
 )
 
 
+def _longest(variable: str, text: str) -> str:
+    length = FIELD_MAX_LENGTHS[variable]
+    return (text * (length // len(text) + 1))[:length]
+
+
+# Every field at its longest (with characters HTML escaping lengthens): a template that only
+# fails for a long name fails the check.
+LONGEST_CONTEXT = CobrandContext(
+    partner_name=_longest("partner.name", 'Longest Partner <&> O\'Co "Ltd" '),
+    partner_website=_longest("partner.website", "https://www.longest-partner.example/a&b/"),
+    user_name=_longest("user.name", "Longest O'User-Name "),
+    user_title=_longest("user.title", "Senior <Partner> & Alliances Manager "),
+    kit_title=_longest("kit.title", "Longest kit title & more "),
+    kit_summary=_longest("kit.summary", "A long kit summary, with <angles> & ampersands. "),
+    program_vendor=_longest("program.vendor", "Longest Vendor & Co "),
+    program_name=_longest("program.name", "Longest Partner Program "),
+)
+# The fields that may be empty (README: "website may be empty", "title may be empty"), empty.
+_EMPTY_OPTIONAL_CONTEXT = CobrandContext(
+    partner_name="Sample Partner",
+    user_name="Sam Sample",
+    kit_title="Sample kit",
+    kit_summary="A sample kit.",
+    program_vendor="Sample Vendor",
+    program_name="Sample Partner Program",
+)
+_CHECK_CONTEXTS = (SAMPLE_CONTEXT, LONGEST_CONTEXT, _EMPTY_OPTIONAL_CONTEXT)
+
+
 class CobrandEnvironment(SandboxedEnvironment):
     """A sandbox that resolves only allow-listed keys of plain dicts and calls only macros."""
 
@@ -112,6 +140,9 @@ class CobrandEnvironment(SandboxedEnvironment):
             undefined=StrictUndefined,
             keep_trailing_newline=True,
             auto_reload=False,
+            # Jinja's optimizer re-folds every nested expression: cubic in the depth of a filter
+            # chain (a 64 KB template of `|trim|trim|...` would compile for minutes).
+            optimized=False,
         )
         self.globals.clear()  # range, dict, lipsum, cycler, joiner, namespace
         self.filters = {name: self.filters[name] for name in ALLOWED_FILTERS}
@@ -154,60 +185,111 @@ _ENVIRONMENTS = {
 
 
 class _AnyName(dict):
-    """Filters/tests for analysis only: unknown names resolve, so one bad filter does not hide
-    every other problem (the walk reports unknown ones itself)."""
+    """Filters/tests for analysis only: every name resolves, so one bad filter does not hide
+    every other problem (the walk reports unknown ones itself), and none ever runs."""
 
     def get(self, key: Any, default: Any = None) -> Any:
-        return super().get(key, _identity)
+        return _not_at_check_time
+
+    def __getitem__(self, key: Any) -> Any:
+        return _not_at_check_time
+
+    def __contains__(self, key: object) -> bool:
+        return True
 
 
-def _identity(value: Any, *args: Any, **kwargs: Any) -> Any:
-    return value
+def _not_at_check_time(*args: Any, **kwargs: Any) -> NoReturn:
+    raise nodes.Impossible()
 
 
-_ANALYSIS = CobrandEnvironment(autoescape=False)
-_ANALYSIS.filters = _AnyName(_ANALYSIS.filters)
-_ANALYSIS.tests = _AnyName(_ANALYSIS.tests)
+class _AnalysisEnvironment(CobrandEnvironment):
+    """Parses and finds the undeclared variables without evaluating anything: Jinja's code
+    generator (which `meta.find_undeclared_variables` runs) folds constant expressions, and
+    `{{ 'a'|center(10**9) }}` or `{{ '%09999999999d' % 1 }}` would be built while looking."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"+", "-"})
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=False)
+        self.filters = _AnyName()
+        self.tests = _AnyName()
+
+
+_ANALYSIS = _AnalysisEnvironment()
+
+
+class _UndeclaredNames(meta.TrackingCodeGenerator):
+    """`meta.find_undeclared_variables` without Jinja's optimizer (see CobrandEnvironment)."""
+
+    def __init__(self, environment: CobrandEnvironment) -> None:
+        super().__init__(environment)
+        self.optimizer = None
+
+
+def _undeclared_names(tree: nodes.Template) -> set[str]:
+    """The names the template reads from its context."""
+    codegen = _UndeclaredNames(_ANALYSIS)
+    codegen.visit(tree)
+    return codegen.undeclared_identifiers
 
 
 _Problems = tuple[tuple[int, str], ...]
 
 
-@functools.lru_cache(maxsize=1024)
 def _checked(template_format: str, source: str) -> tuple[_Problems, Template | None]:
-    """Why `source` may not be rendered, else its compiled template (parsed once, cached: the
-    check at load warms the cache for rendering)."""
+    """Why `source` may not be rendered, else its compiled template."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_KB * 1024:
+        kb = math.ceil(size / 1024)
+        return ((1, f"template is too large ({kb} KB; at most {MAX_SOURCE_KB} KB)"),), None
+    return _checked_source(template_format, source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_source(template_format: str, source: str) -> tuple[_Problems, Template | None]:
+    """`_checked` for a source of a sane size, parsed once and cached: the check at load warms
+    the cache for rendering. Nothing is evaluated before the whole tree has passed."""
     env = _ENVIRONMENTS[template_format]
     try:
         tree = _ANALYSIS.parse(source)
-        undeclared = meta.find_undeclared_variables(tree)
+        undeclared = _undeclared_names(tree)
+        problems = TreeCheck(env, undeclared).run(tree)
+        if not problems:
+            problems = SizeBound(env.autoescape is True).run(tree)
     except TemplateSyntaxError as exc:
         return ((exc.lineno or 1, f"template syntax error: {exc.message}"),), None
-    problems = _TreeCheck(env, undeclared).run(tree)
+    except Exception:  # RecursionError, MemoryError, ...: refused, never a traceback
+        return ((1, _TOO_COMPLEX),), None
     if problems:
         return tuple(sorted(set(problems))), None
     try:  # every filter is one the real environment has, so the same tree compiles there
         code = env.compile(tree)
+        return (), env.template_class.from_code(env, code, env.make_globals(None))
     except TemplateSyntaxError as exc:
         return ((exc.lineno or 1, f"template error: {exc.message}"),), None
-    return (), env.template_class.from_code(env, code, env.make_globals(None))
+    except Exception:  # Python's own limits on the generated code (nesting, recursion, ...)
+        return ((1, _TOO_COMPLEX),), None
 
 
 def template_problems(source: str, template_format: str = "text") -> list[tuple[int, str]]:
     """Every problem of template `source` as (line within the source, message), in line order.
 
-    Syntax errors; every name, attribute, item, filter, call or include that is not allowed; and
-    whatever still fails when the template is rendered against a sample partner.
+    Syntax errors; every name, attribute, item, filter, call, include, statement or operator
+    that is not allowed; sizes over the bounds; and whatever still fails when the template is
+    rendered for the sample partners (the longest possible one, and one with the optional
+    fields empty, included).
     """
     problems, compiled = _checked(
         template_format if template_format in TEMPLATE_FORMATS else "text", source
     )
     if compiled is None:
         return list(problems)
-    try:
-        compiled.render(SAMPLE_CONTEXT.variables())
-    except Exception as exc:  # the template fails for a real partner too
-        return [(_template_line(exc.__traceback__), f"template error: {_describe(exc)}")]
+    for context in _CHECK_CONTEXTS:
+        try:
+            _render(compiled, context)
+        except Exception as exc:  # the template fails for a real partner too
+            return [(_template_line(exc.__traceback__), f"template error: {_describe(exc)}")]
     return []
 
 
@@ -220,9 +302,25 @@ def render_cobranded(template: KitTemplate, context: CobrandContext) -> str:
         line, message = problems[0]
         raise CobrandError(f"{template.source}: line {line}: {message}")
     try:
-        return compiled.render(context.variables())
+        return _render(compiled, context)
     except Exception as exc:  # any failure inside a template means "cannot be shown"
         raise CobrandError(f"{template.source}: {_describe(exc)}") from exc
+
+
+def _render(compiled: Template, context: CobrandContext) -> str:
+    """The rendered text, streamed: CobrandError once it passes MAX_OUTPUT_KB."""
+    parts: list[str] = []
+    size = 0
+    chunks = compiled.generate(context.variables())
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > _MAX_OUTPUT:
+                raise CobrandError(f"the text is too long (more than {MAX_OUTPUT_KB} KB)")
+            parts.append(chunk)
+    finally:
+        chunks.close()
+    return "".join(parts)
 
 
 def _template_line(tb: TracebackType | None) -> int:
@@ -239,123 +337,3 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, SecurityError):
         return f"refused by the sandbox: {message}"
     return message
-
-
-class _TreeCheck:
-    """Walks a parsed template and reports every use of something not on the allow list."""
-
-    def __init__(self, env: CobrandEnvironment, undeclared: set[str]):
-        self.env = env
-        self.undeclared = undeclared  # names the template reads from its context
-        self.problems: list[tuple[int, str]] = []
-
-    def run(self, tree: nodes.Template) -> list[tuple[int, str]]:
-        self._visit(tree)
-        return self.problems
-
-    def _report(self, node: nodes.Node, message: str) -> None:
-        self.problems.append((node.lineno or 1, message))
-
-    def _visit(self, node: nodes.Node) -> None:
-        for child in self._check(node):
-            self._visit(child)
-
-    def _check(self, node: nodes.Node) -> Iterator[nodes.Node]:
-        """Report `node` if refused; yield the children still to check."""
-        if isinstance(node, nodes.Getattr | nodes.Getitem):
-            field = self._allowed_field(node)
-            if field is None:
-                self._refuse_lookup(node)
-            if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
-                yield node.arg
-            if field is None and not _is_lookup_chain(node):
-                yield node.node
-            return
-        if isinstance(node, nodes.Name) and node.ctx == "load":
-            self._check_name(node)
-        elif isinstance(node, nodes.Filter | nodes.Test):
-            self._check_filter(node)
-        elif isinstance(node, nodes.Call) and self._is_refused_call(node):
-            self._report(node, f"'{_expression(node.node)}(...)': only macros may be called")
-        elif isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
-            self._report(node, "templates cannot include, import or extend other templates")
-            return
-        elif isinstance(node, nodes.ScopedEvalContextModifier | nodes.EvalContextModifier):
-            self._report(node, "autoescape blocks are not allowed: escaping follows the format")
-        yield from node.iter_child_nodes()
-
-    def _is_refused_call(self, node: nodes.Call) -> bool:
-        target = node.node
-        if isinstance(target, nodes.Name):
-            return False  # a macro, or an unknown name reported as such
-        if isinstance(target, nodes.Getattr | nodes.Getitem):
-            return self._allowed_field(target) is not None  # else the lookup is reported
-        return True
-
-    def _allowed_field(self, node: nodes.Getattr | nodes.Getitem) -> str | None:
-        target = node.node
-        if not isinstance(target, nodes.Name) or target.name not in self.undeclared:
-            return None
-        key = node.attr if isinstance(node, nodes.Getattr) else _const_text(node.arg)
-        if key is not None and key in ALLOWED_FIELDS.get(target.name, ()):
-            return key
-        return None
-
-    def _refuse_lookup(self, node: nodes.Getattr | nodes.Getitem) -> None:
-        expr = _expression(node)
-        key = node.attr if isinstance(node, nodes.Getattr) else _const_text(node.arg)
-        if key is not None and key.startswith("_"):
-            self._report(node, f"'{expr}' is refused: templates cannot reach names starting '_'")
-        else:
-            self._report(node, f"'{expr}' is not a template variable (allowed: {_ALLOWED_TEXT})")
-
-    def _check_name(self, node: nodes.Name) -> None:
-        name = node.name
-        if name in _REFUSED_NAMES:
-            self._report(node, f"'{name}' is refused (allowed: {_ALLOWED_TEXT})")
-        elif name in ALLOWED_FIELDS and name in self.undeclared:
-            uses = " or ".join(f"{name}.{field}" for field in ALLOWED_FIELDS[name])
-            self._report(node, f"'{name}' on its own is not allowed: use {uses}")
-        elif name in self.undeclared:
-            self._report(node, f"unknown variable '{name}' (allowed: {_ALLOWED_TEXT})")
-
-    def _check_filter(self, node: nodes.Filter | nodes.Test) -> None:
-        if isinstance(node, nodes.Filter) and node.name not in self.env.filters:
-            self._report(
-                node,
-                f"the '{node.name}' filter is not allowed in co-branded templates "
-                f"(filters: {', '.join(ALLOWED_FILTERS)})",
-            )
-        elif isinstance(node, nodes.Test) and node.name not in self.env.tests:
-            self._report(node, f"unknown test '{node.name}'")
-
-
-def _is_lookup_chain(node: nodes.Node) -> bool:
-    """True for `a.b.c` / `a['b']` chains of names and constants (reported once, as a whole)."""
-    while isinstance(node, nodes.Getattr | nodes.Getitem):
-        if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
-            return False
-        node = node.node
-    return isinstance(node, nodes.Name | nodes.Const)
-
-
-def _const_text(node: nodes.Node) -> str | None:
-    if isinstance(node, nodes.Const) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def _expression(node: nodes.Node) -> str:
-    """A short source-like rendering of a lookup chain, for messages."""
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Const):
-        return repr(node.value)
-    if isinstance(node, nodes.Getattr):
-        return f"{_expression(node.node)}.{node.attr}"
-    if isinstance(node, nodes.Getitem):
-        arg = repr(node.arg.value) if isinstance(node.arg, nodes.Const) else "..."
-        return f"{_expression(node.node)}[{arg}]"
-    if isinstance(node, nodes.Call):
-        return f"{_expression(node.node)}(...)"
-    return "..."

@@ -147,15 +147,9 @@ def prepare_content(content_dir: Path, seed: int, report: Report) -> ContentInde
     return index
 
 
-def partner_rank(index: ContentIndex) -> int:
-    """The measured partner's tier rank."""
-    tier = index.program.tier(PARTNER_TIER)
-    return tier.rank if tier else 0
-
-
 def partner_can_see(index: ContentIndex) -> Callable[[SearchDoc], bool]:
-    """What the measured partner may see (the rule of portal.playbooks.search_service)."""
-    rank = partner_rank(index)
+    """What the measured partner may see (the rule of portal.accounts.access.audience_check)."""
+    rank = index.program.tier_rank(PARTNER_TIER)
     return lambda doc: doc.audience.admits(PARTNER_TYPE, rank)
 
 
@@ -275,7 +269,7 @@ def measure_pages(
     bench = PageBench(content_dir, workdir)
     try:
         report.line()
-        rank = partner_rank(index)
+        rank = index.program.tier_rank(PARTNER_TIER)
         kit = next(k for k in index.kits.values() if k.audience.admits(PARTNER_TYPE, rank))
         playbook = next(
             p for p in index.playbooks.values() if p.audience.admits(PARTNER_TYPE, rank)

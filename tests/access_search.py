@@ -5,6 +5,6 @@ from __future__ import annotations
 from tests.access_helpers import Route, signed_in
 
 ROUTES: dict[str, Route] = {
-    # Every signed-in user searches what they may see (staff: everything).
+    # Every signed-in user may search; staff find nothing (results are partner pages only).
     "search.results": Route("/search?q=referral", signed_in(200)),
 }

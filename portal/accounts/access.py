@@ -17,11 +17,14 @@ from flask_login import current_user
 from flask_login import login_required as _flask_login_required
 
 from portal.accounts.models import User
+from portal.content.library import Audience
+from portal.content.model import Program
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "admin_required",
+    "audience_check",
     "login_required",
     "partner_admin_required",
     "partner_required",
@@ -80,3 +83,17 @@ def scoped_to_org(stmt: sa.Select, org_column: Any, user: User) -> sa.Select:
     if user.organization_id is None:
         return stmt.where(sa.false())
     return stmt.where(org_column == user.organization_id)
+
+
+def audience_check(user: User, program: Program) -> Callable[[Audience], bool]:
+    """Whether an item's audience admits the user's organisation (its partner type and tier).
+
+    The one place partner material (kits, playbooks, search results) is filtered: partners see
+    what their type and tier admit; staff and users without an organisation are admitted
+    nowhere (partner pages answer them 403 anyway).
+    """
+    org = user.organization
+    if user.is_staff or org is None:
+        return lambda audience: False
+    partner_type, rank = org.partner_type, program.tier_rank(org.tier)
+    return lambda audience: audience.admits(partner_type, rank)

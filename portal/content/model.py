@@ -78,6 +78,11 @@ class Program:
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
+    def tier_rank(self, tier_id: str) -> int:
+        """The tier's rank; a tier the program no longer lists counts as the entry tier (0)."""
+        tier = self.tier(tier_id)
+        return tier.rank if tier is not None else 0
+
 
 @dataclass(frozen=True)
 class Page:

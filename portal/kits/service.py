@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal.accounts.access import audience_check
 from portal.accounts.models import User
 from portal.audit.models import ActivityEvent
 from portal.audit.service import record_activity
@@ -39,15 +40,8 @@ TEMPLATE_USES = {"copy": TEMPLATE_COPY, "download": TEMPLATE_DOWNLOAD}
 
 
 def visible_to(user: User, kit: Kit, program: Program) -> bool:
-    """True when the kit's audience admits the user's organisation; staff see every kit."""
-    if user.is_staff:
-        return True
-    org = user.organization
-    if org is None:
-        return False
-    tier = program.tier(org.tier)
-    # An organisation on a tier the program no longer lists counts as the entry tier.
-    return kit.audience.admits(org.partner_type, tier.rank if tier else 0)
+    """True when the kit's audience admits the user's organisation."""
+    return audience_check(user, program)(kit.audience)
 
 
 def _matches(kit: Kit, words: list[str]) -> bool:

@@ -70,8 +70,8 @@ def download(kit_id: str, name: str):
         current_app.logger.warning("kit file %s unavailable: %s", file.path, exc)
         return _kit_page(found, unavailable=file.name, status=503)
     # The response is ready but not sent: the download exists once it is committed. A HEAD
-    # or a "not modified" answer delivers no file.
-    if request.method == "GET" and response.status_code != 304:
+    # delivers no file.
+    if request.method == "GET":
         record_download(current_user, found, file)
         db.session.commit()
     return response

@@ -14,5 +14,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     # A module-level receiver: blinker keeps one connection however many apps are created.
     certification_issued.connect(receivers.on_certification_issued)
-    referral_submitted.connect(receivers.on_referral_submitted)
-    kit_downloaded.connect(receivers.on_kit_downloaded)
+    referral_submitted.connect(receivers.refresh_after_progress)
+    kit_downloaded.connect(receivers.refresh_after_progress)

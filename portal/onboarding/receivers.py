@@ -23,22 +23,11 @@ def on_certification_issued(sender: object, organization_id: int | None = None, 
         refresh_activation(org, None, current_content())
 
 
-def on_referral_submitted(sender: object, organization_id: int | None = None, **_: Any) -> None:
-    """A first referral may finish a `first_referral` step: activate the organisation if complete.
+def refresh_after_progress(sender: object, organization_id: int | None = None, **_: Any) -> None:
+    """A referral submitted or a kit downloaded may finish a computed step (`first_referral`,
+    `kit_download`): activate the organisation if its checklist is complete.
 
-    Only adds to the session; the referral view commits.
-    """
-    if organization_id is None:
-        return
-    org = db.session.get(Organization, organization_id)
-    if org is not None:
-        refresh_activation(org, None, current_content())
-
-
-def on_kit_downloaded(sender: object, organization_id: int | None = None, **_: Any) -> None:
-    """A first download may finish a `kit_download` step: activate the organisation if complete.
-
-    Only adds to the session; the kits view commits.
+    Only adds to the session; the view that sent the signal commits.
     """
     if organization_id is None:
         return

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from portal.accounts.access import audience_check
 from portal.accounts.models import User
 from portal.content.model import ContentIndex, Program
 from portal.content.search import (
@@ -43,16 +44,8 @@ def visible_to(user: User, program: Program) -> Callable[[SearchDoc], bool]:
     Everything search finds is partner material (program pages, modules, kits, playbooks),
     which staff pages do not serve, so staff find nothing rather than links that answer 403.
     """
-    if user.is_staff:
-        return lambda doc: False
-    org = user.organization
-    if org is None:
-        return lambda doc: False
-    tier = program.tier(org.tier)
-    # An organisation on a tier the program no longer lists counts as the entry tier.
-    rank = tier.rank if tier is not None else 0
-    partner_type = org.partner_type
-    return lambda doc: doc.audience.admits(partner_type, rank)
+    admits = audience_check(user, program)
+    return lambda doc: admits(doc.audience)
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:

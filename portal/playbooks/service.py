@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from portal.accounts.access import audience_check
 from portal.accounts.models import User
 from portal.content.library import PLAYBOOK_KINDS, Playbook
 from portal.content.model import ContentIndex
@@ -85,49 +86,29 @@ def kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, kind)
 
 
-def _tier_rank(user: User, index: ContentIndex) -> int:
-    org = user.organization
-    tier = index.program.tier(org.tier) if org is not None else None
-    # A tier id that is no longer in program.yml counts as the entry tier.
-    return tier.rank if tier is not None else 0
-
-
-def _can_see(user: User, index: ContentIndex, playbook: Playbook, rank: int | None) -> bool:
-    if user.is_staff:
-        return True
-    org = user.organization
-    if org is None:
-        return False
-    if rank is None:
-        rank = _tier_rank(user, index)
-    return playbook.audience.admits(org.partner_type, rank)
-
-
 def _sorted(items: Iterable[Playbook]) -> list[Playbook]:
     return sorted(items, key=lambda p: (PLAYBOOK_KINDS.index(p.kind), p.title.casefold(), p.id))
 
 
 def visible_playbooks(user: User, index: ContentIndex) -> list[Playbook]:
     """Every playbook the user may see, by kind (PLAYBOOK_KINDS order), then title."""
-    if not user.is_staff and user.organization is None:
-        return []
-    rank = _tier_rank(user, index)
-    return _sorted(p for p in index.playbooks.values() if _can_see(user, index, p, rank))
+    admits = audience_check(user, index.program)
+    return _sorted(p for p in index.playbooks.values() if admits(p.audience))
 
 
 def playbook_for(user: User, index: ContentIndex, kind: str, playbook_id: str) -> Playbook | None:
     """The playbook `kind/id` if it exists and the user may see it, else None."""
     playbook = index.playbooks.get(f"{kind}/{playbook_id}")
-    if playbook is None or not _can_see(user, index, playbook, None):
+    if playbook is None or not audience_check(user, index.program)(playbook.audience):
         return None
     return playbook
 
 
 def related_for(user: User, index: ContentIndex, playbook: Playbook) -> list[Playbook]:
     """The playbook's related items that exist and the user may see, in the order listed."""
-    rank = _tier_rank(user, index)
+    admits = audience_check(user, index.program)
     related = (index.playbooks.get(key) for key in playbook.related)
-    return [p for p in related if p is not None and _can_see(user, index, p, rank)]
+    return [p for p in related if p is not None and admits(p.audience)]
 
 
 def _clean(value: str | None) -> str | None:

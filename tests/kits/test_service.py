@@ -86,9 +86,11 @@ def test_kits_for_follows_the_audience(
         assert (kit_for(user, index, kit.id) is not None) == (kit.id in expected)
 
 
-def test_staff_see_every_kit_and_unknown_ids_are_none(index: ContentIndex, staff_user) -> None:
-    assert len(kits_for(staff_user, index)) == len(index.kits)
-    assert kit_for(staff_user, index, "no-such-kit") is None
+def test_kits_are_partner_material_and_unknown_ids_are_none(
+    index: ContentIndex, staff_user, partner_user
+) -> None:
+    assert kits_for(staff_user, index) == []  # staff pages never serve kits
+    assert kit_for(partner_user, index, "no-such-kit") is None
 
 
 def test_a_user_without_an_organisation_sees_nothing(index: ContentIndex, make_user) -> None:

@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 
 from portal.config import PROJECT_ROOT
 from portal.content import ContentError, ContentIndex, load_content
-from portal.content.loader import content_fingerprint
+from portal.content.files import content_fingerprint
 from portal.kits.cli import report_missing_assets, sync_assets
 from portal.kits.storage import current_storage
 

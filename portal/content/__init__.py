@@ -3,7 +3,8 @@
 Pure Python: no Flask, no database. `portal.content_runtime` is the Flask glue.
 """
 
-from portal.content.loader import content_fingerprint, load_content
+from portal.content.files import content_fingerprint
+from portal.content.loader import load_content
 from portal.content.model import ContentError, ContentIndex, ContentProblem
 
 __all__ = ["ContentError", "ContentIndex", "ContentProblem", "content_fingerprint", "load_content"]

@@ -1,4 +1,7 @@
-"""Walk CONTENT_DIR, build every part of the ContentIndex and collect every problem.
+"""Read CONTENT_DIR, build every part of the ContentIndex and collect every problem.
+
+Walking and reading the files is `portal.content.files`; this module decides what each file
+is and builds the index from them.
 
 `load_content` either returns a complete, immutable index or raises ContentError listing
 every problem found (never just the first).
@@ -8,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from portal.content.fields import Source, is_slug
+from portal.content.files import CHUNK_BYTES, list_files, read_text, reason, stream
 from portal.content.frontmatter import Document, LineDict, parse_yaml, split_front_matter
 from portal.content.kits import (
     KITS,
@@ -53,77 +56,6 @@ PROGRAM_FILE = "program.yml"
 PAGES, ONBOARDING, LEARNING = "pages", "onboarding", "learning"
 _TEXT_FOLDERS = (PAGES, ONBOARDING, LEARNING, PLAYBOOKS)
 PATH_FILE = "path.md"
-# Kit files (and anything else not parsed) are hashed in chunks of this size, never held whole.
-CHUNK_BYTES = 1 << 20
-# Files the engine parses (Markdown, YAML) are read whole, so they are capped.
-MAX_TEXT_BYTES = 2 << 20
-
-
-@dataclass
-class _Listing:
-    """The files under the content root, and what could not be looked at."""
-
-    files: list[tuple[str, os.DirEntry[str]]] = field(default_factory=list)  # (rel, entry)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (rel, problem message)
-    unreadable_folders: list[tuple[str, str]] = field(default_factory=list)  # the same
-
-
-def _list_files(root: Path) -> _Listing:
-    """Every non-hidden file under `root` as (relative posix path, entry), unsorted.
-
-    An entry or a folder that cannot be examined (a symlink loop, no permission) is collected,
-    never raised; only an unreadable `root` itself raises OSError.
-    """
-    listing = _Listing()
-    stack = [(root, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = list(scan)
-        except OSError as exc:
-            if not prefix:
-                raise
-            message = f"cannot read the folder: {_reason(exc)}"
-            listing.unreadable_folders.append((prefix[:-1], message))
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = f"{prefix}{entry.name}"
-            try:
-                if entry.is_dir(follow_symlinks=False):  # no symlinked folders: no cycles
-                    stack.append((Path(entry.path), f"{rel}/"))
-                elif entry.is_file(follow_symlinks=True):
-                    listing.files.append((rel, entry))
-            except OSError as exc:  # e.g. ELOOP: a symlink that leads back to itself
-                listing.unreadable.append((rel, f"cannot read the file: {_reason(exc)}"))
-    return listing
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def content_fingerprint(root: Path) -> str:
-    """A cheap change detector: hash of every file's relative path, mtime and size."""
-    hasher = hashlib.sha256()
-    try:
-        listing = _list_files(Path(root))
-    except OSError:
-        return "missing"
-    unreadable = listing.unreadable + listing.unreadable_folders
-    lines = [f"{rel}\0unreadable\0{message}\n" for rel, message in unreadable]
-    for rel, entry in listing.files:
-        try:
-            stat = entry.stat(follow_symlinks=True)
-        except OSError as exc:
-            lines.append(f"{rel}\0unreadable\0{_reason(exc)}\n")
-            continue
-        lines.append(f"{rel}\0{stat.st_mtime_ns}\0{stat.st_size}\n")
-    for line in sorted(lines):
-        hasher.update(line.encode())
-    return hasher.hexdigest()
 
 
 @dataclass
@@ -159,7 +91,7 @@ def _read_all(build: _Build) -> tuple[str, list[str]]:
     """Read every file once: the version hash, the text of each file the engine parses, and
     the size and sha256 of each kit file (streamed in chunks, never decoded nor held whole)."""
     hasher = hashlib.sha256()
-    listing = _list_files(build.root)
+    listing = list_files(build.root)
     for rel, message in listing.unreadable + listing.unreadable_folders:
         build.report(rel, 1, message)
     files = sorted(listing.files, key=lambda item: item[0])
@@ -174,13 +106,15 @@ def _read_all(build: _Build) -> tuple[str, list[str]]:
             if is_asset and entry.is_symlink() and links_outside_kit(build.root, rel):
                 build.report(rel, 1, _LINKS_OUT)
             elif is_asset:
-                build.assets[rel] = _stream(entry.path, rel, hasher, buffer, hashlib.sha256())
+                build.assets[rel] = stream(entry.path, rel, hasher, buffer, hashlib.sha256())
             elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
-                _read_text(build, entry.path, rel, hasher)
+                text = read_text(entry.path, rel, hasher, build.report)
+                if text is not None:
+                    build.texts[rel] = text
             else:  # not read by this engine, but part of the version
-                _stream(entry.path, rel, hasher, buffer, None)
+                stream(entry.path, rel, hasher, buffer, None)
         except OSError as exc:
-            build.report(rel, 1, f"cannot read the file: {_reason(exc)}")
+            build.report(rel, 1, f"cannot read the file: {reason(exc)}")
     return hasher.hexdigest()[:16], rels
 
 
@@ -188,47 +122,6 @@ _LINKS_OUT = (
     "the file links outside the kit's files folder (a symbolic link to a file elsewhere): "
     "put the file itself in the folder"
 )
-
-
-def _stream(
-    path: str, rel: str, hasher: hashlib._Hash, buffer: bytearray, digest: hashlib._Hash | None
-) -> Asset:
-    """Feed the file to the version `hasher` (and `digest`) in chunks of `buffer`'s size."""
-    view = memoryview(buffer)
-    size = 0
-    with open(path, "rb", buffering=0) as file:
-        hasher.update(f"{rel}\0{os.fstat(file.fileno()).st_size}\0".encode())
-        while count := file.readinto(buffer):
-            chunk = view[:count]
-            hasher.update(chunk)
-            if digest is not None:
-                digest.update(chunk)
-            size += count
-    return Asset(size, digest.hexdigest() if digest is not None else "")
-
-
-def _read_text(build: _Build, path: str, rel: str, hasher: hashlib._Hash) -> None:
-    """Read a small text file whole into build.texts; refuse one over MAX_TEXT_BYTES."""
-    with open(path, "rb") as file:
-        size = os.fstat(file.fileno()).st_size
-        data = file.read() if size <= MAX_TEXT_BYTES else b""
-    if size > MAX_TEXT_BYTES or len(data) > MAX_TEXT_BYTES:
-        build.report(
-            rel,
-            1,
-            f"the file is too large: {max(size, len(data)):,} bytes "
-            f"(a text content file may be at most {MAX_TEXT_BYTES // 2**20} MB)",
-        )
-        return
-    hasher.update(f"{rel}\0{len(data)}\0".encode())
-    hasher.update(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        build.report(rel, line, "the file is not valid UTF-8 text")
-        return
-    build.texts[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_content(root: Path) -> ContentIndex:

@@ -10,7 +10,7 @@ from types import MappingProxyType
 import pytest
 from click.testing import CliRunner
 
-from portal.content import ContentIndex, load_content, loader
+from portal.content import ContentIndex, files, load_content
 from portal.content.library import Audience
 from portal.content_runtime import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
@@ -529,8 +529,8 @@ def test_no_read_of_a_kit_file_exceeds_the_chunk(
         file = real_open(path, *args, **kwargs)
         return Recorder(file) if str(path).endswith("video.mp4") else file
 
-    monkeypatch.setattr(loader, "open", recording_open, raising=False)
+    monkeypatch.setattr(files, "open", recording_open, raising=False)
     video = load_content(content.root).kits["webinar-in-a-box"].file("video.mp4")
     assert video.sha256 == hashlib.sha256(data).hexdigest()
     assert sum(reads) == len(data)
-    assert max(reads) <= loader.CHUNK_BYTES
+    assert max(reads) <= files.CHUNK_BYTES

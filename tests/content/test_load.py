@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import pytest
 
-from portal.content import ContentIndex, content_fingerprint, load_content, loader
+from portal.content import ContentIndex, content_fingerprint, files, load_content
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 
@@ -216,7 +216,7 @@ def test_fingerprint_survives_a_symlink_loop(content: ContentCopy) -> None:
 
 
 def test_a_text_content_file_over_the_cap_is_not_parsed(content: ContentCopy) -> None:
-    size = loader.MAX_TEXT_BYTES + 1
+    size = files.MAX_TEXT_BYTES + 1
     content.write("pages/huge.md", "---\ntitle: Huge\n---\n" + "x" * (size - 20))
     assert (content.root / "pages/huge.md").stat().st_size == size
     assert content.problems() == [
@@ -226,10 +226,10 @@ def test_a_text_content_file_over_the_cap_is_not_parsed(content: ContentCopy) ->
 
 
 def test_a_text_content_file_at_the_cap_loads(content: ContentCopy) -> None:
-    body = "word " * ((loader.MAX_TEXT_BYTES - 20) // 5)
+    body = "word " * ((files.MAX_TEXT_BYTES - 20) // 5)
     text = "---\ntitle: Big\n---\n" + body
-    content.write("pages/big.md", text + "x" * (loader.MAX_TEXT_BYTES - len(text)))
-    assert (content.root / "pages/big.md").stat().st_size == loader.MAX_TEXT_BYTES
+    content.write("pages/big.md", text + "x" * (files.MAX_TEXT_BYTES - len(text)))
+    assert (content.root / "pages/big.md").stat().st_size == files.MAX_TEXT_BYTES
     assert load_content(content.root).pages["big"].title == "Big"
 
 
@@ -238,8 +238,8 @@ def test_large_files_the_engine_does_not_parse_count_towards_the_version(
 ) -> None:
     before = load_content(content.root).version
     (content.root / "media").mkdir()
-    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * loader.CHUNK_BYTES + 5))
+    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * files.CHUNK_BYTES + 5))
     with_video = load_content(content.root).version  # not parsed, so not capped
     assert with_video != before
-    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * loader.CHUNK_BYTES + 4) + b"!")
+    (content.root / "media/intro.mp4").write_bytes(b"\x00" * (3 * files.CHUNK_BYTES + 4) + b"!")
     assert load_content(content.root).version != with_video

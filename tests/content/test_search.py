@@ -11,14 +11,8 @@ import pytest
 
 from portal.content import load_content
 from portal.content.library import Audience, Kit, KitFile, KitTemplate, Playbook
-from portal.content.search import (
-    SearchDoc,
-    SearchIndex,
-    Segment,
-    build_search_index,
-    plain_text,
-    tokenize,
-)
+from portal.content.search import SearchDoc, SearchIndex, build_search_index
+from portal.content.search_text import Segment, plain_text, tokenize
 from tests.content.conftest import FIXTURE_CONTENT
 
 
@@ -324,8 +318,6 @@ def test_two_thousand_documents_build_and_answer_quickly():
 
 def test_text_the_page_never_shows_is_not_searchable():
     """Comments and script/style contents are dropped by the sanitiser, so by search too."""
-    from portal.content.search import plain_text
-
     text = plain_text(
         "Intro <!--\nInternal: the floor discount is 35 percent\n--> body"
         " <script>secret()</script><style>.x{}</style> <b>kept</b>"

@@ -30,6 +30,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.onboarding import init_app as init_onboarding
     from portal.playbooks import init_app as init_playbooks
     from portal.referrals import init_app as init_referrals
+    from portal.search import init_app as init_search
     from portal.staff import init_app as init_staff
 
     db.init_app(app)
@@ -56,6 +57,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_inbox,
         init_kits,
         init_playbooks,
+        init_search,
         init_main,
         init_staff,
         init_admin,

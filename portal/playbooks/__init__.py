@@ -1,4 +1,4 @@
-"""Talk tracks, battle cards, objection handling and use cases; search across the library."""
+"""Talk tracks, battle cards, objection handling and use cases."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.playbooks import search_views, views
+    from portal.playbooks import views
 
     app.register_blueprint(views.bp)
-    app.register_blueprint(search_views.bp)

@@ -12,7 +12,7 @@ from portal.accounts.access import login_required
 from portal.content_runtime import current_content
 from portal.http import render_page
 from portal.kits.presentation import KIND_LABELS
-from portal.playbooks.search_service import search
+from portal.search.service import search
 
 bp = Blueprint("search", __name__)
 

@@ -35,18 +35,18 @@ from jinja2.runtime import Context, Macro, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from portal.content.cobrand_check import (  # noqa: F401  (ALLOWED_* re-exported)
-    _ALLOWED_KEYS,
-    _MAX_OUTPUT,
-    _MAX_REPEAT,
-    _TEMPLATE_FILE,
-    _TOO_COMPLEX,
     ALLOWED_FIELDS,
     ALLOWED_FILTERS,
+    ALLOWED_KEYS,
     ALLOWED_VARIABLES,
     FIELD_MAX_LENGTHS,
+    MAX_OUTPUT,
     MAX_OUTPUT_KB,
+    MAX_REPEAT,
     MAX_SIZE_ARGUMENT,
     MAX_SOURCE_KB,
+    TEMPLATE_FILE,
+    TOO_COMPLEX,
     SizeBound,
     TreeCheck,
 )
@@ -164,7 +164,7 @@ class CobrandEnvironment(SandboxedEnvironment):
             return obj  # keep the original "'x' is undefined" error
         if type(obj) is not dict or not isinstance(key, str) or key.startswith("_"):
             return self.unsafe_undefined(obj, str(key))
-        if key in _ALLOWED_KEYS and type(obj.get(key)) is str:
+        if key in ALLOWED_KEYS and type(obj.get(key)) is str:
             return obj[key]
         return self.undefined(obj=obj, name=key)
 
@@ -173,7 +173,7 @@ class CobrandEnvironment(SandboxedEnvironment):
             raise SecurityError("powers are not allowed in co-branded templates")
         for sequence, count in ((left, right), (right, left)):
             repeats = isinstance(sequence, str | list | tuple) and isinstance(count, int)
-            if repeats and len(sequence) * count > _MAX_REPEAT:
+            if repeats and len(sequence) * count > MAX_REPEAT:
                 raise SecurityError("the template repeats text too many times")
         return operator.mul(left, right)
 
@@ -260,7 +260,7 @@ def _checked_source(template_format: str, source: str) -> tuple[_Problems, Templ
     except TemplateSyntaxError as exc:
         return ((exc.lineno or 1, f"template syntax error: {exc.message}"),), None
     except Exception:  # RecursionError, MemoryError, ...: refused, never a traceback
-        return ((1, _TOO_COMPLEX),), None
+        return ((1, TOO_COMPLEX),), None
     if problems:
         return tuple(sorted(set(problems))), None
     try:  # every filter is one the real environment has, so the same tree compiles there
@@ -269,7 +269,7 @@ def _checked_source(template_format: str, source: str) -> tuple[_Problems, Templ
     except TemplateSyntaxError as exc:
         return ((exc.lineno or 1, f"template error: {exc.message}"),), None
     except Exception:  # Python's own limits on the generated code (nesting, recursion, ...)
-        return ((1, _TOO_COMPLEX),), None
+        return ((1, TOO_COMPLEX),), None
 
 
 def template_problems(source: str, template_format: str = "text") -> list[tuple[int, str]]:
@@ -315,7 +315,7 @@ def _render(compiled: Template, context: CobrandContext) -> str:
     try:
         for chunk in chunks:
             size += len(chunk)
-            if size > _MAX_OUTPUT:
+            if size > MAX_OUTPUT:
                 raise CobrandError(f"the text is too long (more than {MAX_OUTPUT_KB} KB)")
             parts.append(chunk)
     finally:
@@ -326,7 +326,7 @@ def _render(compiled: Template, context: CobrandContext) -> str:
 def _template_line(tb: TracebackType | None) -> int:
     line = 1
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == _TEMPLATE_FILE:
+        if tb.tb_frame.f_code.co_filename == TEMPLATE_FILE:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line

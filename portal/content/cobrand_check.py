@@ -37,7 +37,7 @@ FIELD_MAX_LENGTHS: Mapping[str, int] = MappingProxyType(
     {name: 300 if name == "partner.website" else 200 for name in ALLOWED_VARIABLES}
 )
 _ALLOWED_TEXT = ", ".join(ALLOWED_VARIABLES)
-_ALLOWED_KEYS = frozenset(name for names in ALLOWED_FIELDS.values() for name in names)
+ALLOWED_KEYS = frozenset(name for names in ALLOWED_FIELDS.values() for name in names)
 # Text filters only: not |safe (it would undo escaping), not |attr, |map, |sort and the other
 # filters that look attributes up by name.
 ALLOWED_FILTERS: tuple[str, ...] = (
@@ -46,8 +46,8 @@ ALLOWED_FILTERS: tuple[str, ...] = (
     "upper", "urlencode", "urlize", "wordcount", "wordwrap",
 )  # fmt: skip
 _REFUSED_NAMES = ("self",)  # the template's own reference: never data
-_MAX_REPEAT = 10_000  # characters/items a `*` may produce ("x" * 10**9 would eat the memory)
-_TEMPLATE_FILE = "<template>"  # the code file name Jinja gives template frames in tracebacks
+MAX_REPEAT = 10_000  # characters/items a `*` may produce ("x" * 10**9 would eat the memory)
+TEMPLATE_FILE = "<template>"  # the code file name Jinja gives template frames in tracebacks
 
 # Resource bounds. Without loops, `{% set %}`, macros or arithmetic every expression runs at most
 # once, so what a template costs follows from its size, the sizes its filters take and the
@@ -55,8 +55,8 @@ _TEMPLATE_FILE = "<template>"  # the code file name Jinja gives template frames 
 MAX_SOURCE_KB = 64  # template source, in KB of UTF-8
 MAX_OUTPUT_KB = 200  # rendered text (and any value on the way), in K characters
 MAX_SIZE_ARGUMENT = 200  # widths and lengths filters take: center(n), truncate(n), ...
-_MAX_OUTPUT = MAX_OUTPUT_KB * 1024
-_TOO_COMPLEX = "template is too large or too deeply nested to check"
+MAX_OUTPUT = MAX_OUTPUT_KB * 1024
+TOO_COMPLEX = "template is too large or too deeply nested to check"
 # The statements a template may not use (`{% if %}`/`{% elif %}`/`{% else %}` is the format).
 _REFUSED_STATEMENTS: Mapping[type[nodes.Node], str] = MappingProxyType(
     {
@@ -259,7 +259,7 @@ class SizeBound:
         return []
 
     def _checked(self, node: nodes.Node, size: int) -> int:
-        if size > _MAX_OUTPUT:
+        if size > MAX_OUTPUT:
             raise TooMuchText(node)
         return size
 

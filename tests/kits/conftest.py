@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from portal.audit.models import ActivityEvent
 from portal.content.library import EVERYONE, Audience, Kit, KitFile, KitTemplate
 from portal.extensions import db
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, moto_endpoint
 
 BUCKET = "kit-assets"
 PREFIX = "portal/kits"
@@ -112,27 +112,8 @@ class MotoS3:
 @pytest.fixture(scope="module")
 def moto_server() -> Iterator[MotoS3]:
     """One moto server per test module on 127.0.0.1 (a free port), stopped afterwards."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        yield MotoS3(f"http://{host}:{port}")
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Dummy AWS credentials, and no real AWS configuration read from this machine."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with moto_endpoint() as endpoint_url:
+        yield MotoS3(endpoint_url)
 
 
 @pytest.fixture

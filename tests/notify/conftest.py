@@ -24,6 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 from flask import Blueprint, Flask
 
+from tests.conftest import moto_endpoint
+
 MAIL_FROM = "Flywheel Partner Portal <partners@example.com>"
 SENDER_ADDRESS = "partners@example.com"
 MAX_ATTEMPTS = 3
@@ -111,27 +113,8 @@ class MotoSes:
 @pytest.fixture(scope="module")
 def moto_server() -> Iterator[MotoSes]:
     """One moto server per test module, stopped afterwards."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        yield MotoSes(f"http://{host}:{port}")
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Dummy AWS credentials, and no real AWS configuration read from this machine."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with moto_endpoint() as endpoint_url:
+        yield MotoSes(endpoint_url)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ trip beyond the user's own organisation.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +16,6 @@ from portal.content.model import ContentIndex, Program
 from portal.content.search import (
     MAX_QUERY_CHARS,
     SearchDoc,
-    SearchIndex,
     SearchResults,
     build_search_index,
 )
@@ -66,20 +64,7 @@ def search(user: User, index: ContentIndex, raw_query: str | None) -> Search:
     query, truncated = clean_query(raw_query)
     if not query:
         return Search("", SearchResults([], 0, True), truncated)
-    results = search_index_for(index).search(query, visible_to(user, index.program), RESULTS_LIMIT)
+    # load_content always builds the search index; an index made by hand gets one built here.
+    search_index = index.search or build_search_index(index)
+    results = search_index.search(query, visible_to(user, index.program), RESULTS_LIMIT)
     return Search(query.rstrip(), results, truncated)
-
-
-_fallback_lock = threading.Lock()
-_fallback: tuple[ContentIndex, SearchIndex] | None = None
-
-
-def search_index_for(index: ContentIndex) -> SearchIndex:
-    """The index's search index; built once here for an index loaded without one."""
-    global _fallback
-    if index.search is not None:
-        return index.search
-    with _fallback_lock:
-        if _fallback is None or _fallback[0] is not index:
-            _fallback = (index, build_search_index(index))
-        return _fallback[1]

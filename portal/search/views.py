@@ -10,15 +10,20 @@ from htmx_flask import request
 
 from portal.accounts.access import login_required
 from portal.content_runtime import current_content
+from portal.extensions import limiter
 from portal.http import render_page
 from portal.kits.presentation import KIND_LABELS
 from portal.search.service import search
+
+# As-you-type sends a request per pause in typing: plenty for people, a ceiling for scripts.
+SEARCH_LIMIT = "300 per minute;10000 per day"
 
 bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
 @login_required
+@limiter.limit(SEARCH_LIMIT, key_func=lambda: f"search:{current_user.id}")
 def results():
     """Results for `?q=`: the whole page, or only the results block for htmx (as you type)."""
     found = search(current_user, current_content(), request.args.get("q"))

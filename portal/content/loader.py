@@ -48,6 +48,7 @@ from portal.content.playbooks import (
     sort_playbook_files,
 )
 from portal.content.program import build_program
+from portal.content.reach import reach_problems
 from portal.content.search import build_search_index
 
 PROGRAM_FILE = "program.yml"
@@ -168,6 +169,9 @@ def load_content(root: Path) -> ContentIndex:
         ),
         playbooks=MappingProxyType({p.key: p for p in sorted(playbooks, key=playbook_sort_key)}),
     )
+    narrow = reach_problems(build.links, index)
+    if narrow:
+        raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
     return dataclasses.replace(index, search=build_search_index(index))
 
 

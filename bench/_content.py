@@ -320,7 +320,9 @@ def _question(rng: random.Random, number: int) -> dict[str, Any]:
 
 def _lesson(rng: random.Random, path_number: int, position: int, shape: ContentShape) -> str:
     """About 400 words of Markdown with headings, a list, a table and internal links."""
-    next_path = path_id(path_number % shape.paths + 1)
+    # The next path of the same audience: a link must open for everyone who reads the lesson.
+    same = [n for n in range(1, shape.paths + 1) if path_audience(n) == path_audience(path_number)]
+    next_path = path_id(same[(same.index(path_number) + 1) % len(same)])
     parts = [
         f"# {_sentence(rng, 5).rstrip('.')}",
         _paragraph(rng, 5),

@@ -47,9 +47,9 @@ from portal.content.cobrand_check import (  # noqa: F401  (ALLOWED_* re-exported
     MAX_SOURCE_KB,
     TEMPLATE_FILE,
     TOO_COMPLEX,
-    SizeBound,
     TreeCheck,
 )
+from portal.content.cobrand_size import SizeBound
 from portal.content.library import TEMPLATE_FORMATS, KitTemplate
 
 

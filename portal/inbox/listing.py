@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import STAFF_ROLES, Organization, User
@@ -26,6 +24,7 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import MAX_ID
+from portal.inbox.cursor import Position, read_cursor, write_cursor
 from portal.inbox.sla import DUE_SOON_WITHIN, SlaClock, as_utc, clock
 from portal.referrals.events import stage_name
 from portal.referrals.models import CLOSED_STATUSES, Referral, ReferralStatus
@@ -52,8 +51,6 @@ SLA_FILTERS: dict[str, str] = {
 _TRUE = frozenset({"1", "true", "on", "yes", "y"})
 _FALSE = frozenset({"", "0", "false", "off", "no", "n"})
 _Q_MAX = 200
-_CURSOR_SALT = "inbox-cursor-v1"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CLOSED = tuple(str(status) for status in CLOSED_STATUSES)
 
 
@@ -186,15 +183,6 @@ class InboxPage:
     filters: InboxFilters
 
 
-@dataclass(frozen=True)
-class _Position:
-    """Where a page ended: phase 0 (running clock, due ascending) or 1 (closed, id desc)."""
-
-    phase: int
-    due: datetime | None
-    id: int
-
-
 def inbox_page(
     filters: InboxFilters,
     viewer: User,
@@ -205,8 +193,8 @@ def inbox_page(
     """One page of the inbox after `cursor` (None or an unreadable cursor: the first page)."""
     now = as_utc(now, "now") if now is not None else utcnow()
     limit = max(1, min(limit, 500))
-    rows, last = _fetch(filters, viewer, _read_cursor(cursor), now, limit)
-    next_cursor = _write_cursor(last) if last is not None else None
+    rows, last = _fetch(filters, viewer, read_cursor(cursor), now, limit)
+    next_cursor = write_cursor(last) if last is not None else None
     return InboxPage(rows=rows, next_cursor=next_cursor, filters=filters)
 
 
@@ -214,7 +202,7 @@ def iter_rows(
     filters: InboxFilters, viewer: User, now: datetime, batch_size: int = 1000
 ) -> Iterator[InboxRow]:
     """Every matching row in inbox order, fetched `batch_size` at a time (for the export)."""
-    after: _Position | None = None
+    after: Position | None = None
     while True:
         rows, last = _fetch(filters, viewer, after, now, batch_size)
         yield from rows
@@ -240,10 +228,10 @@ def staff_choices() -> list[tuple[int, str]]:
 def _fetch(
     filters: InboxFilters,
     viewer: User,
-    after: _Position | None,
+    after: Position | None,
     now: datetime,
     limit: int,
-) -> tuple[list[InboxRow], _Position | None]:
+) -> tuple[list[InboxRow], Position | None]:
     """Up to `limit` rows after `after` and the position of the last one if more follow."""
     conditions = _conditions(filters, viewer, now)
     branches = []
@@ -273,12 +261,12 @@ def _fetch(
     last = None
     if more and results:
         ref, _, _, phase = results[-1]
-        last = _Position(phase=int(phase), due=ref.next_due_at, id=ref.id)
+        last = Position(phase=int(phase), due=ref.next_due_at, id=ref.id)
     return rows, last
 
 
 def _phase_branch(
-    phase: int, conditions: list[Any], after: _Position | None, limit: int
+    phase: int, conditions: list[Any], after: Position | None, limit: int
 ) -> sa.Select:
     """One phase's rows in index order with LIMIT, as a subquery a UNION ALL can hold."""
     due, ident = Referral.next_due_at, Referral.id
@@ -370,38 +358,3 @@ def _row(referral: Referral, organization_name: str, owner_name: str, now: datet
         clock=clock(referral.next_due_at, now) if running else None,  # type: ignore[arg-type]
         age=now - referral.submitted_at,
     )
-
-
-# --- the cursor --------------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_CURSOR_SALT)
-
-
-def _write_cursor(position: _Position) -> str:
-    due = None
-    if position.due is not None:
-        due = (as_utc(position.due) - _EPOCH) // timedelta(microseconds=1)
-    return _serializer().dumps([position.phase, due, position.id])
-
-
-def _read_cursor(cursor: str | None) -> _Position | None:
-    """The position in a cursor this app wrote; None for anything else (the first page)."""
-    if not cursor or len(cursor) > 200:
-        return None
-    try:
-        phase, due, ident = _serializer().loads(cursor)
-    except (BadData, TypeError, ValueError):
-        return None
-    if phase not in (0, 1) or not isinstance(ident, int) or isinstance(ident, bool):
-        return None
-    if phase == 0:
-        if not isinstance(due, int) or isinstance(due, bool):
-            return None
-        try:
-            moment = _EPOCH + timedelta(microseconds=due)
-        except OverflowError:
-            return None
-        return _Position(phase=0, due=moment, id=ident)
-    return _Position(phase=1, due=None, id=ident)

@@ -6,14 +6,8 @@ template that could grow past MAX_OUTPUT_KB is refused before it is compiled.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from jinja2 import nodes
 
-if TYPE_CHECKING:
-    pass
-
-# The only variables a template may use: record -> its fields.
 from portal.content.cobrand_check import (
     FIELD_MAX_LENGTHS,
     MAX_OUTPUT,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import ContentError, load_content
+from portal.content import ContentError, ContentIndex, load_content
 
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
 
@@ -47,3 +47,15 @@ def content(tmp_path: Path) -> ContentCopy:
     root = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, root)
     return ContentCopy(root)
+
+
+def only(problems: list[str]) -> str:
+    """The one problem in `problems` (fails, listing them, when there is not exactly one)."""
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+@pytest.fixture(scope="module")
+def index() -> ContentIndex:
+    """The fixture content, loaded once per module."""
+    return load_content(FIXTURE_CONTENT)

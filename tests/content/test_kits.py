@@ -13,22 +13,12 @@ from click.testing import CliRunner
 from portal.content import ContentIndex, files, load_content
 from portal.content.library import Audience
 from portal.content_runtime import content_cli
-from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
+from tests.content.conftest import FIXTURE_CONTENT, ContentCopy, only
 
 WEBINAR = "kits/webinar-in-a-box/kit.md"
 PRICING = "kits/reseller-pricing-sheet/kit.md"
 INVITE = "kits/webinar-in-a-box/templates/invite.md"
 LANDING = "kits/reseller-pricing-sheet/templates/landing.md"
-
-
-def only(problems: list[str]) -> str:
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
-@pytest.fixture(scope="module")
-def index() -> ContentIndex:
-    return load_content(FIXTURE_CONTENT)
 
 
 # --- loading ----------------------------------------------------------------------------------

@@ -12,11 +12,6 @@ from portal.content import ContentIndex, content_fingerprint, files, load_conten
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 
-@pytest.fixture(scope="module")
-def index() -> ContentIndex:
-    return load_content(FIXTURE_CONTENT)
-
-
 def test_program(index: ContentIndex) -> None:
     program = index.program
     assert (program.name, program.vendor, program.currency) == (

@@ -8,22 +8,12 @@ import pytest
 
 from portal.content import ContentIndex, load_content
 from portal.content.library import Audience, ComparisonTable
-from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
+from tests.content.conftest import ContentCopy, only
 
 TALK = "playbooks/talk-tracks/discovery-call.md"
 CARD = "playbooks/battle-cards/spreadsheets.md"
 OBJECTION = "playbooks/objections/too-expensive.md"
 USE_CASE = "playbooks/use-cases/saas-forecasting.md"
-
-
-def only(problems: list[str]) -> str:
-    assert len(problems) == 1, problems
-    return problems[0]
-
-
-@pytest.fixture(scope="module")
-def index() -> ContentIndex:
-    return load_content(FIXTURE_CONTENT)
 
 
 # --- loading ----------------------------------------------------------------------------------

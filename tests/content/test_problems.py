@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 
 from portal.content import ContentError, load_content
-from tests.content.conftest import ContentCopy
+from tests.content.conftest import ContentCopy, only
 
 QUALIFYING = "learning/basics/02-qualifying.md"
 HANDOVER = "learning/basics/03-handover.md"
 REFERRAL = "onboarding/referral.md"
-
-
-def only(problems: list[str]) -> str:
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 # --- files and YAML ---------------------------------------------------------------------------

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.content.conftest import ContentCopy
+from tests.content.conftest import ContentCopy, only
 
 QUALIFYING = "learning/basics/02-qualifying.md"
 HANDOVER = "learning/basics/03-handover.md"
 REFERRAL = "onboarding/referral.md"
-
-
-def only(problems: list[str]) -> str:
-    assert len(problems) == 1, problems
-    return problems[0]
 
 
 # --- onboarding -------------------------------------------------------------------------------

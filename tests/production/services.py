@@ -46,7 +46,7 @@ class Services:
         self.logs = logs
         self.started: list[tuple[Command, subprocess.Popen[bytes], Path]] = []
 
-    def run(self, command: Command, timeout: float = 60) -> str:
+    def run(self, command: Command, timeout: float = 120) -> str:
         """Run a command that finishes; fail with its output unless it exits 0."""
         with ExitStack() as stack:
             stdin = (

@@ -121,6 +121,60 @@ def _sign_in(browser: Browser, email: str, password: str, address: str = "") -> 
     return browser.post("/login", form, address).status
 
 
+def _admin_invites_an_organisation(admin: Browser, admin_email: str) -> None:
+    """The first admin signs in and creates an organisation, inviting its first partner admin."""
+    assert _sign_in(admin, admin_email, ADMIN_PASSWORD) == 302
+    form = {
+        "csrf_token": admin.csrf_token("/staff/orgs/new"),
+        "name": ORG_NAME,
+        "website": "https://northwind.example",
+        "partner_type": "referral",
+        "tier": "registered",
+        "admin_email": PARTNER_EMAIL,
+    }
+    created = admin.post("/staff/orgs/new", form)
+    assert created.status == 302, created.text
+    org_page = admin.get(urlsplit(created.location).path)
+    assert f"invitation sent to {PARTNER_EMAIL}" in org_page.text
+
+
+def _partner_accepts_and_signs_in(partner: Browser, invite_path: str) -> None:
+    """Accept the invitation, sign out, sign in with the new password (one counted attempt)."""
+    accept = {
+        "csrf_token": partner.csrf_token(invite_path),
+        "name": "Pat Lee",
+        "job_title": "Partner manager",
+        "password": PARTNER_PASSWORD,
+        "confirm": PARTNER_PASSWORD,
+    }
+    assert partner.post(invite_path, accept).status == 302
+    assert ORG_NAME in partner.get("/").text
+    assert partner.post("/logout", {"csrf_token": partner.csrf_token("/")}).status == 302
+    assert '<span class="nav-user">' not in partner.get("/login").text
+    assert _sign_in(partner, PARTNER_EMAIL, PARTNER_PASSWORD) == 302
+    assert '<span class="nav-user">Pat Lee</span>' in partner.get("/").text
+
+
+def _sixth_attempt_is_refused(attacker: Browser) -> None:
+    """Four wrong passwords after the partner's sign-in; the sixth attempt is refused.
+
+    The first wrong attempt holds one worker (all but its last byte sent) while the next three
+    are made: the listening socket hands connections out in order, so those land on other
+    workers and no worker serves all five attempts. Only a count shared through Redis refuses
+    the sixth, even with the right password. Each attempt comes from its own address, so the
+    per-address limit plays no part.
+    """
+    wrong = {"csrf_token": attacker.csrf_token("/login"), "email": PARTNER_EMAIL}
+    held = attacker.hold_post("/login", {**wrong, "password": "wrong 1"}, "198.51.100.1")
+    for n in (2, 3, 4):
+        attempt = attacker.post("/login", {**wrong, "password": f"wrong {n}"}, f"198.51.100.{n}")
+        assert attempt.status == 422
+    assert held.finish().status == 422
+    refused = attacker.post("/login", {**wrong, "password": PARTNER_PASSWORD}, "198.51.100.6")
+    assert refused.status == 429
+    assert "Too many attempts" in refused.text
+
+
 def test_readme_production_setup_runs_and_shares_login_limits(
     tmp_path: Path, database_url: sa.URL, redis_db: int, mailbox: tuple[int, SmtpSink]
 ) -> None:
@@ -169,74 +223,26 @@ def test_readme_production_setup_runs_and_shares_login_limits(
             except OSError:
                 return False
 
-        wait_for("gunicorn to answer /healthz", healthy, 30, services.logs_text)
+        wait_for("gunicorn to answer /healthz", healthy, 60, services.logs_text)
 
-        # The first admin signs in and invites an organisation's first partner admin.
-        admin = Browser(http_port, "203.0.113.10")
-        assert _sign_in(admin, admin_email, ADMIN_PASSWORD) == 302
-        form = {
-            "csrf_token": admin.csrf_token("/staff/orgs/new"),
-            "name": ORG_NAME,
-            "website": "https://northwind.example",
-            "partner_type": "referral",
-            "tier": "registered",
-            "admin_email": PARTNER_EMAIL,
-        }
-        created = admin.post("/staff/orgs/new", form)
-        assert created.status == 302, created.text
-        org_page = admin.get(urlsplit(created.location).path)
-        assert f"invitation sent to {PARTNER_EMAIL}" in org_page.text
-
-        # `flask outbox run` delivers the invitation over SMTP; its link opens the invite.
+        _admin_invites_an_organisation(Browser(http_port, "203.0.113.10"), admin_email)
         link = wait_for(
-            "the invitation e-mail",
+            "`flask outbox run` to deliver the invitation over SMTP",
             lambda: services.check_running() or _invite_link(sink, PARTNER_EMAIL),
-            30,
+            60,
             services.logs_text,
         )
         assert link.startswith(block.env["BASE_URL"] + "/invite/")
         partner = Browser(http_port, "203.0.113.20")
-        invite_path = urlsplit(link).path
-        accept = {
-            "csrf_token": partner.csrf_token(invite_path),
-            "name": "Pat Lee",
-            "job_title": "Partner manager",
-            "password": PARTNER_PASSWORD,
-            "confirm": PARTNER_PASSWORD,
-        }
-        assert partner.post(invite_path, accept).status == 302
-        assert ORG_NAME in partner.get("/").text
-        assert partner.post("/logout", {"csrf_token": partner.csrf_token("/")}).status == 302
-        assert '<span class="nav-user">' not in partner.get("/login").text
-
-        # Signing in with the new password: the first of 5 attempts a minute for this account.
-        assert _sign_in(partner, PARTNER_EMAIL, PARTNER_PASSWORD) == 302
-        assert '<span class="nav-user">Pat Lee</span>' in partner.get("/").text
-
-        # Three more wrong attempts while one worker is held by a fourth: they land on other
-        # workers (the listening socket hands connections out in order), so no worker counts
-        # all five. Only a shared (Redis) count refuses the sixth, even with the right password.
-        attacker = Browser(http_port, "198.51.100.1")
-        wrong = {"csrf_token": attacker.csrf_token("/login"), "email": PARTNER_EMAIL}
-        held = attacker.hold_post("/login", {**wrong, "password": "wrong 1"}, "198.51.100.1")
-        for n in (2, 3, 4):
-            assert (
-                attacker.post(
-                    "/login", {**wrong, "password": f"wrong {n}"}, f"198.51.100.{n}"
-                ).status
-                == 422
-            )
-        assert held.finish().status == 422
-        refused = attacker.post("/login", {**wrong, "password": PARTNER_PASSWORD}, "198.51.100.6")
-        assert refused.status == 429
-        assert "Too many attempts" in refused.text
-
+        _partner_accepts_and_signs_in(partner, urlsplit(link).path)
+        _sixth_attempt_is_refused(Browser(http_port, "198.51.100.1"))
         attempts = ["203.0.113.20", *(f"198.51.100.{n}" for n in (1, 2, 3, 4, 6))]
 
         def all_logged() -> dict[str, tuple[str, str]] | None:
             served = _login_posts(access_log)
             return served if all(a in served for a in attempts) else None
 
+        # The access log shows which worker served each attempt: the count was shared.
         served = wait_for("the access log", all_logged, 10, services.logs_text)
         counted = Counter(served[address][0] for address in attempts[:5])
         assert served["198.51.100.1"][0] not in {served[f"198.51.100.{n}"][0] for n in (2, 3, 4)}

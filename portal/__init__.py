@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from portal.config import load_settings
+from portal.prerequisites import check_backends
 
 
 def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
@@ -16,6 +17,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(Path(app.instance_path)))
     if config_overrides:
         app.config.update(config_overrides)
+    check_backends(app.config)
 
     from portal import cli, content_runtime, http, models  # noqa: F401  (models: every table)
     from portal.accounts import init_app as init_accounts

@@ -1,15 +1,18 @@
-"""What every request and response goes through: headers, input limits, error pages."""
+"""What every request and response goes through: headers, input limits, error pages.
+
+The error pages themselves, and the answer to a lost database, are in portal/errors.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, abort, make_response, render_template, request
-from flask_login import current_user
+from flask import Flask, Response, abort, g, make_response, render_template, request, session
 from jinja2_fragments.flask import render_block
-from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
+
+from portal import errors
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -62,11 +65,15 @@ def _security_headers(response: Response) -> Response:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Pages for a signed-in user, and links carrying a token, stay out of shared caches and
     # the browser's back-button cache after sign-out.
-    if request.endpoint != "static" and (
-        request.blueprint == "accounts" or current_user.is_authenticated
-    ):
+    if request.endpoint != "static" and (request.blueprint == "accounts" or _signed_in()):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    # Never loads the user: after a lost database that would fail again, on the error page.
+    user = g.get("_login_user")
+    return user.is_authenticated if user is not None else "_user_id" in session
 
 
 def _reject_nul_bytes() -> None:
@@ -78,15 +85,6 @@ def _reject_nul_bytes() -> None:
         abort(400, description="The request contained a character that is not allowed.")
 
 
-def _error_page(error: HTTPException) -> tuple[str, int]:
-    return render_template("error.html", error=error), error.code or 500
-
-
-def _server_error(error: Exception) -> tuple[str, int]:
-    # Logged by Flask already; the user sees a calm page, never a stack trace.
-    return render_template("error.html", error=InternalServerError()), 500
-
-
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUSTED_PROXY_HOPS"):
@@ -94,6 +92,4 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(_reject_nul_bytes)
     app.after_request(_security_headers)
-    for code in (400, 403, 404, 405, 410, 413, 422, 429):
-        app.register_error_handler(code, _error_page)
-    app.register_error_handler(500, _server_error)
+    errors.init_app(app)

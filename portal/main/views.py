@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user
 
 from portal.accounts.access import login_required, partner_required, public
 from portal.content_runtime import current_content
+from portal.errors import RETRY_AFTER_SECONDS
 from portal.main.health import database_reachable
 from portal.main.home import partner_home, staff_home
 
@@ -55,6 +56,8 @@ def healthz():
         "content_version": current_content().version,
         "database": "ok" if database_ok else "unreachable",
     }
-    if not database_ok:
-        current_app.logger.error("health check: database unreachable")
-    return jsonify(body), 200 if database_ok else 503
+    if database_ok:
+        return jsonify(body)
+    # The same headers as every page answers while the database is lost (portal/errors.py).
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return jsonify(body), 503, headers

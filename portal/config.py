@@ -116,10 +116,16 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Sign-in lifetime (portal/accounts/sessions.py checks the bounds at start).
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 8 * 60),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        "REMEMBER_DAYS": _env_int("REMEMBER_DAYS", 14),
+        # The remember-me cookie is the portal's own (issued time inside, signed), not
+        # Flask-Login's; the name is shared so Flask-Login's sign-out clears it too.
+        "REMEMBER_COOKIE_NAME": "remember_me",
         "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * _env_int("REMEMBER_DAYS", 14),
         "WTF_CSRF_TIME_LIMIT": None,
         # Forms and the customer-list CSV upload fit in 1 MB: anything larger is refused (413).
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),

@@ -8,15 +8,15 @@ from portal.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, Flask-Login and the `flask users` commands."""
-    from portal.accounts import cli, service, views
+    """Register the blueprint, Flask-Login, the session rules and the `flask users` commands."""
+    from portal.accounts import cli, service, signin, views
 
     app.register_blueprint(views.bp)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.login_message_category = "info"
+    # Idle timeout, absolute lifetime, remember-me and the redirect to the login page.
+    signin.init_app(app)
     # "basic": a session seen from another address or browser is marked not fresh rather than
     # dropped, so partners on mobile networks (whose address changes) stay signed in.
     login_manager.session_protection = "basic"

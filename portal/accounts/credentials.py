@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -15,7 +16,9 @@ __all__ = [
     "InvalidEmail",
     "InvalidToken",
     "WeakPassword",
+    "canonical_email",
     "check_password_rules",
+    "email_limit_key",
     "hash_token",
     "new_token",
     "normalise_email",
@@ -49,9 +52,27 @@ class InvalidToken(AccountError):
 # --- e-mail addresses and passwords ----------------------------------------------------------
 
 
+def canonical_email(raw: str) -> str:
+    """The one form of an address that accounts are stored, found and rate-limited by.
+
+    Unicode NFKC (full-width and other compatibility characters become their plain forms),
+    surrounding white space removed, lower case. No syntax check: see normalise_email.
+    """
+    return unicodedata.normalize("NFKC", raw or "").strip().lower()
+
+
+def email_limit_key(raw: str) -> str:
+    """The rate-limit key for attempts on an address: its canonical form, hashed.
+
+    Every spelling that finds the same account counts against one budget, known account or
+    not; the limit store (Redis) holds no e-mail addresses.
+    """
+    return hashlib.sha256(canonical_email(raw).encode()).hexdigest()
+
+
 def normalise_email(raw: str) -> str:
-    """Strip and lower-case an e-mail address after checking its syntax (no DNS lookups)."""
-    email = (raw or "").strip().lower()
+    """The canonical form of an e-mail address after checking its syntax (no DNS lookups)."""
+    email = canonical_email(raw)
     if not email:
         raise InvalidEmail("Enter an e-mail address.")
     try:

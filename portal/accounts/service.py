@@ -26,6 +26,7 @@ from portal.accounts.credentials import (
     InvalidEmail,
     InvalidToken,
     WeakPassword,
+    canonical_email,
     normalise_email,
     password_problem,
 )
@@ -91,10 +92,11 @@ def _dummy_hash() -> str:
 def authenticate(email: str, password: str) -> User | None:
     """The user with this e-mail and password who may sign in, else None.
 
-    An unknown e-mail still costs one password hash, so timing does not reveal whether an
-    account exists.
+    The address is looked up in its canonical form, the same one the per-account sign-in limit
+    counts by. An unknown e-mail still costs one password hash, so timing does not reveal
+    whether an account exists.
     """
-    user = user_by_email((email or "").strip().lower())
+    user = user_by_email(canonical_email(email))
     if user is None or not user.password_hash:
         check_password_hash(_dummy_hash(), password)
         return None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -11,16 +14,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
+from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.wrappers import Response
 
-from portal.accounts import invites, password_reset, service
+from portal.accounts import invites, password_reset, service, signin
 from portal.accounts.access import partner_admin_required, public
-from portal.accounts.credentials import AccountError
+from portal.accounts.credentials import AccountError, email_limit_key
 from portal.accounts.forms import (
     PASSWORD_HINT,
     AcceptInviteForm,
@@ -40,6 +43,11 @@ RESET_SENT = (
     "It works once and expires soon; check your spam folder if it does not arrive."
 )
 SIGNED_OUT = "You're signed out on every device."
+FORM_POSTS_ONLY = (
+    "This page accepts only its own form (a form post), not JSON or other request bodies. "
+    "Use the form on the page."
+)
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 # Unknown links answer 404; links that existed but are used up or expired answer 410 (Gone);
 # an invitation into a suspended organisation answers 403.
 PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410, "suspended": 403}
@@ -63,18 +71,31 @@ def _address_key() -> str:
     return f"address:{get_remote_address()}"
 
 
-def _submitted_email() -> str:
-    # Keyed by the submitted address whether or not it has an account, so the limit itself
-    # reveals nothing.
-    return request.form.get("email", "").strip().lower()
-
-
 def _account_key() -> str:
-    return "account:" + _submitted_email()
+    # The form field the view reads: `form_posts_only` refuses any body where it could read
+    # another. Keyed whether or not the address has an account, so the limit reveals nothing.
+    return "account:" + email_limit_key(request.form.get("email", ""))
 
 
 def _reset_email_key() -> str:
-    return "reset:" + _submitted_email()
+    return "reset:" + email_limit_key(request.form.get("email", ""))
+
+
+def form_posts_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 415 to a POST that is not a plain form (JSON, text, files), before any limit.
+
+    Flask-WTF would read a JSON body as the form, while the per-account limit keys on the
+    form fields: one body, one reading.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST" and (request.mimetype not in FORM_TYPES or request.files):
+            error = UnsupportedMediaType(FORM_POSTS_ONLY)
+            return render_template("error.html", error=error), 415
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _inviter_key() -> str:
@@ -99,14 +120,20 @@ def _local_next(target: str | None) -> str | None:
 
 
 def _sign_in(user: User, remember: bool = False) -> None:
-    """Start a fresh session for the user: nothing from before the sign-in survives it."""
-    session.clear()
-    login_user(user, remember=remember)
+    """Start a fresh session for the user and note the sign-in."""
+    signin.start_session(user, remember=remember)
     service.record_login(user)
+
+
+def _render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "accounts/login.html", form=form, remember_days=signin.policy().remember_days
+    ), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@form_posts_only
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
@@ -116,13 +143,13 @@ def login() -> Response | str | tuple[str, int]:
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))
         form.next.data = _local_next(request.args.get("next")) or ""
-        return render_template("accounts/login.html", form=form)
+        return _render_login(form)
     if not form.validate_on_submit():
-        return render_template("accounts/login.html", form=form), 422
+        return _render_login(form, 422)
     user = service.authenticate(form.email.data, form.password.data)
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
-        return render_template("accounts/login.html", form=form), 422
+        return _render_login(form, 422)
     _sign_in(user, remember=bool(form.remember.data))
     db.session.commit()
     target = _local_next(form.next.data) or _local_next(request.args.get("next"))
@@ -136,8 +163,7 @@ def logout() -> Response:
     if current_user.is_authenticated:
         service.end_all_sessions(current_user._get_current_object())
         db.session.commit()
-    session.clear()
-    logout_user()
+    signin.end_session()
     flash(SIGNED_OUT, "success")
     return redirect(url_for("accounts.login"))
 
@@ -173,6 +199,7 @@ def invite(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
+@form_posts_only
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
 # The per-account sign-in limit serves here too (there is no setting of its own).
 @limiter.limit(_reset_email_limit, key_func=_reset_email_key, methods=["POST"])

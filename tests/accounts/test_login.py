@@ -29,6 +29,7 @@ def test_login_page_renders_labelled_form(client):
     assert '<label for="email">' in html
     assert '<label for="password">' in html
     assert "Remember me" in html
+    assert "Stay signed in on this device for up to 14 days" in html
     assert 'href="/reset"' in html
 
 
@@ -76,12 +77,12 @@ def test_empty_login_form_rerenders_with_messages(client):
 
 def test_remember_me_sets_the_remember_cookie(client, auth, partner_user):
     auth.login(partner_user, remember="y")
-    assert client.get_cookie("remember_token") is not None
+    assert client.get_cookie("remember_me") is not None
 
 
 def test_without_remember_me_there_is_no_remember_cookie(client, auth, partner_user):
     auth.login(partner_user)
-    assert client.get_cookie("remember_token") is None
+    assert client.get_cookie("remember_me") is None
 
 
 def test_session_is_renewed_at_login(client, auth, partner_user):
@@ -202,7 +203,7 @@ def test_logout_signs_out_and_forgets_remember_cookie(client, auth, partner_admi
     response = client.post("/logout")
     assert response.status_code == 302
     assert _location_path(response) == "/login"
-    assert client.get_cookie("remember_token") is None
+    assert client.get_cookie("remember_me") is None
     assert client.get("/team").status_code == 302
     assert "You&#39;re signed out on every device." in client.get("/login").get_data(as_text=True)
 
@@ -233,7 +234,7 @@ def test_logout_ends_a_copied_session_cookie(client, other_client, auth, partner
 def test_logout_ends_remember_me_on_other_devices(app, client, auth, partner_admin):
     auth.login(partner_admin, remember="y")
     other_device = app.test_client()
-    other_device.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    other_device.set_cookie("remember_me", client.get_cookie("remember_me").value)
     assert other_device.get("/team").status_code == 200
 
     client.post("/logout")

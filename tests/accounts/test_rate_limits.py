@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 
+from portal.accounts import service
+from portal.accounts.credentials import email_limit_key
 from portal.extensions import limiter
+from tests.accounts.helpers import outbox, signed_in_as
 from tests.conftest import PASSWORD
 
 
@@ -136,3 +140,92 @@ def test_team_invite_limit_is_per_user_not_per_address(client, make_user, partne
     assert _invite(client, "x@acme.example").status_code == 429
     login(second)
     assert _invite(client, "x@acme.example").status_code == 302
+
+
+# --- one rule for the body, one key per account ------------------------------------------
+
+NOT_A_FORM = "This page accepts only its own form (a form post), not JSON or other request bodies."
+
+
+def _full_width(text: str) -> str:
+    """The text as full-width characters, as some East Asian keyboard modes type it."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def _form(client, email: str, password: str = "wrong password here", *, multipart=False):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password},
+        content_type="multipart/form-data" if multipart else None,
+        environ_base={"REMOTE_ADDR": "10.0.5.1"},
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"json": {"email": "pat@acme.example", "password": PASSWORD}},
+        {"data": "email=pat@acme.example&password=x", "content_type": "text/plain"},
+        {"data": "<login/>", "content_type": "application/xml"},
+        {"data": b"email=pat%40acme.example", "content_type": ""},
+        {
+            "data": {"email": (b"pat@acme.example", "e.txt"), "password": PASSWORD},
+            "content_type": "multipart/form-data",
+        },
+    ],
+    ids=["json", "text", "xml", "no-type", "file"],
+)
+def test_a_login_that_is_not_a_form_post_is_refused(client, partner_user, body):
+    if isinstance(body.get("data"), dict):  # a fresh file object for every run
+        content, name = body["data"]["email"]
+        body = {**body, "data": {**body["data"], "email": (io.BytesIO(content), name)}}
+    response = client.post("/login", **body)
+    assert response.status_code == 415
+    assert NOT_A_FORM in response.get_data(as_text=True)
+    assert signed_in_as(client) is None
+
+
+def test_json_cannot_get_around_the_account_limit(client, partner_user):
+    """JSON is refused before it is read, so it can neither guess nor spend anyone's budget."""
+    for _ in range(10):
+        response = client.post(
+            "/login",
+            json={"email": partner_user.email, "password": "guess number n"},
+            environ_base={"REMOTE_ADDR": "10.0.5.9"},
+        )
+        assert response.status_code == 415
+    assert _form(client, partner_user.email, PASSWORD).status_code == 302
+
+
+def test_sixth_attempt_through_mixed_bodies_and_spellings_is_refused(client, partner_user):
+    spellings = [
+        ("pat@acme.example", False),
+        (" PAT@ACME.EXAMPLE ", True),
+        (_full_width("pat@acme.example"), False),
+        ("\u00a0Pat@Acme.Example\u3000", True),  # no-break and ideographic spaces
+        ("pAt@acme.EXAMPLE", False),
+    ]
+    for email, multipart in spellings:
+        assert _form(client, email, multipart=multipart).status_code == 422
+        client.post("/login", json={"email": email, "password": "x"})  # refused, uncounted
+    response = _form(client, "PAT@acme.example", PASSWORD, multipart=True)
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
+
+
+@pytest.mark.parametrize(
+    "spelling", [_full_width("pat") + "@acme.example", "\u2003pat@acme.example", "PAT@ACME.EXAMPLE"]
+)
+def test_every_spelling_that_is_counted_together_finds_the_same_account(
+    client, partner_user, spelling
+):
+    """The limit and the look-up read the address the same way: what one counts, the other finds."""
+    assert email_limit_key(spelling) == email_limit_key(partner_user.email)
+    assert service.authenticate(spelling, PASSWORD) == partner_user
+    assert _form(client, spelling, PASSWORD).status_code == 302
+
+
+def test_a_json_reset_request_is_refused_and_sends_nothing(client, partner_user):
+    response = client.post("/reset", json={"email": partner_user.email})
+    assert response.status_code == 415
+    assert outbox() == []

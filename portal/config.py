@@ -77,8 +77,6 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(PROJECT_ROOT / "content"),
         # Development rebuilds the content index when a file under CONTENT_DIR changes.
         "CONTENT_AUTO_RELOAD": _env_bool("CONTENT_AUTO_RELOAD", not production),
-        # Render all Markdown in a background thread right after each content load.
-        "CONTENT_PRERENDER": _env_bool("CONTENT_PRERENDER", True),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_BACKEND": mail_backend,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Flywheel Partner Portal <partners@example.com>"),

@@ -25,51 +25,53 @@ EXTENSION_KEY = "content_store"
 
 
 class ContentStore:
-    """Holds the current ContentIndex; a reload builds a new one and swaps it in atomically."""
+    """Holds the current ContentIndex; a reload builds a new one and swaps it in atomically.
+
+    The index arrives with its Markdown already rendered, so requests only read it.
+    """
 
     # Check the directory for changes at most this often (development auto-reload).
     RELOAD_CHECK_SECONDS = 1.0
 
-    def __init__(self, root: Path, auto_reload: bool, prerender: bool = True):
+    def __init__(self, root: Path, auto_reload: bool):
         self.root = root
         self.auto_reload = auto_reload
-        self.prerender = prerender
-        self._lock = threading.Lock()
-        self._index = self._load()
+        self._reloading = threading.Lock()
+        self._index = load_content(root)
         self._fingerprint = content_fingerprint(root) if auto_reload else ""
         self._checked_at = time.monotonic()
-
-    def _load(self) -> ContentIndex:
-        index = load_content(self.root)
-        if self.prerender:
-            # Render the Markdown off the request path; a request that comes first renders
-            # (and caches) just the document it needs.
-            threading.Thread(target=index.render_all, name="content-render", daemon=True).start()
-        return index
 
     @property
     def index(self) -> ContentIndex:
         return self._index
 
     def reload_if_changed(self) -> None:
-        """Rebuild the index when a file changed; keep the old one if the new content is broken."""
+        """Rebuild the index when a file changed; keep the old one if the new content is broken.
+
+        One request at a time checks and reloads; any other request meanwhile carries on with
+        the current index instead of waiting for the new one to be built and rendered.
+        """
         now = time.monotonic()
         if now - self._checked_at < self.RELOAD_CHECK_SECONDS:
             return
-        with self._lock:
+        if not self._reloading.acquire(blocking=False):
+            return
+        try:
             self._checked_at = now
             fingerprint = content_fingerprint(self.root)
             if fingerprint == self._fingerprint:
                 return
             self._fingerprint = fingerprint
             try:
-                self._index = self._load()
+                self._index = load_content(self.root)
             except ContentError as exc:
                 current_app.logger.error(
                     "content reload failed, keeping the last good index:\n%s", exc
                 )
                 return
             current_app.logger.info("content reloaded, version %s", self._index.version)
+        finally:
+            self._reloading.release()
 
 
 def current_content() -> ContentIndex:
@@ -120,11 +122,7 @@ def init_app(app: Flask) -> None:
     as `flask content check` (a plugin command, so it runs even when the app cannot start)."""
     root = Path(app.config["CONTENT_DIR"])
     try:
-        store = ContentStore(
-            root,
-            auto_reload=app.config["CONTENT_AUTO_RELOAD"],
-            prerender=app.config["CONTENT_PRERENDER"],
-        )
+        store = ContentStore(root, auto_reload=app.config["CONTENT_AUTO_RELOAD"])
     except ContentError as exc:
         raise SystemExit(
             f"The content directory {root} is invalid; the portal will not start.\n{exc}"

@@ -121,7 +121,6 @@ def app_config(db_backend: str, tmp_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_url(db_backend, tmp_path),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
         "CONTENT_AUTO_RELOAD": False,
-        "CONTENT_PRERENDER": False,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "log",

@@ -1,14 +1,17 @@
-"""The content index inside the app: auto-reload in development, last good index kept."""
+"""The content index inside the app: rendered at load, auto-reload in development, last good
+index kept, and no request ever renders Markdown or waits for a reload."""
 
 from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from portal.content.markdown import MarkdownRenderer
 from portal.content_runtime import EXTENSION_KEY, ContentStore
 from tests.conftest import FIXTURE_CONTENT
 
@@ -56,8 +59,60 @@ def test_broken_content_keeps_the_last_good_index(
     assert "pages/rules.md:2" in caplog.text
 
 
-def test_render_all_fills_every_cache(app) -> None:
-    index = app.extensions[EXTENSION_KEY].index
-    index.render_all()
-    module = index.paths["basics"].module("qualifying")
-    assert "html" in vars(module)  # cached: requests no longer render Markdown
+# One page of each kind that shows rendered Markdown, and a bit of its HTML.
+RENDERED_PAGES = [
+    ("/program/rules", '<a href="/program/guide">guide</a>'),
+    ("/onboarding", '<a href="/program/rules">rules</a>'),
+    ("/learn/basics", "<p>Three short modules.</p>"),
+    ("/learn/basics/welcome", '<h2 id="section-welcome">Welcome</h2>'),
+    ("/kits/webinar-in-a-box", '<h2 id="section-running-the-webinar">Running the webinar</h2>'),
+    ("/playbooks/battle-cards/spreadsheets", "<p>Spreadsheets are free until the forecast"),
+]
+
+
+def test_requests_never_render_markdown(
+    app, login, partner_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: MarkdownRenderer, text: str) -> str:
+        raise AssertionError(f"a request rendered Markdown: {text[:40]!r}")
+
+    monkeypatch.setattr(MarkdownRenderer, "render", refuse)
+    client = login(partner_user)
+    for url, html in RENDERED_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert html in response.get_data(as_text=True), url
+
+
+def test_a_reload_never_holds_up_other_requests(
+    app, login, partner_user, content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendering, finish = threading.Event(), threading.Event()
+    render = MarkdownRenderer.render
+
+    def slow_render(self: MarkdownRenderer, text: str) -> str:
+        if "Earliest wins." in text:  # the edited page: stay here until the test says so
+            rendering.set()
+            finish.wait(timeout=30)
+        return render(self, text)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", slow_render)
+    client = login(partner_user)
+    _edit(content_dir / "pages" / "rules.md", "First come, first served.", "Earliest wins.")
+    reload = threading.Thread(target=_reload, args=(app,))
+    reload.start()
+    try:
+        assert rendering.wait(timeout=30), "the reload never started rendering"
+        # Served at once from the current index while the other thread renders the new one.
+        during = client.get("/program/rules").get_data(as_text=True)
+        assert reload.is_alive(), "the request waited for the reload"
+    finally:
+        finish.set()
+        reload.join(timeout=30)
+    assert "First come, first served." in during
+    assert "Earliest wins." in client.get("/program/rules").get_data(as_text=True)
+
+
+def _reload(app) -> None:
+    with app.app_context():
+        app.extensions[EXTENSION_KEY].reload_if_changed()

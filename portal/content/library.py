@@ -2,15 +2,12 @@
 
 `kits/<kit>/kit.md` with `files/` and `templates/`, and `playbooks/<kind>/<id>.md`. Built by
 portal.content.kits and portal.content.playbooks at load; served by portal.kits and
-portal.playbooks. Markdown is rendered once, on first use, like the rest of the index.
+portal.playbooks. Their Markdown is rendered at load, like the rest of the index.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
-
-from portal.content.markdown import render_markdown
 
 KIT_KINDS: tuple[str, ...] = (
     "webinar",
@@ -76,10 +73,7 @@ class Kit:
     templates: tuple[KitTemplate, ...]
     source: str
     tags: tuple[str, ...] = ()
-
-    @cached_property
-    def html(self) -> str:
-        return render_markdown(self.body)
+    html: str = ""  # the body as sanitised HTML (filled at load)
 
     def file(self, name: str) -> KitFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -122,11 +116,8 @@ class Playbook:
     problem: str = ""
     outcome: str = ""
     metric: str = ""
+    html: str = ""  # the body as sanitised HTML (filled at load)
 
     @property
     def key(self) -> str:
         return f"{self.kind}/{self.id}"
-
-    @cached_property
-    def html(self) -> str:
-        return render_markdown(self.body)

@@ -3,8 +3,8 @@
 Links starting with `/` must point at something real: `/program/<page>`, `/learn/<path>`,
 `/learn/<path>/<module>`, `/kits/<kit>`, `/playbooks/<kind>/<id>`, or one of the portal's own
 pages. External http(s) and mailto links
-are not checked. Documents are only rendered here when a possible link does not resolve, so
-valid content loads without rendering any Markdown.
+are not checked. A document is only rendered here when a possible link does not resolve, so
+checking valid content renders nothing (portal.content.rendering renders it once, afterwards).
 """
 
 from __future__ import annotations

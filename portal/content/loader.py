@@ -3,8 +3,9 @@
 Walking and reading the files is `portal.content.files`; this module decides what each file
 is and builds the index from them.
 
-`load_content` either returns a complete, immutable index or raises ContentError listing
-every problem found (never just the first).
+`load_content` either returns a complete, immutable index, its Markdown rendered to sanitised
+HTML and its search index built, or raises ContentError listing every problem found (never just
+the first). Nothing is rendered for content with problems.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from portal.content.playbooks import (
 )
 from portal.content.program import build_program
 from portal.content.reach import reach_problems
+from portal.content.rendering import render_index
 from portal.content.search import build_search_index
 
 PROGRAM_FILE = "program.yml"
@@ -172,6 +174,7 @@ def load_content(root: Path) -> ContentIndex:
     narrow = reach_problems(build.links, index)
     if narrow:
         raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
+    index = render_index(index)
     return dataclasses.replace(index, search=build_search_index(index))
 
 

@@ -1,4 +1,4 @@
-"""Markdown to sanitised HTML, done once per document (see portal.content.model).
+"""Markdown to sanitised HTML, done once per document at load (see portal.content.rendering).
 
 Python-Markdown renders; nh3 (ammonia) then keeps only formatting tags, so content can never
 inject scripts, styles, event handlers or `javascript:` URLs. External links get
@@ -107,16 +107,16 @@ class MarkdownRenderer:
         return sanitize_html(raw)
 
 
-_shared_renderer: MarkdownRenderer | None = None
-_shared_lock = threading.Lock()
+# Python-Markdown instances keep state while converting, so each thread gets its own: loads in
+# different threads (a development reload, the CLI) never share one and never wait on a lock.
+_per_thread = threading.local()
 
 
 def render_markdown(text: str) -> str:
-    """Markdown text to sanitised HTML with one shared renderer (safe across threads)."""
-    global _shared_renderer
+    """Markdown text to sanitised HTML with this thread's own renderer."""
     if not text.strip():
         return ""
-    with _shared_lock:
-        if _shared_renderer is None:
-            _shared_renderer = MarkdownRenderer()
-        return _shared_renderer.render(text)
+    renderer: MarkdownRenderer | None = getattr(_per_thread, "renderer", None)
+    if renderer is None:
+        renderer = _per_thread.renderer = MarkdownRenderer()
+    return renderer.render(text)

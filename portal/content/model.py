@@ -1,9 +1,8 @@
 """The content index: immutable dataclasses built once from CONTENT_DIR.
 
 Pure Python: no Flask, no database. Each object keeps its Markdown source (validated, links
-checked, at load) and renders it to sanitised HTML once, on first use of its `*_html` / `html`
-property, cached on the object: loading 1,000 lessons stays fast and no document is rendered
-twice for the life of an index.
+checked) and carries it rendered to sanitised HTML in its `html` / `*_html` field, filled in at
+load by portal.content.rendering: requests only read HTML, they never parse Markdown.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from portal.content.library import Kit, Playbook
-from portal.content.markdown import render_markdown
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
@@ -94,11 +92,7 @@ class Page:
     order: int
     body: str  # Markdown source
     source: str  # path relative to CONTENT_DIR, for error messages and edit links
-
-    @cached_property
-    def html(self) -> str:
-        """The body as sanitised HTML (rendered once, then cached)."""
-        return render_markdown(self.body)
+    html: str = ""  # the body as sanitised HTML (filled at load)
 
 
 @dataclass(frozen=True)
@@ -110,11 +104,7 @@ class Step:
     required: bool = True
     path: str | None = None  # learning path id, for kind == "learning_path"
     link: str | None = None  # where the partner does the step, e.g. /program/partner-agreement
-
-    @cached_property
-    def description_html(self) -> str:
-        """The description as sanitised HTML ("" when there is none)."""
-        return render_markdown(self.description)
+    description_html: str = ""  # the description as sanitised HTML (filled at load)
 
 
 @dataclass(frozen=True)
@@ -124,11 +114,7 @@ class Checklist:
     intro: str  # Markdown source of the body shown above the checklist
     steps: tuple[Step, ...]
     source: str
-
-    @cached_property
-    def intro_html(self) -> str:
-        """The intro as sanitised HTML ("" when there is none)."""
-        return render_markdown(self.intro)
+    intro_html: str = ""  # the intro as sanitised HTML (filled at load)
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -184,11 +170,7 @@ class Module:
     prerequisites: tuple[str, ...]  # module ids within the same path
     quiz: Quiz | None
     source: str
-
-    @cached_property
-    def html(self) -> str:
-        """The lesson as sanitised HTML (rendered once, then cached)."""
-        return render_markdown(self.body)
+    html: str = ""  # the lesson as sanitised HTML (filled at load)
 
 
 @dataclass(frozen=True)
@@ -202,11 +184,7 @@ class LearningPath:
     intro: str  # Markdown source of the path's introduction
     modules: tuple[Module, ...]
     source: str
-
-    @cached_property
-    def intro_html(self) -> str:
-        """The introduction as sanitised HTML ("" when there is none)."""
-        return render_markdown(self.intro)
+    intro_html: str = ""  # the introduction as sanitised HTML (filled at load)
 
     def module(self, module_id: str) -> Module | None:
         return self._modules_by_id.get(module_id)
@@ -236,27 +214,6 @@ class ContentIndex:
 
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))
-
-    def render_all(self) -> None:
-        """Render every Markdown body now (each is rendered once and cached).
-
-        Loading only validates, so 1,000 lessons load in well under 2 s; the app calls this
-        in the background right after a load so requests find the HTML ready.
-        """
-        for page in self.pages.values():
-            _ = page.html
-        for checklist in self.checklists.values():
-            _ = checklist.intro_html
-            for step in checklist.steps:
-                _ = step.description_html
-        for path in self.paths.values():
-            _ = path.intro_html
-            for module in path.modules:
-                _ = module.html
-        for kit in self.kits.values():
-            _ = kit.html
-        for playbook in self.playbooks.values():
-            _ = playbook.html
 
 
 @dataclass(frozen=True)

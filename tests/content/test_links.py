@@ -6,7 +6,6 @@ import pytest
 
 from portal.content import load_content
 from portal.content.links import check_link
-from portal.content.markdown import MarkdownRenderer
 from tests.content.conftest import ContentCopy
 
 RULES = "pages/rules.md"
@@ -101,19 +100,6 @@ def test_links_to_paths_with_problems_do_not_cascade(content: ContentCopy) -> No
 def test_plain_text_paths_are_not_links(content: ContentCopy) -> None:
     content.write(RULES, "---\ntitle: Rules\n---\nType /program/missing in the address bar.\n")
     assert "rules" in load_content(content.root).pages
-
-
-def test_valid_content_loads_without_rendering_markdown(
-    content: ContentCopy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: calls.append(text) or "")
-    index = load_content(content.root)
-    assert calls == []
-    assert index.pages["guide"].html == ""  # rendered (by the stub) on first use only
-    assert len(calls) == 1
-    index.pages["guide"].html  # noqa: B018  (cached: not rendered again)
-    assert len(calls) == 1
 
 
 KITS = {"webinar-in-a-box"}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from portal.content import load_content
-from portal.content.markdown import MarkdownRenderer, sanitize_html
+from portal.content.markdown import MarkdownRenderer, render_markdown, sanitize_html
 from tests.content.conftest import ContentCopy
 
 render = MarkdownRenderer().render
@@ -58,6 +62,34 @@ def test_renderer_is_reused_without_leaking_state() -> None:
     second = renderer.render("# Same\n")
     assert '<h2 id="section-same">' in first and '<h2 id="section-same">' in second
     assert "footnote" not in second
+
+
+def test_a_slow_render_never_holds_up_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_text = "A *slow* document.\n"
+    rendering, finish = threading.Event(), threading.Event()
+    real_render = MarkdownRenderer.render
+
+    def render(self: MarkdownRenderer, text: str) -> str:
+        if text == slow_text:
+            rendering.set()
+            finish.wait(timeout=30)
+        return real_render(self, text)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", render)
+    slow = threading.Thread(target=render_markdown, args=(slow_text,))
+    slow.start()
+    quick: list[str] = []
+    other = threading.Thread(target=lambda: quick.append(render_markdown("A *quick* one.\n")))
+    try:
+        assert rendering.wait(timeout=30)
+        other.start()
+        other.join(timeout=10)
+        assert quick == ["<p>A <em>quick</em> one.</p>"]  # done while the slow one still runs
+        assert slow.is_alive()
+    finally:
+        finish.set()
+        slow.join(timeout=30)
+        other.join(timeout=30)
 
 
 def test_blank_markdown_is_empty_html() -> None:

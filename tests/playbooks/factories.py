@@ -7,6 +7,7 @@ from typing import Any
 
 from portal.content.library import Audience, ComparisonTable, Playbook
 from portal.content.model import ContentIndex
+from portal.content.rendering import render_index
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -124,5 +125,5 @@ def hostile_playbooks() -> list[Playbook]:
 
 
 def with_playbooks(index: ContentIndex, playbooks: list[Playbook]) -> ContentIndex:
-    """The index with exactly these playbooks."""
-    return dataclasses.replace(index, playbooks={p.key: p for p in playbooks})
+    """The index with exactly these playbooks, their Markdown rendered as a load renders it."""
+    return render_index(dataclasses.replace(index, playbooks={p.key: p for p in playbooks}))

@@ -1,0 +1,82 @@
+"""Every Markdown text of a validated index rendered to sanitised HTML, once, at load.
+
+The index a load returns carries the HTML of each page, checklist, step, learning path, module,
+kit and playbook: requests only read it, so no request ever parses Markdown or waits for
+another's rendering.
+
+A text already rendered by the previous load is not rendered again: a development reload after
+one edit, or a test suite loading the same content many times, renders only what changed. The
+HTML depends on the text alone (one fixed renderer configuration), so reusing it by text is
+exact. Only the latest load's texts are kept, and the live index holds the same strings, so the
+memo costs next to no memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from portal.content.markdown import render_markdown
+from portal.content.model import Checklist, ContentIndex, LearningPath
+
+Render = Callable[[str], str]
+
+# Markdown text -> its sanitised HTML, for every text of the latest render_index call. Replaced
+# whole (one assignment) at the end of each call, so concurrent loads never see it half built.
+_latest: Mapping[str, str] = MappingProxyType({})
+
+
+def render_index(index: ContentIndex) -> ContentIndex:
+    """`index` with every Markdown text rendered to sanitised HTML in its `html` fields."""
+    global _latest
+    previous = _latest
+    rendered: dict[str, str] = {}
+
+    def render(text: str) -> str:
+        html = rendered.get(text)
+        if html is None:
+            html = previous.get(text)
+            if html is None:
+                html = render_markdown(text)
+            rendered[text] = html
+        return html
+
+    replace = dataclasses.replace
+    result = replace(
+        index,
+        pages=MappingProxyType(
+            {key: replace(p, html=render(p.body)) for key, p in index.pages.items()}
+        ),
+        checklists=MappingProxyType(
+            {k: _checklist(c, render) for k, c in index.checklists.items()}
+        ),
+        paths=MappingProxyType({key: _path(p, render) for key, p in index.paths.items()}),
+        kits=MappingProxyType(
+            {key: replace(k, html=render(k.body)) for key, k in index.kits.items()}
+        ),
+        playbooks=MappingProxyType(
+            {key: replace(p, html=render(p.body)) for key, p in index.playbooks.items()}
+        ),
+    )
+    _latest = MappingProxyType(rendered)
+    return result
+
+
+def forget_rendered_html() -> None:
+    """Drop the HTML kept from the latest load, so the next load renders every text (benches)."""
+    global _latest
+    _latest = MappingProxyType({})
+
+
+def _checklist(checklist: Checklist, render: Render) -> Checklist:
+    steps = tuple(
+        dataclasses.replace(step, description_html=render(step.description))
+        for step in checklist.steps
+    )
+    return dataclasses.replace(checklist, intro_html=render(checklist.intro), steps=steps)
+
+
+def _path(path: LearningPath, render: Render) -> LearningPath:
+    modules = tuple(dataclasses.replace(m, html=render(m.body)) for m in path.modules)
+    return dataclasses.replace(path, intro_html=render(path.intro), modules=modules)

@@ -1,0 +1,67 @@
+"""Markdown is rendered at load: the index carries sanitised HTML, each text rendered once."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.content import ContentError, ContentIndex, load_content
+from portal.content.markdown import MarkdownRenderer
+from portal.content.rendering import forget_rendered_html
+from tests.content.conftest import ContentCopy
+
+RULES = "pages/rules.md"
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the renderer is given from now on, starting with nothing remembered."""
+    forget_rendered_html()
+    calls: list[str] = []
+    render = MarkdownRenderer.render
+
+    def counting(self: MarkdownRenderer, text: str) -> str:
+        calls.append(text)
+        return render(self, text)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", counting)
+    return calls
+
+
+def test_every_document_carries_its_html(index: ContentIndex) -> None:
+    assert index.pages["rules"].html == (
+        '<p>First come, first served. See the <a href="/program/guide">guide</a>.</p>'
+    )
+    checklist = index.checklists["referral"]
+    assert checklist.intro_html == "<p>Finish these steps to activate your partnership.</p>"
+    agreement = checklist.step("accept-agreement")
+    assert agreement is not None and 'href="/program/rules"' in agreement.description_html
+    basics = index.paths["basics"]
+    assert basics.intro_html == "<p>Three short modules.</p>"
+    assert all(module.html.startswith("<h2 ") for module in basics.modules)
+    assert '<h2 id="section-running-the-webinar">' in index.kits["webinar-in-a-box"].html
+    playbook = index.playbooks["battle-cards/spreadsheets"]
+    assert playbook.html.startswith("<p>Spreadsheets are free")
+
+
+def test_a_load_renders_each_text_once(content: ContentCopy, renders: list[str]) -> None:
+    index = load_content(content.root)
+    assert index.pages["guide"].body in renders
+    assert len(renders) == len(set(renders))
+
+
+def test_a_reload_renders_only_what_changed(content: ContentCopy, renders: list[str]) -> None:
+    first = load_content(content.root)
+    renders.clear()
+    content.replace(RULES, "First come, first served.", "Earliest *wins*.")
+    second = load_content(content.root)
+    assert renders == [second.pages["rules"].body]
+    assert "Earliest <em>wins</em>." in second.pages["rules"].html
+    assert second.pages["guide"].html == first.pages["guide"].html
+    assert second.paths["basics"].modules == first.paths["basics"].modules
+
+
+def test_broken_content_renders_nothing(content: ContentCopy, renders: list[str]) -> None:
+    content.replace(RULES, "title: Rules of engagement", "titel: Oops")
+    with pytest.raises(ContentError):
+        load_content(content.root)
+    assert renders == []

@@ -140,7 +140,6 @@ def _run_without_redis(module: str, main: str, argv: list[str], tmp_path: Path):
         "SECRET_KEY": "x" * 64,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite'}",
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-        "CONTENT_PRERENDER": "false",
     }
     code = HIDE_REDIS.format(argv=argv, module=module, main=main)
     return subprocess.run(

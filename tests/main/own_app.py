@@ -34,7 +34,6 @@ def production_app(database_url: str | sa.URL) -> Flask:
         "MAIL_BACKEND": "smtp",  # production refuses "log"; these tests send no mail
         "DATABASE_URL": database_url,
         "CONTENT_DIR": str(FIXTURE_CONTENT),
-        "CONTENT_PRERENDER": "false",
         "RATELIMIT_ENABLED": "false",
     }
     with pytest.MonkeyPatch.context() as patch:

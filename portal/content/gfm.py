@@ -32,6 +32,7 @@ class _Allocator(ctypes.Structure):
 def _bind(library: ctypes.CDLL) -> ctypes.CDLL:
     signatures: dict[str, tuple[object, list[object]]] = {
         "cmark_gfm_core_extensions_ensure_registered": (None, []),
+        "cmark_init_standard_node_flags": (None, []),
         "cmark_find_syntax_extension": (_P, [ctypes.c_char_p]),
         "cmark_get_default_mem_allocator": (ctypes.POINTER(_Allocator), []),
         "cmark_parser_new": (_P, [ctypes.c_int]),
@@ -51,8 +52,10 @@ def _bind(library: ctypes.CDLL) -> ctypes.CDLL:
 
 
 _lib = _bind(ctypes.CDLL(_cmark.__file__))
-# Registration touches global lists: done once here, at import, never while rendering.
+# Both touch global state ("call at program startup", says cmark-gfm): done once here, at
+# import, never while threads render.
 _lib.cmark_gfm_core_extensions_ensure_registered()
+_lib.cmark_init_standard_node_flags()
 _extensions = tuple(_lib.cmark_find_syntax_extension(name.encode()) for name in EXTENSIONS)
 if not all(_extensions):
     raise ImportError(f"cmark-gfm lacks one of the extensions {', '.join(EXTENSIONS)}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,8 @@ RENDERED_PAGES = [
     ("/program/rules", '<a href="/program/guide">guide</a>'),
     ("/onboarding", '<a href="/program/rules">rules</a>'),
     ("/learn/basics", "<p>Three short modules.</p>"),
-    ("/learn/basics/welcome", '<h2 id="section-welcome">Welcome</h2>'),
-    ("/kits/webinar-in-a-box", '<h2 id="section-running-the-webinar">Running the webinar</h2>'),
+    ("/learn/basics/welcome", '<h2 id="welcome">Welcome</h2>'),
+    ("/kits/webinar-in-a-box", '<h2 id="running-the-webinar">Running the webinar</h2>'),
     ("/playbooks/battle-cards/spreadsheets", "<p>Spreadsheets are free until the forecast"),
 ]
 
@@ -73,7 +74,7 @@ RENDERED_PAGES = [
 def test_requests_never_render_markdown(
     app, login, partner_user, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: MarkdownRenderer, text: str) -> str:
+    def refuse(self: MarkdownRenderer, text: str, *reserved: Collection[str]) -> str:
         raise AssertionError(f"a request rendered Markdown: {text[:40]!r}")
 
     monkeypatch.setattr(MarkdownRenderer, "render", refuse)
@@ -90,11 +91,11 @@ def test_a_reload_never_holds_up_other_requests(
     rendering, finish = threading.Event(), threading.Event()
     render = MarkdownRenderer.render
 
-    def slow_render(self: MarkdownRenderer, text: str) -> str:
+    def slow_render(self: MarkdownRenderer, text: str, *reserved: Collection[str]) -> str:
         if "Earliest wins." in text:  # the edited page: stay here until the test says so
             rendering.set()
             finish.wait(timeout=30)
-        return render(self, text)
+        return render(self, text, *reserved)
 
     monkeypatch.setattr(MarkdownRenderer, "render", slow_render)
     client = login(partner_user)

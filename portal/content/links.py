@@ -5,6 +5,8 @@ Links starting with `/` must point at something real: `/program/<page>`, `/learn
 pages. External http(s) and mailto links
 are not checked. A document is only rendered here when a possible link does not resolve, so
 checking valid content renders nothing (portal.content.rendering renders it once, afterwards).
+Links to a part of a page (`#budget`) are collected here too and checked once the index is
+rendered (portal.content.anchors).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ EXTERNAL_SCHEMES = ("http", "https", "mailto")
 # a URL or a closing HTML tag. A superset of real links: a candidate that does not resolve sends
 # its document through the real renderer, which decides (plain-text mentions are not links).
 _CANDIDATE = re.compile(r"(?<![\w/.:<~\\-])/[^\s\"'<>()\[\]`|]*")
+# A link within the page: "#" after "(", "<", a quote or ":" (inline and HTML links,
+# reference definitions). A superset too.
+_FRAGMENT_CANDIDATE = re.compile(r"""[(<"':][^\S\n]*(#[^\s"'<>()\[\]`|]*)""")
 
 
 @dataclass(frozen=True)
@@ -73,20 +78,20 @@ class LinkCollector:
 
     def add_markdown(self, source: str, text: str, first_line: int) -> None:
         """Remember a Markdown text whose first line is `first_line` of `source`."""
-        if "/" not in text:
-            return
-        candidates = frozenset(_CANDIDATE.findall(text))
+        candidates = frozenset(_CANDIDATE.findall(text)) if "/" in text else frozenset()
+        if "#" in text:
+            candidates |= frozenset(_FRAGMENT_CANDIDATE.findall(text))
         if candidates:
             self.documents.append(MarkdownLinks(source, first_line, text, candidates))
 
 
 def rendered_links(text: str, first_line: int) -> list[tuple[int, str]]:
-    """(file line, href) of every internal link Markdown `text` really renders to."""
+    """(file line, href) of every internal or same-page (`#...`) link `text` renders to."""
     lines = text.split("\n")
     cursor = 0
     result = []
     for href in link_targets(render_markdown(text)):
-        if not href.startswith("/") or href.startswith("//"):
+        if not href.startswith(("/", "#")) or href.startswith("//"):
             continue
         found = _find_line(lines, href, cursor)
         if found is None:

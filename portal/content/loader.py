@@ -5,7 +5,8 @@ is and builds the index from them.
 
 `load_content` either returns a complete, immutable index, its Markdown rendered to sanitised
 HTML and its search index built, or raises ContentError listing every problem found (never just
-the first). Nothing is rendered for content with problems.
+the first). Nothing is rendered for content with problems, except links to a heading that does
+not exist: those are found in the rendered HTML.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from portal.content.anchors import anchor_problems
 from portal.content.fields import Source, is_slug
 from portal.content.files import CHUNK_BYTES, list_files, read_text, reason, stream
 from portal.content.frontmatter import Document, LineDict, parse_yaml, split_front_matter
@@ -175,6 +177,9 @@ def load_content(root: Path) -> ContentIndex:
     if narrow:
         raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
     index = render_index(index)
+    broken_anchors = anchor_problems(build.links, index)
+    if broken_anchors:
+        raise ContentError(sorted(broken_anchors, key=lambda p: (p.path, p.line)))
     return dataclasses.replace(index, search=build_search_index(index))
 
 

@@ -1,59 +1,55 @@
 """Markdown to sanitised HTML, done once per document at load (see portal.content.rendering).
 
-Python-Markdown renders; nh3 (ammonia) then keeps only formatting tags, so content can never
-inject scripts, styles, event handlers or `javascript:` URLs. External links get
-`rel="noopener noreferrer"`.
+Content is GitHub-flavoured Markdown, rendered by cmark-gfm exactly as GitHub previews it
+(portal.content.gfm); headings then move one level down and get GitHub's ids
+(portal.content.headings). nh3 (ammonia) is the only sanitiser: it keeps formatting tags only,
+so content can never inject scripts, styles, event handlers or `javascript:` URLs. External links
+get `rel="noopener noreferrer"`.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import threading
+from collections.abc import Collection
 
-import markdown as markdown_lib
 import nh3
-from markdown.extensions.toc import slugify as toc_slugify
+
+from portal.content.gfm import gfm_to_html
+from portal.content.headings import PAGE_IDS, shift_headings
 
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
-        "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-        "kbd", "li", "mark", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "sub",
-        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input",
+        "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "samp", "section", "small", "span",
+        "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+        "ul",
     }
 )  # fmt: skip
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title", "id", "class"},
+    # aria-label: the accessible name of a footnote's back link ("Back to reference 1").
+    "a": {"href", "title", "id", "class", "aria-label"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
+    # Table alignment as `align` attributes: the CSP forbids inline styles.
     "th": {"align"},
     "td": {"align"},
     "ol": {"start"},
     "li": {"id"},
-    "sup": {"id"},
+    "sup": {"id", "class"},
+    "section": {"class"},
     "code": {"class"},
     "div": {"class"},
     "span": {"class"},
+    "input": {"checked"},
     **{tag: {"id"} for tag in _HEADINGS},
 }
+# A task list item's box: whatever an <input> was written as, it is a disabled checkbox, named
+# for screen readers (read as "Done, check box, checked" or "... not checked").
+_INPUT_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": "", "aria-label": "Done"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-
-_EXTENSIONS = ["extra", "sane_lists", "toc"]
-
-
-# Table alignment as `align` attributes: the CSP forbids inline styles.
-# Lessons start at <h2>: the page's own title is its only <h1> (accessible heading order).
-def _heading_id(value: str, separator: str) -> str:
-    # Prefixed so a heading called "Main" or "Quiz" never takes an id the page itself uses.
-    return "section-" + toc_slugify(value, separator)
-
-
-_EXTENSION_CONFIGS = {
-    "extra": {"tables": {"use_align_attribute": True}},
-    "toc": {"baselevel": 2, "slugify": _heading_id},
-}
 
 _ANCHOR_TAG = re.compile(r"<a\s[^>]*>")
 _HREF = re.compile(r'\shref="([^"]*)"')
@@ -67,6 +63,7 @@ def sanitize_html(raw_html: str) -> str:
         raw_html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        set_tag_attribute_values=_INPUT_ATTRIBUTES,
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
     )
@@ -89,34 +86,21 @@ def link_targets(safe_html: str) -> list[str]:
 
 
 class MarkdownRenderer:
-    """One reusable Python-Markdown instance (reset between documents) plus the sanitiser."""
+    """cmark-gfm, then heading levels and ids, then the sanitiser. Holds no state: any thread."""
 
-    def __init__(self) -> None:
-        self._md = markdown_lib.Markdown(
-            extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
-        )
-
-    def render(self, text: str) -> str:
-        """Markdown text to sanitised HTML ("" for blank text)."""
+    def render(self, text: str, reserved: Collection[str] = PAGE_IDS) -> str:
+        """Markdown text to sanitised HTML ("" for blank text); headings avoid `reserved` ids."""
         if not text.strip():
             return ""
-        try:
-            raw = self._md.convert(text)
-        finally:
-            self._md.reset()
-        return sanitize_html(raw)
+        # cmark ends every block with a newline: the last one is not part of the content.
+        return sanitize_html(shift_headings(gfm_to_html(text).rstrip("\n"), reserved))
 
 
-# Python-Markdown instances keep state while converting, so each thread gets its own: loads in
-# different threads (a development reload, the CLI) never share one and never wait on a lock.
-_per_thread = threading.local()
+_renderer = MarkdownRenderer()
 
 
-def render_markdown(text: str) -> str:
-    """Markdown text to sanitised HTML with this thread's own renderer."""
+def render_markdown(text: str, reserved: Collection[str] = PAGE_IDS) -> str:
+    """Markdown text to sanitised HTML; no heading takes one of the `reserved` ids."""
     if not text.strip():
         return ""
-    renderer: MarkdownRenderer | None = getattr(_per_thread, "renderer", None)
-    if renderer is None:
-        renderer = _per_thread.renderer = MarkdownRenderer()
-    return renderer.render(text)
+    return _renderer.render(text, reserved)

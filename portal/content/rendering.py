@@ -4,11 +4,15 @@ The index a load returns carries the HTML of each page, checklist, step, learnin
 kit and playbook: requests only read it, so no request ever parses Markdown or waits for
 another's rendering.
 
+Headings never take an id the page already uses (portal.content.headings): PAGE_IDS on every
+page; on the onboarding page, where the checklist's intro and every step's description share
+one page, also the steps' own ids and the ids of the texts above.
+
 A text already rendered by the previous load is not rendered again: a development reload after
 one edit, or a test suite loading the same content many times, renders only what changed. The
-HTML depends on the text alone (one fixed renderer configuration), so reusing it by text is
-exact. Only the latest load's texts are kept, and the live index holds the same strings, so the
-memo costs next to no memory.
+HTML depends on the text and the ids it must avoid alone (one fixed renderer configuration), so
+reusing it by both is exact. Only the latest load's texts are kept, and the live index holds the
+same strings, so the memo costs next to no memory.
 """
 
 from __future__ import annotations
@@ -17,29 +21,33 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from portal.content.headings import PAGE_IDS, element_ids, step_ids
 from portal.content.markdown import render_markdown
 from portal.content.model import Checklist, ContentIndex, LearningPath
 
-Render = Callable[[str], str]
+Render = Callable[..., str]  # (text, reserved ids = PAGE_IDS) -> HTML
+_Key = tuple[str, frozenset[str]]
 
-# Markdown text -> its sanitised HTML, for every text of the latest render_index call. Replaced
-# whole (one assignment) at the end of each call, so concurrent loads never see it half built.
-_latest: Mapping[str, str] = MappingProxyType({})
+# (Markdown text, reserved ids) -> its sanitised HTML, for every text of the latest render_index
+# call. Replaced whole (one assignment) at the end of each call, so concurrent loads never see
+# it half built.
+_latest: Mapping[_Key, str] = MappingProxyType({})
 
 
 def render_index(index: ContentIndex) -> ContentIndex:
     """`index` with every Markdown text rendered to sanitised HTML in its `html` fields."""
     global _latest
     previous = _latest
-    rendered: dict[str, str] = {}
+    rendered: dict[_Key, str] = {}
 
-    def render(text: str) -> str:
-        html = rendered.get(text)
+    def render(text: str, reserved: frozenset[str] = PAGE_IDS) -> str:
+        key = (text, reserved)
+        html = rendered.get(key)
         if html is None:
-            html = previous.get(text)
+            html = previous.get(key)
             if html is None:
-                html = render_markdown(text)
-            rendered[text] = html
+                html = render_markdown(text, reserved)
+            rendered[key] = html
         return html
 
     replace = dataclasses.replace
@@ -70,11 +78,16 @@ def forget_rendered_html() -> None:
 
 
 def _checklist(checklist: Checklist, render: Render) -> Checklist:
-    steps = tuple(
-        dataclasses.replace(step, description_html=render(step.description))
-        for step in checklist.steps
-    )
-    return dataclasses.replace(checklist, intro_html=render(checklist.intro), steps=steps)
+    # One page shows the intro and every step: each text avoids the ids of those above it.
+    reserved = PAGE_IDS | step_ids(step.id for step in checklist.steps)
+    intro_html = render(checklist.intro, reserved)
+    reserved |= element_ids(intro_html)
+    steps = []
+    for step in checklist.steps:
+        html = render(step.description, reserved)
+        reserved |= element_ids(html)
+        steps.append(dataclasses.replace(step, description_html=html))
+    return dataclasses.replace(checklist, intro_html=intro_html, steps=tuple(steps))
 
 
 def _path(path: LearningPath, render: Render) -> LearningPath:

@@ -31,8 +31,12 @@ _MD_TAG = re.compile(r"<[^>\n]{0,300}>")
 _HTML_HIDDEN = re.compile(
     r"<!--.*?(?:-->|$)|<(script|style)\b.*?(?:</\1\s*>|$)", re.DOTALL | re.IGNORECASE
 )
-# List markers and code fences at the start of a line (the text gets a leading "\n").
-_MD_LINE_MARK = re.compile(r"\n[ \t]*(?:[-+]|\d{1,3}[.)]|```|~~~)[^\S\n]*")
+# List markers (with a task list's box) and code fences at the start of a line (the text gets
+# a leading "\n").
+_MD_LINE_MARK = re.compile(
+    r"\n[ \t]*(?:(?:[-+*]|\d{1,3}[.)])[^\S\n]*(?:\[[ xX]\][^\S\n])?|```|~~~)[^\S\n]*"
+)
+_MD_FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,100}\]:?")  # footnote references and definitions
 _MD_RULE = re.compile(r"--+")  # table separators, horizontal rules
 _MD_SYMBOLS = str.maketrans(dict.fromkeys("*_`~|#>{}%", " "))
 
@@ -110,6 +114,8 @@ def tokenize(text: str) -> list[str]:
 def plain_text(markdown: str) -> str:
     """Markdown reduced to its words with a few regex passes (no rendering: loads stay fast)."""
     text = _MD_LINK.sub(r"\1", markdown)
+    if "[^" in text:
+        text = _MD_FOOTNOTE.sub(" ", text)
     if "<" in text:
         text = _MD_TAG.sub(" ", _HTML_HIDDEN.sub(" ", text))
     text = _MD_RULE.sub(" ", _MD_LINE_MARK.sub("\n", "\n" + text)).translate(_MD_SYMBOLS)

@@ -36,7 +36,7 @@ def test_kits_load_in_title_order(index: ContentIndex) -> None:
     assert webinar.summary == "Slides, a banner and an invitation for a joint webinar."
     assert webinar.tags == ("events", "pipeline")
     assert webinar.audience == Audience()
-    assert '<h2 id="section-running-the-webinar">' in webinar.html
+    assert '<h2 id="running-the-webinar">' in webinar.html
 
 
 def test_kit_files_carry_size_type_and_hash(index: ContentIndex) -> None:

@@ -83,7 +83,7 @@ def test_paths_and_modules(index: ContentIndex) -> None:
     assert basics.module("welcome").quiz is None
     assert basics.module("welcome").minutes == 3
     # Lesson headings start at h2: the page title is the page's only h1.
-    assert '<h2 id="section-welcome">Welcome</h2>' in basics.module("welcome").html
+    assert '<h2 id="welcome">Welcome</h2>' in basics.module("welcome").html
     advanced = index.paths["advanced"]
     assert advanced.audience == ("reseller",)
     assert advanced.valid_days is None

@@ -40,7 +40,7 @@ def test_playbooks_by_kind_then_title(index: ContentIndex) -> None:
     assert talk.related == ("objections/too-expensive", "use-cases/saas-forecasting")
     assert talk.audience == Audience()
     assert talk.comparison is None
-    assert '<h2 id="section-open-the-call">Open the call</h2>' in talk.html
+    assert '<h2 id="open-the-call">Open the call</h2>' in talk.html
 
 
 def test_battle_card_comparison(index: ContentIndex) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 import pytest
 
 from portal.content import ContentError, ContentIndex, load_content
@@ -19,9 +22,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     render = MarkdownRenderer.render
 
-    def counting(self: MarkdownRenderer, text: str) -> str:
+    def counting(self: MarkdownRenderer, text: str, *reserved: Collection[str]) -> str:
         calls.append(text)
-        return render(self, text)
+        return render(self, text, *reserved)
 
     monkeypatch.setattr(MarkdownRenderer, "render", counting)
     return calls
@@ -38,7 +41,7 @@ def test_every_document_carries_its_html(index: ContentIndex) -> None:
     basics = index.paths["basics"]
     assert basics.intro_html == "<p>Three short modules.</p>"
     assert all(module.html.startswith("<h2 ") for module in basics.modules)
-    assert '<h2 id="section-running-the-webinar">' in index.kits["webinar-in-a-box"].html
+    assert '<h2 id="running-the-webinar">' in index.kits["webinar-in-a-box"].html
     playbook = index.playbooks["battle-cards/spreadsheets"]
     assert playbook.html.startswith("<p>Spreadsheets are free")
 
@@ -65,3 +68,27 @@ def test_broken_content_renders_nothing(content: ContentCopy, renders: list[str]
     with pytest.raises(ContentError):
         load_content(content.root)
     assert renders == []
+
+
+def test_the_onboarding_page_never_repeats_an_id(content: ContentCopy) -> None:
+    checklist = "onboarding/referral.md"
+    content.replace(checklist, "Finish these steps", "## Details\n\nFinish these steps")
+    content.replace(
+        checklist,
+        "    description: Read the [rules](/program/rules) and accept them.",
+        "    description: |\n      ## Details\n\n      Read the [rules](/program/rules).",
+    )
+    content.replace(
+        checklist,
+        "    title: Earn the Basics certificate",
+        "    title: Earn the Basics certificate\n"
+        "    description: |\n      ## Details\n\n      ## Step accept-agreement",
+    )
+    referral = load_content(content.root).checklists["referral"]
+    html = referral.intro_html + "".join(step.description_html for step in referral.steps)
+    assert re.findall(r'id="([^"]*)"', html) == [
+        "details",
+        "details-1",
+        "details-2",
+        "step-accept-agreement-1",  # step-accept-agreement is the step itself
+    ]

@@ -71,6 +71,11 @@ def test_plain_text_keeps_the_words_and_drops_markdown_syntax():
         assert syntax not in text
 
 
+def test_plain_text_drops_task_boxes_and_footnote_marks():
+    text = plain_text("- [x] Agreement signed\n* [ ] Webinar booked[^1]\n\n[^1]: By June.\n")
+    assert text == "Agreement signed Webinar booked By June."
+
+
 def test_queries_are_stemmed_and_folded_like_documents():
     index = SearchIndex(
         [doc("a", "Forecasting with spreadsheets"), doc("b", "Café pricing"), doc("c", "Other")]

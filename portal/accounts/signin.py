@@ -127,7 +127,14 @@ def _finish_session(response: Response) -> Response:
     config = current_app.config
     value = g.pop("remember_cookie", None)
     forget = g.pop("forget_remember_cookie", False)
-    if request.endpoint != "static" and "_user_id" in session and not current_user.is_authenticated:
+    # A failed request (a lost database among them) proves nothing about the token: the
+    # session must survive it, or an outage would sign everyone out.
+    if (
+        response.status_code < 500
+        and request.endpoint != "static"
+        and "_user_id" in session
+        and not current_user.is_authenticated
+    ):
         # Password changed, signed out everywhere, deactivated: the session and the remember-me
         # cookie name a token nobody has any more, so the browser may as well forget both.
         _clear_session()

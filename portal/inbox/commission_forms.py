@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
 
-from portal.http import MAX_ID
+from portal.ids import IdField
 from portal.referrals.commissions import (
     ANSWER_MAX,
     PAYOUT_REFERENCE_MAX,
@@ -50,7 +50,7 @@ class CommissionFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Status", choices=STATUS_CHOICES, default="", validators=[Optional()])
-    after = IntegerField("Continue after", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    after = IdField("Continue after", validators=[Optional()])
 
 
 class ApproveForm(FlaskForm):

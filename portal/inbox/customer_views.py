@@ -90,7 +90,7 @@ def upload():
     return redirect(url_for("customers.index"))
 
 
-@bp.post("/<int:customer_id>/delete", endpoint="remove")
+@bp.post("/<id:customer_id>/delete", endpoint="remove")
 @staff_required
 def remove(customer_id: int):
     """Take a customer off the list."""

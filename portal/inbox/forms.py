@@ -7,8 +7,6 @@ carries `next`, the inbox page to go back to after a plain post (checked to be l
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -16,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from portal.content.model import Program
 from portal.inbox.rules import MESSAGE_MAX, REASON_MAX
 from portal.money import minor_units, to_minor
+from portal.patterns import AMOUNT_MAX_LENGTH, PLAIN_AMOUNT
 
 __all__ = [
     "ActionForm",
@@ -28,9 +27,6 @@ __all__ = [
     "WonForm",
     "parse_amount",
 ]
-
-
-_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def _strip(value: object) -> object:
@@ -108,7 +104,9 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError("Enter the deal value.")
     if cleaned.startswith("-"):
         raise ValueError("Enter a deal value above zero.")
-    if not _PLAIN_AMOUNT.fullmatch(cleaned):  # digits and one decimal point: no "1e9", no "NaN"
+    if len(cleaned) > AMOUNT_MAX_LENGTH:
+        raise ValueError("Enter the amount as a number, such as 125000.00.")
+    if not PLAIN_AMOUNT.fullmatch(cleaned):  # digits and one decimal point: no "1e9", no "NaN"
         raise ValueError("Enter the amount as a number, such as 125000.00.")
     try:
         minor = to_minor(cleaned, currency)
@@ -128,7 +126,7 @@ def parse_amount(text: str, currency: str) -> int:
 class _ValueFields(ActionForm):
     """A deal value in the program currency; `amount_minor` is set once the form validates."""
 
-    amount = StringField("Deal value", validators=[Length(max=40)], filters=[_strip])
+    amount = StringField("Deal value", validators=[Length(max=AMOUNT_MAX_LENGTH)], filters=[_strip])
     currency = SelectField("Currency", validate_choice=False)
     amount_minor: int | None = None
     amount_required = True
@@ -165,7 +163,7 @@ class WonForm(_ValueFields):
 
     amount = StringField(
         "Deal value (leave empty to use the recorded one)",
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), Length(max=AMOUNT_MAX_LENGTH)],
         filters=[_strip],
     )
     reason = TextAreaField(

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+)
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.ids import IdConverter
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -69,6 +80,37 @@ def _reject_nul_bytes() -> None:
         abort(400, description="The request contained a character that is not allowed.")
 
 
+def accepts(*, json: bool = False, files: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Let a view take a JSON body, or uploaded files under these field names.
+
+    Pages take form posts and nothing else (see `_refuse_unexpected_bodies`). Put it between
+    the route and the access decorator, on the function the route registers.
+    """
+
+    def decorator(view: F) -> F:
+        view.accepts_json = json  # type: ignore[attr-defined]
+        view.accepts_files = files  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def _refuse_unexpected_bodies() -> None:
+    """A JSON body (415) or a file (400) where the view takes neither is refused up front.
+
+    Flask-WTF reads a JSON body as the form when there is no form data, and a form made of
+    request.files and request.form together: a JSON list is a TypeError, and a file or a
+    nested JSON object reaches validators written for text (a 500, not a message).
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.routing_exception is not None:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.is_json and not getattr(view, "accepts_json", False):
+        abort(415, description="Send this form as a form, not as JSON.")
+    if set(request.files) - set(getattr(view, "accepts_files", ())):
+        abort(400, description="This form takes no file there.")
+
+
 def _error_page(error: HTTPException) -> tuple[str, int]:
     return render_template("error.html", error=error), error.code or 500
 
@@ -85,7 +127,8 @@ def init_app(app: Flask) -> None:
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(_reject_nul_bytes)
+    app.before_request(_refuse_unexpected_bodies)
     app.after_request(_security_headers)
-    for code in (400, 403, 404, 405, 410, 413, 422, 429):
+    for code in (400, 403, 404, 405, 410, 413, 415, 422, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(500, _server_error)

@@ -71,6 +71,21 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _bound_the_input() -> None:
+    """Input larger than any page needs is refused before a byte of it is decoded.
+
+    A query string past MAX_QUERY_STRING_LENGTH is a 414. A form body (urlencoded) may be no
+    larger than MAX_FORM_MEMORY_SIZE: Werkzeug applies that limit to multipart fields only,
+    and decodes a urlencoded body whole, at about 0.1 ms per kilobyte of escapes.
+    """
+    if len(request.query_string) > current_app.config["MAX_QUERY_STRING_LENGTH"]:
+        abort(414, description="This address is too long.")
+    if request.mimetype == "application/x-www-form-urlencoded":
+        form_limit = current_app.config["MAX_FORM_MEMORY_SIZE"]
+        body_limit = request.max_content_length
+        request.max_content_length = min(form_limit, body_limit or form_limit)
+
+
 def _reject_nul_bytes() -> None:
     """A NUL byte is never valid input; PostgreSQL would refuse it with an error (a 500)."""
     values = [*request.args.values(), *(request.view_args or {}).values()]
@@ -126,9 +141,11 @@ def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXY_HOPS"):
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # First of all: CSRF protection (registered earlier) already reads the form body.
+    app.before_request_funcs.setdefault(None, []).insert(0, _bound_the_input)
     app.before_request(_reject_nul_bytes)
     app.before_request(_refuse_unexpected_bodies)
     app.after_request(_security_headers)
-    for code in (400, 403, 404, 405, 410, 413, 415, 422, 429):
+    for code in (400, 403, 404, 405, 410, 413, 414, 415, 422, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(500, _server_error)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.referrals.models import Customer, Referral
@@ -78,3 +79,34 @@ def test_the_customer_upload_refuses_a_file_under_another_name(client, login, st
     assert response.status_code == 400
     assert db.session.query(Customer).count() == 0
     assert db.session.query(Referral).count() == 0
+
+
+def test_a_query_string_past_the_limit_is_refused_before_it_is_read(client, login, staff_user):
+    login(staff_user)
+    limit = client.application.config["MAX_QUERY_STRING_LENGTH"]
+    assert client.get("/inbox/?q=" + "a" * (limit - 10)).status_code == 200
+    response = client.get("/inbox/?q=" + "%20" * limit)
+    assert response.status_code == 414
+    assert "This address is too long" in response.get_data(as_text=True)
+
+
+def test_a_form_body_past_the_limit_is_refused_and_changes_nothing(
+    client, login, partner_user, staff_user, make_referral
+) -> None:
+    referral = make_referral(partner_user)
+    login(staff_user)
+    limit = client.application.config["MAX_FORM_MEMORY_SIZE"]
+    body = "message=" + "%0A" * (limit // 3)
+    response = client.post(
+        f"/inbox/{referral.reference}/note",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    events = db.session.execute(
+        sa.text("SELECT count(*) FROM referral_events WHERE referral_id = :id"), {"id": referral.id}
+    ).scalar()
+    assert events == 1  # the submission only
+    # A note as long as the form allows goes through.
+    response = client.post(f"/inbox/{referral.reference}/note", data={"message": "é" * 4000})
+    assert response.status_code in (200, 302)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
+from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.inbox.rules import MESSAGE_MAX, REASON_MAX
 from portal.money import minor_units, to_minor
@@ -61,7 +62,7 @@ def _reason_field(label: str) -> TextAreaField:
         label,
         validators=[
             DataRequired("Give a reason the partner will see."),
-            Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters."),
+            MaxLength(REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -80,7 +81,7 @@ class UpdateForm(ActionForm):
         "Update for the partner",
         validators=[
             DataRequired("Write the update the partner will read."),
-            Length(max=MESSAGE_MAX, message=f"Keep the update to {MESSAGE_MAX} characters."),
+            MaxLength(MESSAGE_MAX, message=f"Keep the update to {MESSAGE_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -91,7 +92,7 @@ class NoteForm(ActionForm):
         "Internal note (the partner never sees it)",
         validators=[
             DataRequired("Write the note."),
-            Length(max=MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters."),
+            MaxLength(MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -126,7 +127,7 @@ def parse_amount(text: str, currency: str) -> int:
 class _ValueFields(ActionForm):
     """A deal value in the program currency; `amount_minor` is set once the form validates."""
 
-    amount = StringField("Deal value", validators=[Length(max=AMOUNT_MAX_LENGTH)], filters=[_strip])
+    amount = StringField("Deal value", validators=[MaxLength(AMOUNT_MAX_LENGTH)], filters=[_strip])
     currency = SelectField("Currency", validate_choice=False)
     amount_minor: int | None = None
     amount_required = True
@@ -163,12 +164,12 @@ class WonForm(_ValueFields):
 
     amount = StringField(
         "Deal value (leave empty to use the recorded one)",
-        validators=[Optional(), Length(max=AMOUNT_MAX_LENGTH)],
+        validators=[Optional(), MaxLength(AMOUNT_MAX_LENGTH)],
         filters=[_strip],
     )
     reason = TextAreaField(
         "Note for the partner (optional)",
-        validators=[Length(max=REASON_MAX, message=f"Keep it to {REASON_MAX} characters.")],
+        validators=[MaxLength(REASON_MAX, message=f"Keep it to {REASON_MAX} characters.")],
         filters=[_strip],
     )
     amount_required = False

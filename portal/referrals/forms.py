@@ -25,8 +25,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 
+from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.money import minor_units, to_minor
 from portal.patterns import (
@@ -164,7 +165,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the company's name."),
-            Length(max=COMPANY_NAME_MAX, message=f"Keep it under {COMPANY_NAME_MAX} characters."),
+            MaxLength(COMPANY_NAME_MAX, message=f"Keep it under {COMPANY_NAME_MAX} characters."),
         ],
     )
     company_website = StringField(
@@ -172,7 +173,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=WEBSITE_MAX, message=f"Keep it under {WEBSITE_MAX} characters."),
+            MaxLength(WEBSITE_MAX, message=f"Keep it under {WEBSITE_MAX} characters."),
         ],
     )
     contact_name = StringField(
@@ -180,7 +181,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the name of the person we should talk to."),
-            Length(max=CONTACT_NAME_MAX, message=f"Keep it under {CONTACT_NAME_MAX} characters."),
+            MaxLength(CONTACT_NAME_MAX, message=f"Keep it under {CONTACT_NAME_MAX} characters."),
         ],
     )
     contact_email = EmailField(
@@ -188,7 +189,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the contact's e-mail address."),
-            Length(max=EMAIL_MAX, message=f"Keep it under {EMAIL_MAX} characters."),
+            MaxLength(EMAIL_MAX, message=f"Keep it under {EMAIL_MAX} characters."),
         ],
     )
     contact_phone = StringField(
@@ -196,7 +197,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=PHONE_MAX, message=f"Keep it under {PHONE_MAX} characters."),
+            MaxLength(PHONE_MAX, message=f"Keep it under {PHONE_MAX} characters."),
         ],
     )
     contact_role = StringField(
@@ -204,7 +205,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the contact's role, for example Head of Sales."),
-            Length(max=ROLE_MAX, message=f"Keep it under {ROLE_MAX} characters."),
+            MaxLength(ROLE_MAX, message=f"Keep it under {ROLE_MAX} characters."),
         ],
     )
     region = SelectField(
@@ -216,7 +217,10 @@ class ReferralForm(FlaskForm):
         "Estimated deal size",
         filters=[_strip],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
-        validators=[DataRequired("Enter an estimate; 0 is fine if you do not know yet.")],
+        validators=[
+            DataRequired("Enter an estimate; 0 is fine if you do not know yet."),
+            MaxLength(AMOUNT_MAX_LENGTH, "Enter a number such as 48000 or 48000.50."),
+        ],
     )
     estimated_currency = SelectField(
         "Currency",
@@ -235,7 +239,7 @@ class ReferralForm(FlaskForm):
         render_kw={"rows": 5},
         validators=[
             DataRequired("Describe what the customer needs."),
-            Length(max=NEED_MAX, message=f"Keep it under {NEED_MAX} characters."),
+            MaxLength(NEED_MAX, message=f"Keep it under {NEED_MAX} characters."),
         ],
     )
     involvement = RadioField(

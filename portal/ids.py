@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import IntegerConverter, ValidationError
 from wtforms import Field
 from wtforms.widgets import TextInput
 
@@ -43,8 +43,12 @@ def parse_id(text: Any) -> int | None:
     return value if value <= ID_MAX else None
 
 
-class IdConverter(BaseConverter):
-    """`<id:name>` in a route: an id, else the URL matches nothing (404)."""
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: an id, else the URL matches nothing (404).
+
+    An IntegerConverter (code that asks "is this a number in the URL?" still gets yes), with
+    ASCII digits only, no leading zero, and the id range.
+    """
 
     regex = ID_PATTERN
     part_isolating = True

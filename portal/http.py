@@ -136,7 +136,7 @@ def _server_error(error: Exception) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    # Routes name their ids `<id:...>`; tests/test_ids.py refuses a route with a bare `<id:...>`.
+    # Routes name their ids `<id:...>`; tests/test_ids.py refuses a route with a bare `<int:...>`.
     app.url_map.converters["id"] = IdConverter
     if app.config.get("TRUSTED_PROXY_HOPS"):
         hops = int(app.config["TRUSTED_PROXY_HOPS"])

@@ -124,11 +124,12 @@ class Slowest:
     ms: float = 0.0
     label: str = ""
     status: int = 0
+    server_error: bool = False  # any of them answered 5xx
 
-    def add(self, seconds: float, label: str, status: int) -> None:
+    def add(self, seconds: float, status: int, label: str) -> None:
         if seconds * 1000 > self.ms:
             self.ms, self.label, self.status = seconds * 1000, label, status
-        self.status = max(self.status, status) if status >= 500 else self.status
+        self.server_error = self.server_error or status >= 500
 
 
 @dataclass
@@ -146,8 +147,8 @@ class FieldResult:
     def ok(self) -> bool:
         return (
             self.ratio(self.full) <= BUDGET_RATIO
-            and self.full.status < 500
-            and self.cut.status < 500
+            and not self.full.server_error
+            and not self.cut.server_error
         )
 
 

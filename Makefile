@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench: install
 
 bench-referrals: install
 	$(BIN)/python bench/referrals.py
+
+bench-hostile: install
+	$(BIN)/python bench/hostile_input.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -127,6 +127,13 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         # Forms and the customer-list CSV upload fit in 1 MB: anything larger is refused (413).
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        # The form fields of a request, files aside (413 above it). The longest form, a
+        # referral with 4,000 characters of need, fits even in Chinese or Japanese (36 KB as
+        # percent-escaped UTF-8); what is larger is refused before it is decoded, and decoding
+        # costs about 0.1 ms per kilobyte (bench/hostile_input.py).
+        "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 48 * 1024),
+        # The query string (414 above it): filters, a search and a cursor are far shorter.
+        "MAX_QUERY_STRING_LENGTH": _env_int("MAX_QUERY_STRING_LENGTH", 8 * 1024),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),

@@ -146,7 +146,7 @@ def _database_error(error: DBAPIError) -> Response:
 def init_app(app: Flask) -> None:
     """Register the error pages and the lost-database handling."""
     database_outage.init_app(app)
-    for code in (400, 403, 404, 405, 410, 413, 422, 429):
+    for code in (400, 403, 404, 405, 410, 413, 414, 415, 422, 429):
         app.register_error_handler(code, _http_error)
     app.register_error_handler(500, _server_error)
     app.register_error_handler(DBAPIError, _database_error)

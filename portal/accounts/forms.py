@@ -16,15 +16,17 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Optional, ValidationError
 
 from portal.accounts.credentials import (
+    MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     InvalidEmail,
     normalise_email,
     password_problem,
 )
 from portal.accounts.models import Role
+from portal.bounds import MaxLength
 
 PASSWORD_HINT = (
     f"At least {MIN_PASSWORD_LENGTH} characters, not only digits, and not your e-mail address."
@@ -50,13 +52,21 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(
         "Password",
-        validators=[DataRequired(message="Choose a password.")],
+        validators=[
+            DataRequired(message="Choose a password."),
+            MaxLength(
+                MAX_PASSWORD_LENGTH, message=f"Use at most {MAX_PASSWORD_LENGTH} characters."
+            ),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat the password",
         validators=[
             DataRequired(message="Type the password again."),
+            MaxLength(
+                MAX_PASSWORD_LENGTH, message=f"Use at most {MAX_PASSWORD_LENGTH} characters."
+            ),
             EqualTo("password", message="The two passwords do not match."),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -78,12 +88,12 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         "E-mail",
-        validators=[DataRequired(message="Enter your e-mail address."), Length(max=254)],
+        validators=[DataRequired(message="Enter your e-mail address."), MaxLength(254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(message="Enter your password."), Length(max=256)],
+        validators=[DataRequired(message="Enter your password."), MaxLength(256)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Remember me on this device")
@@ -96,12 +106,12 @@ class AcceptInviteForm(NewPasswordForm):
 
     name = StringField(
         "Your name",
-        validators=[DataRequired(message="Enter your name."), Length(max=200)],
+        validators=[DataRequired(message="Enter your name."), MaxLength(200)],
         render_kw={"autocomplete": "name"},
     )
     job_title = StringField(
         "Job title (optional)",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxLength(200)],
         render_kw={"autocomplete": "organization-title"},
     )
     submit = SubmitField("Create my account")
@@ -114,7 +124,7 @@ class ResetRequestForm(FlaskForm):
         "E-mail",
         validators=[
             DataRequired(message="Enter your e-mail address."),
-            Length(max=254),
+            MaxLength(254),
             _valid_email,
         ],
         render_kw={"autocomplete": "username"},
@@ -135,7 +145,7 @@ class TeamInviteForm(FlaskForm):
         "Colleague's e-mail",
         validators=[
             DataRequired(message="Enter your colleague's e-mail address."),
-            Length(max=254),
+            MaxLength(254),
             _valid_email,
         ],
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import Optional
+
+from portal.ids import IdField
 
 
 class AuditFilterForm(FlaskForm):
@@ -14,11 +16,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField("Action", default="", validators=[Optional()])
-    org = IntegerField(
-        "Organisation ID",
-        validators=[Optional(), NumberRange(min=1, message="Enter an organisation number.")],
+    org = IdField(
+        "Organisation ID", validators=[Optional()], message="Enter an organisation number."
     )
-    before = IntegerField("Older than entry", validators=[Optional(), NumberRange(min=1)])
+    before = IdField("Older than entry", validators=[Optional()])
 
     def set_actions(self, actions: list[str]) -> None:
         """Offer the actions that occur in the log."""

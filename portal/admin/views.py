@@ -62,7 +62,7 @@ def users():
     return render_template("admin/users.html", accounts=service.staff_accounts())
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @admin_required
 def deactivate_user(user_id: int):
     """Deactivate a user; their sessions end at once."""
@@ -77,7 +77,7 @@ def deactivate_user(user_id: int):
     return _back_to(user)
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 @admin_required
 def reactivate_user(user_id: int):
     """Let a deactivated user sign in again."""
@@ -88,7 +88,7 @@ def reactivate_user(user_id: int):
     return _back_to(user)
 
 
-@bp.post("/orgs/<int:org_id>/suspend")
+@bp.post("/orgs/<id:org_id>/suspend")
 @admin_required
 def suspend_org(org_id: int):
     """Suspend an organisation: its people are signed out and cannot sign in."""
@@ -99,7 +99,7 @@ def suspend_org(org_id: int):
     return redirect(url_for("staff.org", org_id=org.id))
 
 
-@bp.post("/orgs/<int:org_id>/reinstate")
+@bp.post("/orgs/<id:org_id>/reinstate")
 @admin_required
 def reinstate_org(org_id: int):
     """Lift an organisation's suspension."""

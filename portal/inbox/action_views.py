@@ -29,6 +29,7 @@ from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.ids import parse_id
 from portal.inbox import actions, outcomes
 from portal.inbox.actions import ActionError
 from portal.inbox.forms import (
@@ -156,7 +157,8 @@ def _first_error(form: ActionForm) -> str:
 def _owner(form: AssignForm) -> User | None:
     if form.owner.data == "me":
         return current_user._get_current_object()
-    return db.session.get(User, int(form.owner.data))
+    owner_id = parse_id(form.owner.data)  # one of the offered ids (validate_owner)
+    return db.session.get(User, owner_id) if owner_id is not None else None
 
 
 def _actor() -> User:

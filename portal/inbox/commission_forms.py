@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
 
-from portal.http import MAX_ID
+from portal.bounds import MaxLength
+from portal.ids import IdField
 from portal.referrals.commissions import (
     ANSWER_MAX,
     PAYOUT_REFERENCE_MAX,
@@ -50,7 +51,7 @@ class CommissionFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField("Status", choices=STATUS_CHOICES, default="", validators=[Optional()])
-    after = IntegerField("Continue after", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    after = IdField("Continue after", validators=[Optional()])
 
 
 class ApproveForm(FlaskForm):
@@ -62,7 +63,13 @@ class PayoutForm(FlaskForm):
 
     payout_reference = StringField(
         "Payout reference",
-        validators=[_checked_by(check_payout_reference)],
+        validators=[
+            MaxLength(
+                PAYOUT_REFERENCE_MAX,
+                f"The payout reference is at most {PAYOUT_REFERENCE_MAX} characters long.",
+            ),
+            _checked_by(check_payout_reference),
+        ],
         render_kw={"maxlength": PAYOUT_REFERENCE_MAX},
     )
 
@@ -72,6 +79,9 @@ class ResolveForm(FlaskForm):
 
     answer = TextAreaField(
         "Answer to the partner",
-        validators=[_checked_by(check_answer)],
+        validators=[
+            MaxLength(ANSWER_MAX, f"Keep the answer to {ANSWER_MAX} characters or fewer."),
+            _checked_by(check_answer),
+        ],
         render_kw={"maxlength": ANSWER_MAX, "rows": 3},
     )

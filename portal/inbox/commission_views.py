@@ -34,7 +34,7 @@ def index():
     return _list_page()
 
 
-@bp.post("/<int:commission_id>/approve")
+@bp.post("/<id:commission_id>/approve")
 @staff_required
 def approve(commission_id: int):
     """Approve a pending commission whose hold period is over."""
@@ -50,7 +50,7 @@ def approve(commission_id: int):
     return _done(commission.id, f"The commission on {_ref(commission)} is approved.")
 
 
-@bp.post("/<int:commission_id>/pay")
+@bp.post("/<id:commission_id>/pay")
 @staff_required
 def pay(commission_id: int):
     """Mark an approved commission paid, with the payout reference."""
@@ -66,7 +66,7 @@ def pay(commission_id: int):
     return _done(commission.id, f"The commission on {_ref(commission)} is marked paid.")
 
 
-@bp.post("/disputes/<int:dispute_id>/resolve")
+@bp.post("/disputes/<id:dispute_id>/resolve")
 @staff_required
 def resolve(dispute_id: int):
     """Answer a dispute; the commission returns to its status before the dispute."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from portal.bounds import MaxLength
 from portal.inbox.customers import MAX_DOMAIN_INPUT, MAX_NAME
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -15,12 +16,12 @@ MAX_UPLOAD_BYTES = 1024 * 1024
 class CustomerForm(FlaskForm):
     """One customer: a company name and its domain or website."""
 
-    name = StringField("Company name (optional)", validators=[Optional(), Length(max=MAX_NAME)])
+    name = StringField("Company name (optional)", validators=[Optional(), MaxLength(MAX_NAME)])
     website_or_domain = StringField(
         "Domain or website",
         validators=[
             DataRequired(message="Enter the customer's domain, such as acme.com."),
-            Length(max=MAX_DOMAIN_INPUT),
+            MaxLength(MAX_DOMAIN_INPUT),
         ],
     )
 

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.accounts.access import staff_required
 from portal.extensions import db
-from portal.http import render_page
+from portal.http import accepts, render_page
 from portal.inbox import customers
 from portal.inbox.customer_forms import (
     MAX_UPLOAD_BYTES,
@@ -59,6 +59,7 @@ def add():
 
 
 @bp.post("/upload", endpoint="upload")
+@accepts(files=("file",))
 @staff_required
 def upload():
     """Import customers from a CSV file: all rows or, when any row has a problem, none."""
@@ -90,7 +91,7 @@ def upload():
     return redirect(url_for("customers.index"))
 
 
-@bp.post("/<int:customer_id>/delete", endpoint="remove")
+@bp.post("/<id:customer_id>/delete", endpoint="remove")
 @staff_required
 def remove(customer_id: int):
     """Take a customer off the list."""

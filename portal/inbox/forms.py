@@ -7,15 +7,15 @@ carries `next`, the inbox page to go back to after a plain post (checked to be l
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
+from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.inbox.rules import MESSAGE_MAX, REASON_MAX
 from portal.money import minor_units, to_minor
+from portal.patterns import AMOUNT_MAX_LENGTH, PLAIN_AMOUNT
 
 __all__ = [
     "ActionForm",
@@ -28,9 +28,6 @@ __all__ = [
     "WonForm",
     "parse_amount",
 ]
-
-
-_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def _strip(value: object) -> object:
@@ -65,7 +62,7 @@ def _reason_field(label: str) -> TextAreaField:
         label,
         validators=[
             DataRequired("Give a reason the partner will see."),
-            Length(max=REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters."),
+            MaxLength(REASON_MAX, message=f"Keep the reason to {REASON_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -84,7 +81,7 @@ class UpdateForm(ActionForm):
         "Update for the partner",
         validators=[
             DataRequired("Write the update the partner will read."),
-            Length(max=MESSAGE_MAX, message=f"Keep the update to {MESSAGE_MAX} characters."),
+            MaxLength(MESSAGE_MAX, message=f"Keep the update to {MESSAGE_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -95,7 +92,7 @@ class NoteForm(ActionForm):
         "Internal note (the partner never sees it)",
         validators=[
             DataRequired("Write the note."),
-            Length(max=MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters."),
+            MaxLength(MESSAGE_MAX, message=f"Keep the note to {MESSAGE_MAX} characters."),
         ],
         filters=[_strip],
     )
@@ -108,7 +105,9 @@ def parse_amount(text: str, currency: str) -> int:
         raise ValueError("Enter the deal value.")
     if cleaned.startswith("-"):
         raise ValueError("Enter a deal value above zero.")
-    if not _PLAIN_AMOUNT.fullmatch(cleaned):  # digits and one decimal point: no "1e9", no "NaN"
+    if len(cleaned) > AMOUNT_MAX_LENGTH:
+        raise ValueError("Enter the amount as a number, such as 125000.00.")
+    if not PLAIN_AMOUNT.fullmatch(cleaned):  # digits and one decimal point: no "1e9", no "NaN"
         raise ValueError("Enter the amount as a number, such as 125000.00.")
     try:
         minor = to_minor(cleaned, currency)
@@ -128,7 +127,7 @@ def parse_amount(text: str, currency: str) -> int:
 class _ValueFields(ActionForm):
     """A deal value in the program currency; `amount_minor` is set once the form validates."""
 
-    amount = StringField("Deal value", validators=[Length(max=40)], filters=[_strip])
+    amount = StringField("Deal value", validators=[MaxLength(AMOUNT_MAX_LENGTH)], filters=[_strip])
     currency = SelectField("Currency", validate_choice=False)
     amount_minor: int | None = None
     amount_required = True
@@ -165,12 +164,12 @@ class WonForm(_ValueFields):
 
     amount = StringField(
         "Deal value (leave empty to use the recorded one)",
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), MaxLength(AMOUNT_MAX_LENGTH)],
         filters=[_strip],
     )
     reason = TextAreaField(
         "Note for the partner (optional)",
-        validators=[Length(max=REASON_MAX, message=f"Keep it to {REASON_MAX} characters.")],
+        validators=[MaxLength(REASON_MAX, message=f"Keep it to {REASON_MAX} characters.")],
         filters=[_strip],
     )
     amount_required = False

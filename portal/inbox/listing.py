@@ -23,7 +23,7 @@ from portal.accounts.models import STAFF_ROLES, Organization, User
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.http import MAX_ID
+from portal.ids import parse_id
 from portal.inbox.cursor import Position, read_cursor, write_cursor
 from portal.inbox.sla import DUE_SOON_WITHIN, SlaClock, as_utc, clock
 from portal.referrals.events import stage_name
@@ -119,16 +119,15 @@ def parse_filters(args: Mapping[str, str]) -> InboxFilters:
         status = "open"
 
     owner = text("owner").lower()
-    if owner not in ("", "me", "none") and not _positive_id(owner):
+    if owner not in ("", "me", "none") and parse_id(owner) is None:
         problems.append("Unknown owner: showing every owner.")
         owner = ""
 
     organization_id: int | None = None
     org_text = text("organization_id")
     if org_text:
-        if _positive_id(org_text):
-            organization_id = int(org_text)
-        else:
+        organization_id = parse_id(org_text)
+        if organization_id is None:
             problems.append("Unknown partner organisation: showing every organisation.")
 
     region = text("region")
@@ -161,10 +160,6 @@ def parse_filters(args: Mapping[str, str]) -> InboxFilters:
         q=q,
         problems=tuple(problems),
     )
-
-
-def _positive_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
 
 
 @dataclass(frozen=True)
@@ -306,7 +301,7 @@ def _conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]
     elif filters.owner == "none":
         where.append(Referral.owner_id.is_(None))
     elif filters.owner:
-        where.append(Referral.owner_id == int(filters.owner))
+        where.append(Referral.owner_id == parse_id(filters.owner))
 
     if filters.organization_id is not None:
         where.append(Referral.organization_id == filters.organization_id)
@@ -331,7 +326,7 @@ def _conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]
 def _search(q: str) -> Any:
     """A reference finds that referral; other text matches the company name or domain."""
     referral_id = parse_reference(q)
-    if referral_id is not None and referral_id <= MAX_ID:
+    if referral_id is not None:
         return Referral.id == referral_id
     needle = _like_escape(q.lower())
     matches = [

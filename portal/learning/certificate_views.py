@@ -37,7 +37,7 @@ def certificates_index():
     return render_template("learning/certificates.html", certifications=held)
 
 
-@bp.get("/certificates/<int:cert_id>")
+@bp.get("/certificates/<id:cert_id>")
 @login_required
 def certificate(cert_id: int):
     """A printable certificate: for its holder (and staff); anyone else gets 404."""
@@ -85,7 +85,7 @@ def verify(code: str):
     )
 
 
-@bp.post("/staff/certifications/<int:cert_id>/revoke")
+@bp.post("/staff/certifications/<id:cert_id>/revoke")
 @staff_required
 def revoke(cert_id: int):
     """Revoke a certification with a reason (audited), then back to its organisation."""

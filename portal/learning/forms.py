@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from portal.bounds import MaxLength
 from portal.learning.certificates import REASON_MAX_LENGTH
 
 
@@ -22,7 +23,7 @@ class RevokeForm(FlaskForm):
         "Reason for revoking",
         validators=[
             DataRequired("Give a reason for revoking the certification."),
-            Length(max=REASON_MAX_LENGTH, message=f"Keep it under {REASON_MAX_LENGTH} characters."),
+            MaxLength(REASON_MAX_LENGTH, message=f"Keep it under {REASON_MAX_LENGTH} characters."),
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )

@@ -107,7 +107,7 @@ def start_attempt_view(path_id: str, module_id: str):
     return _back_to(learning_path, mod, "quiz")
 
 
-@bp.post("/learn/<path_id>/<module_id>/attempts/<int:attempt_id>", endpoint="submit_attempt")
+@bp.post("/learn/<path_id>/<module_id>/attempts/<id:attempt_id>", endpoint="submit_attempt")
 @partner_required
 def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
     """Grade an attempt: the result (the answers only after a pass), or the form again with

@@ -55,7 +55,7 @@ def acknowledge(step_id: str):
     return redirect(url_for(".checklist"))
 
 
-@bp.post("/staff/orgs/<int:org_id>/steps/<step_id>")
+@bp.post("/staff/orgs/<id:org_id>/steps/<step_id>")
 @staff_required
 def mark_staff_step(org_id: int, step_id: str):
     """Mark or un-mark a staff-verified step of an organisation."""

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
+from portal.bounds import MaxLength
 from portal.referrals.commissions import REASON_MAX, CommissionError, check_reason
 
 
@@ -14,6 +15,7 @@ class DisputeForm(FlaskForm):
 
     reason = TextAreaField(
         "What is wrong with this commission?",
+        validators=[MaxLength(REASON_MAX, f"Keep the reason to {REASON_MAX} characters or fewer.")],
         render_kw={"maxlength": REASON_MAX, "rows": 3},
     )
 

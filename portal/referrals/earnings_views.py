@@ -26,7 +26,7 @@ def index():
     return _earnings_page()
 
 
-@bp.post("/<int:commission_id>/dispute")
+@bp.post("/<id:commission_id>/dispute")
 @partner_required
 def dispute(commission_id: int):
     """Dispute one of the organisation's commissions with a reason the partner team reads."""

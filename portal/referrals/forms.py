@@ -6,7 +6,6 @@ so tests read them without a request. Nothing here looks anything up on the netw
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -26,10 +25,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 
+from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.money import minor_units, to_minor
+from portal.patterns import (
+    AMOUNT_MAX_LENGTH,
+    AMOUNT_THOUSANDS,
+    HOST_LABEL,
+    IDEMPOTENCY_KEY,
+    PHONE,
+    PLAIN_AMOUNT,
+    TOP_LABEL,
+    WEB_SCHEME,
+)
 from portal.referrals.service import INVOLVEMENTS, TIMINGS, ReferralInput
 
 # Match the columns of portal.referrals.models.Referral.
@@ -44,14 +54,6 @@ NEED_MAX = 4000
 AMOUNT_MAX = Decimal("1000000000000")
 # Offered besides the program's own currency (which comes first and is the default).
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "INR", "SGD")
-
-IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
-_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
-_TOP_LABEL = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
-_PHONE = re.compile(r"\+?[0-9 ().\-/]+(\s*(ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE)
-_THOUSANDS = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
-_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def new_idempotency_key() -> str:
@@ -69,11 +71,13 @@ def website_problem(text: str) -> str | None:
     Syntax only: http(s) addresses or a bare host name with a dot; no other schemes, no
     spaces, no user names, no IP addresses. No DNS look-up.
     """
+    if len(text) > WEBSITE_MAX:
+        return f"Keep it under {WEBSITE_MAX} characters."
     if any(ch.isspace() for ch in text):
         return "A web address has no spaces, for example https://acme.com."
     lowered = text.lower()
     if not lowered.startswith(("http://", "https://")):
-        if _SCHEME.match(text) or "//" in text:
+        if WEB_SCHEME.match(text) or "//" in text:
             return "Enter a web address that starts with https:// or http://, or just acme.com."
         text = "https://" + text
     try:
@@ -89,9 +93,9 @@ def website_problem(text: str) -> str | None:
     except UnicodeError:
         return "Enter a web address such as https://acme.com."
     labels = ascii_host.rstrip(".").split(".")
-    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+    if len(labels) < 2 or not all(HOST_LABEL.fullmatch(label) for label in labels):
         return "Enter a web address with a domain name, for example acme.com."
-    if not _TOP_LABEL.fullmatch(labels[-1]):
+    if not TOP_LABEL.fullmatch(labels[-1]):
         return "Enter a web address with a domain name, for example acme.com."
     return None
 
@@ -105,7 +109,9 @@ def website_url(text: str) -> str:
 
 def phone_problem(text: str) -> str | None:
     """What is wrong with a phone number, or None (digits, spaces, + ( ) - . / and ext)."""
-    if not _PHONE.fullmatch(text) or sum(ch.isdigit() for ch in text) < 5:
+    if len(text) > PHONE_MAX:
+        return f"Keep it under {PHONE_MAX} characters."
+    if not PHONE.fullmatch(text) or sum(ch.isdigit() for ch in text) < 5:
         return "Enter a phone number with digits, spaces and + ( ) - only, or leave it empty."
     return None
 
@@ -113,11 +119,13 @@ def phone_problem(text: str) -> str | None:
 def amount_in_minor(text: str, currency: str) -> int:
     """A typed amount ("48000", "48,000.50") in the currency's minor units; ValueError says why."""
     value = text.strip()
+    if len(value) > AMOUNT_MAX_LENGTH:
+        raise ValueError("Enter a number such as 48000 or 48000.50.")
     if value.startswith("-"):
         raise ValueError("The amount cannot be negative.")
-    if _THOUSANDS.fullmatch(value):
+    if AMOUNT_THOUSANDS.fullmatch(value):
         value = value.replace(",", "")
-    if not _PLAIN_AMOUNT.fullmatch(value):
+    if not PLAIN_AMOUNT.fullmatch(value):
         raise ValueError("Enter a number such as 48000 or 48000.50.")
     if Decimal(value) >= AMOUNT_MAX:
         raise ValueError(f"Enter an amount below {AMOUNT_MAX:,}.")
@@ -157,7 +165,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the company's name."),
-            Length(max=COMPANY_NAME_MAX, message=f"Keep it under {COMPANY_NAME_MAX} characters."),
+            MaxLength(COMPANY_NAME_MAX, message=f"Keep it under {COMPANY_NAME_MAX} characters."),
         ],
     )
     company_website = StringField(
@@ -165,7 +173,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=WEBSITE_MAX, message=f"Keep it under {WEBSITE_MAX} characters."),
+            MaxLength(WEBSITE_MAX, message=f"Keep it under {WEBSITE_MAX} characters."),
         ],
     )
     contact_name = StringField(
@@ -173,7 +181,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the name of the person we should talk to."),
-            Length(max=CONTACT_NAME_MAX, message=f"Keep it under {CONTACT_NAME_MAX} characters."),
+            MaxLength(CONTACT_NAME_MAX, message=f"Keep it under {CONTACT_NAME_MAX} characters."),
         ],
     )
     contact_email = EmailField(
@@ -181,7 +189,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the contact's e-mail address."),
-            Length(max=EMAIL_MAX, message=f"Keep it under {EMAIL_MAX} characters."),
+            MaxLength(EMAIL_MAX, message=f"Keep it under {EMAIL_MAX} characters."),
         ],
     )
     contact_phone = StringField(
@@ -189,7 +197,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Length(max=PHONE_MAX, message=f"Keep it under {PHONE_MAX} characters."),
+            MaxLength(PHONE_MAX, message=f"Keep it under {PHONE_MAX} characters."),
         ],
     )
     contact_role = StringField(
@@ -197,7 +205,7 @@ class ReferralForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the contact's role, for example Head of Sales."),
-            Length(max=ROLE_MAX, message=f"Keep it under {ROLE_MAX} characters."),
+            MaxLength(ROLE_MAX, message=f"Keep it under {ROLE_MAX} characters."),
         ],
     )
     region = SelectField(
@@ -209,7 +217,10 @@ class ReferralForm(FlaskForm):
         "Estimated deal size",
         filters=[_strip],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
-        validators=[DataRequired("Enter an estimate; 0 is fine if you do not know yet.")],
+        validators=[
+            DataRequired("Enter an estimate; 0 is fine if you do not know yet."),
+            MaxLength(AMOUNT_MAX_LENGTH, "Enter a number such as 48000 or 48000.50."),
+        ],
     )
     estimated_currency = SelectField(
         "Currency",
@@ -228,7 +239,7 @@ class ReferralForm(FlaskForm):
         render_kw={"rows": 5},
         validators=[
             DataRequired("Describe what the customer needs."),
-            Length(max=NEED_MAX, message=f"Keep it under {NEED_MAX} characters."),
+            MaxLength(NEED_MAX, message=f"Keep it under {NEED_MAX} characters."),
         ],
     )
     involvement = RadioField(

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import re
 import unicodedata
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import idna
 import tldextract
+
+from portal.patterns import COMPANY_URL_SCHEME, SPACED_INITIALS
 
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     {
@@ -97,9 +98,8 @@ LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = tuple(
 
 # Joined, not spaced, so abbreviations match their unpunctuated spelling ("A.B.C." == "ABC").
 _JOINING_PUNCTUATION = frozenset(".'`/\\\u2018\u2019")  # and curly apostrophes
-# "S. A." and "L. L. C.": close the gaps between single-letter initials before joining.
-_SPACED_INITIALS = re.compile(r"\b(\w)\.\s+(?=\w\.)")
-_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+# A name longer than any column is compared by its beginning (and never stored whole).
+NAME_INPUT_MAX = 1_000
 
 
 @functools.cache
@@ -121,7 +121,7 @@ def _domain_from_website(website: str | None) -> str | None:
     text = (website or "").strip()
     if not text:
         return None
-    if not _URL_SCHEME.match(text):
+    if not COMPANY_URL_SCHEME.match(text):
         text = "http://" + text.lstrip("/")
     try:
         host = urlsplit(text).hostname
@@ -174,8 +174,8 @@ def normalise_company_name(name: str) -> str:
     S.A., A/S, Co., ... repeatedly) removed. A name made only of a legal form keeps its last
     word ("AG" -> "ag"); only a blank or punctuation-only name gives "".
     """
-    text = _fold(name)
-    text = _SPACED_INITIALS.sub(r"\1.", text)
+    text = _fold(name[:NAME_INPUT_MAX])
+    text = SPACED_INITIALS.sub(r"\1.", text)
     tokens = _words(text)
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]

@@ -7,7 +7,6 @@ event, the partner team told through the outbox, all in the caller's transaction
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,16 +18,15 @@ from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
-from portal.http import MAX_ID
+from portal.ids import ID_MAX
 from portal.inbox.sla import first_response_due
 from portal.notify.outbox import queue_email
+from portal.patterns import REFERENCE
 from portal.referrals import registration
 from portal.referrals.events import EventKind, add_event
 from portal.referrals.models import ConflictReason, Referral, ReferralStatus, reference_of
 from portal.referrals.normalise import normalise_company_name, normalise_domain
 from portal.signals import referral_submitted
-
-_REFERENCE = re.compile(r"R-?(\d{1,12})", re.IGNORECASE)
 
 TIMINGS: dict[str, str] = {
     "0-3": "Within 3 months",
@@ -194,12 +192,11 @@ def company_looks_registered(
 
 def parse_reference(text: str) -> int | None:
     """The referral id in "R-000123" (or "r123", "000123"), None when it is not one."""
-    match = _REFERENCE.fullmatch(text.strip()) or re.fullmatch(r"(\d{1,12})", text.strip())
+    match = REFERENCE.fullmatch(text.strip())
     if not match:
         return None
-    referral_id = int(match.group(1))
-    # Ids are 32-bit integers on PostgreSQL: a larger number names no referral (not a 500).
-    return referral_id if 0 < referral_id <= MAX_ID else None
+    referral_id = int(match.group(1))  # at most 12 digits
+    return referral_id if 0 < referral_id <= ID_MAX else None
 
 
 def referral_for(user: User, reference: str) -> Referral | None:

@@ -19,7 +19,8 @@ from portal.accounts.models import User
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db, limiter
-from portal.http import MAX_ID, render_page
+from portal.http import render_page
+from portal.ids import parse_id
 from portal.inbox import sla
 from portal.money import format_money
 from portal.referrals import events
@@ -114,8 +115,7 @@ def _referral_page(organization_id: int, before: int | None, size: int) -> Refer
 
 def _before_arg() -> int | None:
     """`?before=<id>`; anything that is not a usable id shows the first page."""
-    before = request.args.get("before", type=int)
-    return before if before is not None and 0 < before <= MAX_ID else None
+    return parse_id(request.args.get("before"))
 
 
 def _rules_url() -> str:

@@ -16,13 +16,13 @@ from wtforms.validators import (
     URL,
     DataRequired,
     Email,
-    Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
 from portal.accounts.models import OrgStatus, Role
+from portal.bounds import MaxLength
 from portal.content.model import Program
 
 # Deep offsets are slow and nobody pages that far: filter instead.
@@ -47,16 +47,16 @@ def tier_choices(program: Program) -> list[SelectChoice]:
 class OrganizationForm(FlaskForm):
     """A new partner organisation and the e-mail of its first partner admin."""
 
-    name = StringField("Organisation name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Organisation name", validators=[DataRequired(), MaxLength(200)])
     website = URLField(
         "Website (optional)",
-        validators=[Optional(), Length(max=300), URL(message="Enter a full address.")],
+        validators=[Optional(), MaxLength(300), URL(message="Enter a full address.")],
     )
     partner_type = SelectField("Partner type", validators=[DataRequired()])
     tier = SelectField("Tier", validators=[DataRequired()])
     admin_email = EmailField(
         "First partner admin's e-mail",
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[DataRequired(), MaxLength(254), Email(check_deliverability=False)],
     )
     submit = SubmitField("Create and send invitation")
 
@@ -76,7 +76,7 @@ class StaffInviteForm(FlaskForm):
 
     email = EmailField(
         "E-mail",
-        validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
+        validators=[DataRequired(), MaxLength(254), Email(check_deliverability=False)],
     )
     role = SelectField("Role", choices=PARTNER_ROLE_CHOICES, default=Role.PARTNER_USER.value)
 

@@ -94,14 +94,14 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
     return render_template("staff/org.html", **context), status
 
 
-@bp.get("/orgs/<int:org_id>", endpoint="org")
+@bp.get("/orgs/<id:org_id>", endpoint="org")
 @staff_required
 def organization(org_id: int):
     """One organisation: details, people, invitations, onboarding and certifications."""
     return _org_page(db.get_or_404(Organization, org_id))
 
 
-@bp.post("/orgs/<int:org_id>/invites")
+@bp.post("/orgs/<id:org_id>/invites")
 @staff_required
 def invite(org_id: int):
     """Invite another partner user or admin into the organisation."""
@@ -119,7 +119,7 @@ def invite(org_id: int):
     return _org_page(org, status=422, invite_form=form)
 
 
-@bp.post("/orgs/<int:org_id>/tier")
+@bp.post("/orgs/<id:org_id>/tier")
 @staff_required
 def change_tier(org_id: int):
     """Move the organisation to another tier of the program."""

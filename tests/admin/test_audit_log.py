@@ -66,9 +66,13 @@ def test_filters_combine(client, login, admin_user, entries, other_org):
     ("query", "message"),
     [
         ("action=nonsense", "Not a valid choice"),
-        ("org=abc", "Not a valid integer"),
+        ("org=abc", "Enter an organisation number"),
         ("org=0", "Enter an organisation number"),
-        ("before=-5", "Number must be at least 1"),
+        # Past the database's integer and past Python's int() digit limit: a message, not a 500.
+        ("org=99999999999999999999999", "Enter an organisation number"),
+        ("org=" + "9" * 5000, "Enter an organisation number"),
+        ("before=-5", "Enter a number from 1 to 2,147,483,647"),
+        ("before=2147483648", "Enter a number from 1 to 2,147,483,647"),
     ],
 )
 def test_invalid_filters_show_a_message(client, login, admin_user, entries, query, message):

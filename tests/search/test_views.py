@@ -204,7 +204,7 @@ def test_signed_out_pages_have_no_search_box(client, app):
     [
         "%00",
         "a%00b",
-        "x" * 10_000,
+        "x" * 8_000,  # a longer query string is refused (414): tests/test_request_bodies.py
         "%21%21%21",
         "%F0%9F%99%82",
         "%D7%A9%D7%9C%D7%95%D7%9D",

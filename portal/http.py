@@ -27,6 +27,12 @@ from portal.ids import IdConverter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+FORM_POSTS_ONLY = (
+    "This page accepts only its own form (a form post), not JSON or other request bodies. "
+    "Use the form on the page."
+)
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -119,17 +125,20 @@ def accepts(*, json: bool = False, files: tuple[str, ...] = ()) -> Callable[[F],
 
 
 def _refuse_unexpected_bodies() -> None:
-    """A JSON body (415) or a file (400) where the view takes neither is refused up front.
+    """A body that is not a form (415), or a file (400), where the view takes neither.
 
     Flask-WTF reads a JSON body as the form when there is no form data, and a form made of
     request.files and request.form together: a JSON list is a TypeError, and a file or a
-    nested JSON object reaches validators written for text (a 500, not a message).
+    nested JSON object reaches validators written for text (a 500, not a message). The login
+    rate limit keys on the form's e-mail field, so one body must have one reading.
     """
     if request.method in ("GET", "HEAD", "OPTIONS") or request.routing_exception is not None:
         return
     view = current_app.view_functions.get(request.endpoint or "")
-    if request.is_json and not getattr(view, "accepts_json", False):
-        abort(415, description="Send this form as a form, not as JSON.")
+    has_body = bool(request.content_length) or "Transfer-Encoding" in request.headers
+    takes_json = request.is_json and getattr(view, "accepts_json", False)
+    if has_body and request.mimetype not in FORM_TYPES and not takes_json:
+        abort(415, description=FORM_POSTS_ONLY)
     if set(request.files) - set(getattr(view, "accepts_files", ())):
         abort(400, description="This form takes no file there.")
 
@@ -140,9 +149,10 @@ def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXY_HOPS"):
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    # First of all: CSRF protection (registered earlier) already reads the form body.
-    app.before_request_funcs.setdefault(None, []).insert(0, _bound_the_input)
+    # First of all, before CSRF protection and the rate limits (registered earlier) read the
+    # body: a refused body neither tests a password nor spends anyone's login budget.
+    first = app.before_request_funcs.setdefault(None, [])
+    first[:0] = [_bound_the_input, _refuse_unexpected_bodies]
     app.before_request(_reject_nul_bytes)
-    app.before_request(_refuse_unexpected_bodies)
     app.after_request(_security_headers)
     errors.init_app(app)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,7 +15,6 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.wrappers import Response
 
 from portal.accounts import invites, password_reset, service, signin
@@ -43,11 +39,6 @@ RESET_SENT = (
     "It works once and expires soon; check your spam folder if it does not arrive."
 )
 SIGNED_OUT = "You're signed out on every device."
-FORM_POSTS_ONLY = (
-    "This page accepts only its own form (a form post), not JSON or other request bodies. "
-    "Use the form on the page."
-)
-FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 # Unknown links answer 404; links that existed but are used up or expired answer 410 (Gone);
 # an invitation into a suspended organisation answers 403.
 PROBLEM_STATUS = {"unknown": 404, "used": 410, "expired": 410, "suspended": 403}
@@ -72,30 +63,13 @@ def _address_key() -> str:
 
 
 def _account_key() -> str:
-    # The form field the view reads: `form_posts_only` refuses any body where it could read
+    # The form field the view reads: portal.http refuses any body where it could read
     # another. Keyed whether or not the address has an account, so the limit reveals nothing.
     return "account:" + email_limit_key(request.form.get("email", ""))
 
 
 def _reset_email_key() -> str:
     return "reset:" + email_limit_key(request.form.get("email", ""))
-
-
-def form_posts_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer 415 to a POST that is not a plain form (JSON, text, files), before any limit.
-
-    Flask-WTF would read a JSON body as the form, while the per-account limit keys on the
-    form fields: one body, one reading.
-    """
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if request.method == "POST" and (request.mimetype not in FORM_TYPES or request.files):
-            error = UnsupportedMediaType(FORM_POSTS_ONLY)
-            return render_template("error.html", error=error), 415
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _inviter_key() -> str:
@@ -133,7 +107,6 @@ def _render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@form_posts_only
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
@@ -199,7 +172,6 @@ def invite(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
-@form_posts_only
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
 # The per-account sign-in limit serves here too (there is no setting of its own).
 @limiter.limit(_reset_email_limit, key_func=_reset_email_key, methods=["POST"])

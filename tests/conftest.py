@@ -145,8 +145,9 @@ def _module_connections(request: pytest.FixtureRequest) -> Iterator[None]:
 def app(app_config: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The app for `app_config` (built once per session), its context pushed, on a clean database.
 
-    The database is empty at the start (apart from the module's world, if it built one) and
-    whatever the test commits is rolled back at its end, unless it asked for `real_commits`.
+    The database is empty at the start (apart from the module's world, for a test that uses
+    `module_world`) and whatever the test commits is rolled back at its end, unless it asked for
+    `real_commits`.
     """
     app = isolation.cached_app(app_config)
     with app.app_context():
@@ -154,7 +155,8 @@ def app(app_config: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[
             with isolation.real_commits():
                 yield app
         else:
-            with isolation.rolled_back(request.module.__name__):
+            uses_world = "module_world" in request.fixturenames
+            with isolation.rolled_back(request.module.__name__, uses_world):
                 yield app
 
 

@@ -227,12 +227,17 @@ def close_module_connections(module: str | None = None, url: str | None = None) 
 
 
 @contextmanager
-def rolled_back(module: str) -> Iterator[None]:
-    """Run the test inside a transaction (or a SAVEPOINT of its module's) rolled back after."""
+def rolled_back(module: str, uses_world: bool) -> Iterator[None]:
+    """Run the test inside a transaction (or a SAVEPOINT of its module's) rolled back after.
+
+    A test that uses no module world starts on an empty database: the world's transaction is
+    rolled back first (and built again for the next test that asks for it).
+    """
     url = str(db.engine.url)
     kept = _module_connections.get(url)
-    if kept is not None and (kept.engine is not db.engine or kept.module != module):
-        # Another app on the same database (SQLite allows one writer at a time).
+    if kept is not None and (
+        not uses_world or kept.engine is not db.engine or kept.module != module
+    ):
         close_module_connections(url=url)
         kept = None
     if kept is not None:

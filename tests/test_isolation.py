@@ -73,6 +73,15 @@ def test_each_test_sees_the_module_world_as_built(world: int, app: Flask) -> Non
     assert _org_names() == ["World Co"]
 
 
+def test_a_test_without_the_world_starts_empty(app: Flask) -> None:
+    assert _org_names() == []
+
+
+def test_the_world_is_built_again_when_asked_for(world: int, app: Flask) -> None:
+    assert _org_names() == ["World Co"]
+    assert db.session.get(Organization, world) is not None
+
+
 def test_a_world_cannot_be_built_after_the_test_wrote(app: Flask, module_world) -> None:
     new_org(name="Early Co")
     with pytest.raises(RuntimeError, match="before anything else in the test writes"):

@@ -51,7 +51,6 @@ def file_app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'portal.sqlite'}",
             "CONTENT_DIR": str(FIXTURE_CONTENT),
             "CONTENT_AUTO_RELOAD": False,
-            "CONTENT_PRERENDER": False,
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
         }

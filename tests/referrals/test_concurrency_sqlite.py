@@ -77,7 +77,6 @@ def file_app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": THREADS},
             "CONTENT_DIR": str(FIXTURE_CONTENT),
             "CONTENT_AUTO_RELOAD": False,
-            "CONTENT_PRERENDER": False,
             "RATELIMIT_ENABLED": False,
             "MAIL_BACKEND": "log",
         }

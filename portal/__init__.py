@@ -19,7 +19,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(config_overrides)
     check_backends(app.config)
 
-    from portal import cli, content_runtime, http, models  # noqa: F401  (models: every table)
+    from portal import cli, content_runtime, database, http, models  # noqa: F401  (models: tables)
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
@@ -36,6 +36,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.staff import init_app as init_staff
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(
         app,
         db,

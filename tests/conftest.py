@@ -1,28 +1,35 @@
-"""Shared fixtures: the app on a fresh database, clients, factories and a login helper.
+"""Shared fixtures: the app, clients, factories and a login helper.
 
 Every test that uses `app` runs on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is
 set (the `db_backend` parameter), so the whole suite proves both databases.
+
+The app is built once per configuration and the schema once per database; each test runs in
+a transaction rolled back at its end, so it starts on an empty database and may commit freely
+(tests/isolation.py explains how). A test that needs other connections, threads or processes
+asks for `real_commits`; a module builds an expensive world once with `module_world`.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from portal import create_app
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.db_types import utcnow
 from portal.extensions import db
+from tests import isolation
+
+T = TypeVar("T")
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 DEMO_CONTENT = Path(__file__).parent.parent / "content"
@@ -69,7 +76,7 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 def _postgresql_url() -> str:
     """TEST_DATABASE_URL, or under pytest-xdist a database of this worker's own beside it.
 
-    Each worker empties every table after each test, so workers must not share a database.
+    Tests that commit for real empty every table afterwards, so workers must not share one.
     """
     url = sa.make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
     worker = os.environ.get("PYTEST_XDIST_WORKER")
@@ -92,33 +99,21 @@ def _postgresql_url() -> str:
 _worker_databases: set[str] = set()
 
 
-def _database_url(backend: str, tmp_path: Path) -> str:
-    if backend == "postgresql":
-        return _postgresql_url()
-    return f"sqlite:///{tmp_path / 'test.sqlite'}"
-
-
-_schemas_ready: set[str] = set()
-
-
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+@pytest.fixture(scope="session")
+def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One SQLite file per session (and per xdist worker): the schema is made once in it."""
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
 @pytest.fixture
-def app_config(db_backend: str, tmp_path: Path) -> dict[str, Any]:
+def app_config(db_backend: str, sqlite_database_url: str) -> dict[str, Any]:
     """Test settings; override entries in a test module's own `app_config` fixture."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": _database_url(db_backend, tmp_path),
+        "SQLALCHEMY_DATABASE_URI": (
+            _postgresql_url() if db_backend == "postgresql" else sqlite_database_url
+        ),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
         "CONTENT_AUTO_RELOAD": False,
         "WTF_CSRF_ENABLED": False,
@@ -129,35 +124,52 @@ def app_config(db_backend: str, tmp_path: Path) -> dict[str, Any]:
     }
 
 
-def _forget_request_globals() -> None:
-    """Tests keep one app context open, so requests share `g`: make each start clean.
+@pytest.fixture
+def real_commits() -> None:
+    """Ask for this when the test needs real commits: threads, a second connection or app.
 
-    Flask-Login caches the user and Flask-WTF the CSRF token on `g`; without this, a second
-    client would see the first one's user, and a deactivation would not take effect.
+    Without it every test runs inside one rolled-back transaction on one connection. With it
+    the test commits for real (no module world is kept open beside it) and every table is
+    emptied afterwards.
     """
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _module_connections(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Roll back the worlds a module built (`module_world`) when the module is done."""
+    yield
+    isolation.close_module_connections(module=request.module.__name__)
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(app_config)
-    app.before_request_funcs.setdefault(None, []).insert(0, _forget_request_globals)
+def app(app_config: dict[str, Any], request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app for `app_config` (built once per session), its context pushed, on a clean database.
+
+    The database is empty at the start (apart from the module's world, for a test that uses
+    `module_world`) and whatever the test commits is rolled back at its end, unless it asked for
+    `real_commits`.
+    """
+    app = isolation.cached_app(app_config)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            # One schema for the whole run; each test leaves every table empty behind it.
-            if app_config["SQLALCHEMY_DATABASE_URI"] not in _schemas_ready:
-                db.drop_all()
-                db.create_all()
-                _schemas_ready.add(app_config["SQLALCHEMY_DATABASE_URI"])
+        if "real_commits" in request.fixturenames:
+            with isolation.real_commits():
+                yield app
         else:
-            db.create_all()
-        yield app
-        db.session.rollback()
-        if db.engine.dialect.name == "postgresql":
-            _empty_all_tables()
-        db.session.remove()
-        db.engine.dispose()
+            uses_world = "module_world" in request.fixturenames
+            with isolation.rolled_back(request.module.__name__, uses_world):
+                yield app
+
+
+@pytest.fixture
+def module_world(app: Flask) -> Callable[[str, Callable[[], T]], T]:
+    """`module_world(key, build)`: build() run once per module and database, then shared.
+
+    The world lives in a transaction rolled back when the module ends, and each test's own
+    changes are rolled back at its end, so every test sees the world as built. Let the fixture
+    that calls it depend on `app` only (it must run before anything else writes), and return
+    plain values (ids, references) rather than ORM objects.
+    """
+    return isolation.module_world
 
 
 @pytest.fixture
@@ -173,56 +185,58 @@ def runner(app: Flask) -> FlaskCliRunner:
 _counter = itertools.count(1)
 
 
+def new_org(
+    name: str | None = None,
+    partner_type: str = "referral",
+    tier: str = "registered",
+    status: str = OrgStatus.ONBOARDING,
+    **fields: Any,
+) -> Organization:
+    """An organisation (committed); what the `make_org` fixture makes."""
+    org = Organization(
+        name=name or f"Partner Co {next(_counter)}",
+        partner_type=partner_type,
+        tier=tier,
+        status=status,
+        **fields,
+    )
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def new_user(
+    role: str = Role.PARTNER_USER,
+    org: Organization | None = None,
+    email: str | None = None,
+    name: str = "Pat Partner",
+    password: str = PASSWORD,
+    **fields: Any,
+) -> User:
+    """A user who can sign in with PASSWORD (committed); what the `make_user` fixture makes."""
+    user = User(
+        email=email or f"user{next(_counter)}@example.com",
+        name=name,
+        role=role,
+        organization=org,
+        **fields,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
 @pytest.fixture
 def make_org(app: Flask):
     """Factory: an organisation (committed)."""
-
-    def make(
-        name: str | None = None,
-        partner_type: str = "referral",
-        tier: str = "registered",
-        status: str = OrgStatus.ONBOARDING,
-        **fields: Any,
-    ) -> Organization:
-        org = Organization(
-            name=name or f"Partner Co {next(_counter)}",
-            partner_type=partner_type,
-            tier=tier,
-            status=status,
-            **fields,
-        )
-        db.session.add(org)
-        db.session.commit()
-        return org
-
-    return make
+    return new_org
 
 
 @pytest.fixture
 def make_user(app: Flask):
     """Factory: a user who can sign in with PASSWORD (committed)."""
-
-    def make(
-        role: str = Role.PARTNER_USER,
-        org: Organization | None = None,
-        email: str | None = None,
-        name: str = "Pat Partner",
-        password: str = PASSWORD,
-        **fields: Any,
-    ) -> User:
-        user = User(
-            email=email or f"user{next(_counter)}@example.com",
-            name=name,
-            role=role,
-            organization=org,
-            **fields,
-        )
-        user.set_password(password)
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    return new_user
 
 
 def sign_in(client: FlaskClient, user: User) -> None:
@@ -264,14 +278,19 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app: Flask):
-    """`with count_queries() as counter:` counts the SQL statements run inside the block."""
+    """`with count_queries() as counter:` counts the SQL statements run inside the block.
+
+    BEGIN and SAVEPOINTs are left out: they delimit transactions (and the tests' rolled-back
+    transactions add SAVEPOINTs that production does not have).
+    """
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:
         counter = QueryCounter()
 
         def before_cursor_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            counter.statements.append(statement)
+            if not isolation.TRANSACTION_CONTROL.match(statement):
+                counter.statements.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
         try:
@@ -282,38 +301,40 @@ def count_queries(app: Flask):
     return counting
 
 
-@pytest.fixture
-def make_certification(app: Flask):
-    """Factory: a committed certification issued `age` ago, valid for `valid` (None: forever)."""
+def new_certification(
+    user: User,
+    *,
+    path_id: str = "basics",
+    age: timedelta = timedelta(days=1),
+    valid: timedelta | None = timedelta(days=365),
+    revoked: bool = False,
+    organization_id: int | None = None,
+):
+    """A committed certification issued `age` ago, valid for `valid` (None: forever)."""
     from portal.learning.certificates import new_verification_code
     from portal.learning.models import Certification
 
-    def make(
-        user: User,
-        *,
-        path_id: str = "basics",
-        age: timedelta = timedelta(days=1),
-        valid: timedelta | None = timedelta(days=365),
-        revoked: bool = False,
-        organization_id: int | None = None,
-    ) -> Certification:
-        issued = utcnow() - age
-        cert = Certification(
-            user_id=user.id,
-            organization_id=organization_id or user.organization_id,
-            path_id=path_id,
-            certificate_name="Certified Basics Partner",
-            code=new_verification_code(),
-            issued_at=issued,
-            expires_at=None if valid is None else issued + valid,
-            revoked_at=utcnow() - timedelta(hours=1) if revoked else None,
-            revoked_reason="Internal note: shared answers" if revoked else None,
-        )
-        db.session.add(cert)
-        db.session.commit()
-        return cert
+    issued = utcnow() - age
+    cert = Certification(
+        user_id=user.id,
+        organization_id=organization_id or user.organization_id,
+        path_id=path_id,
+        certificate_name="Certified Basics Partner",
+        code=new_verification_code(),
+        issued_at=issued,
+        expires_at=None if valid is None else issued + valid,
+        revoked_at=utcnow() - timedelta(hours=1) if revoked else None,
+        revoked_reason="Internal note: shared answers" if revoked else None,
+    )
+    db.session.add(cert)
+    db.session.commit()
+    return cert
 
-    return make
+
+@pytest.fixture
+def make_certification(app: Flask):
+    """Factory: a committed certification issued `age` ago, valid for `valid` (None: forever)."""
+    return new_certification
 
 
 def referral_input(**fields: Any):
@@ -340,39 +361,41 @@ def referral_input(**fields: Any):
     return ReferralInput(**values)
 
 
-@pytest.fixture
-def make_referral(app: Flask):
-    """Factory: a referral submitted through the real service by `user` (committed)."""
+def new_referral(user: User, *, now: datetime | None = None, **fields: Any):
+    """A referral submitted through the real service by `user` (committed)."""
     from portal.content_runtime import current_content
     from portal.referrals.service import submit_referral
 
-    def make(user: User, *, now: datetime | None = None, **fields: Any):
-        submission = submit_referral(
-            user, referral_input(**fields), current_content().program, now=now
-        )
-        db.session.commit()
-        return submission.referral
+    submission = submit_referral(user, referral_input(**fields), current_content().program, now=now)
+    db.session.commit()
+    return submission.referral
 
-    return make
+
+def new_won_referral(user: User, staff: User, deal_value_minor: int = 10_000_000, **fields: Any):
+    """A referral by `user` marked won with `deal_value_minor` USD, and its commission."""
+    from portal.content_runtime import current_content
+    from portal.referrals.commissions import create_commission
+
+    referral = new_referral(user, **{"involvement": "sourced", **fields})
+    referral.status = "won"
+    referral.deal_value_minor = deal_value_minor
+    referral.deal_currency = "USD"
+    referral.closed_at = utcnow()
+    commission = create_commission(referral, staff, current_content().program)
+    db.session.commit()
+    return referral, commission
+
+
+@pytest.fixture
+def make_referral(app: Flask):
+    """Factory: a referral submitted through the real service by `user` (committed)."""
+    return new_referral
 
 
 @pytest.fixture
 def make_won_referral(app: Flask, make_referral):
     """Factory: a referral by `user` marked won with `deal_value_minor` USD, and its commission."""
-    from portal.content_runtime import current_content
-    from portal.referrals.commissions import create_commission
-
-    def make(user: User, staff: User, deal_value_minor: int = 10_000_000, **fields: Any):
-        referral = make_referral(user, **{"involvement": "sourced", **fields})
-        referral.status = "won"
-        referral.deal_value_minor = deal_value_minor
-        referral.deal_currency = "USD"
-        referral.closed_at = utcnow()
-        commission = create_commission(referral, staff, current_content().program)
-        db.session.commit()
-        return referral, commission
-
-    return make
+    return new_won_referral
 
 
 @contextmanager

@@ -13,6 +13,7 @@ Expected outcomes:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.accounts.service import create_invite
 from portal.db_types import utcnow
 from portal.extensions import db
@@ -45,7 +46,14 @@ from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
-from tests.conftest import sign_in
+from tests.conftest import (
+    new_certification,
+    new_org,
+    new_referral,
+    new_user,
+    new_won_referral,
+    sign_in,
+)
 
 # endpoint -> how to call it and what each role gets
 ACCESS: dict[str, Route] = {
@@ -129,28 +137,28 @@ class World:
     dispute_id: int  # an open dispute on the won referral's commission
 
 
-@pytest.fixture
-def world(
-    app: Flask,
-    make_org,
-    make_user,
-    partner_org,
-    partner_user,
-    partner_admin,
-    other_partner,
-    staff_user,
-    admin_user,
-    make_certification,
-    make_referral,
-    make_won_referral,
-) -> World:
+def _build_world() -> World:
+    """Every role, and something of each kind to reach: built once per module and database."""
     from portal.accounts.credentials import new_token
     from portal.accounts.models import PasswordReset
     from portal.learning.models import QuizAttempt
 
-    third_org = make_org(name="Initech", partner_type="alliance")
-    bystander = make_user(Role.PARTNER_USER, third_org, email="by@initech.example")
-    cert = make_certification(partner_user)
+    partner_org = new_org(name="Acme Referrals", partner_type="referral")
+    partner_user = new_user(
+        Role.PARTNER_USER, partner_org, email="pat@acme.example", name="Pat Lee"
+    )
+    partner_admin = new_user(
+        Role.PARTNER_ADMIN, partner_org, email="alex@acme.example", name="Alex Kim"
+    )
+    other_org = new_org(name="Globex Resellers", partner_type="reseller")
+    other_partner = new_user(
+        Role.PARTNER_ADMIN, other_org, email="olga@globex.example", name="Olga Ruiz"
+    )
+    staff_user = new_user(Role.STAFF, None, email="sam@vendor.example", name="Sam Staff")
+    admin_user = new_user(Role.ADMIN, None, email="ada@vendor.example", name="Ada Admin")
+    third_org = new_org(name="Initech", partner_type="alliance")
+    bystander = new_user(Role.PARTNER_USER, third_org, email="by@initech.example")
+    cert = new_certification(partner_user)
     attempt = QuizAttempt(
         user_id=partner_user.id,
         organization_id=partner_org.id,
@@ -173,8 +181,8 @@ def world(
         ]
     )
     db.session.commit()
-    referral = make_referral(partner_user)
-    won, commission = make_won_referral(partner_user, staff_user)
+    referral = new_referral(partner_user)
+    won, commission = new_won_referral(partner_user, staff_user)
     dispute = open_dispute(commission, partner_user, "The deal value was higher than recorded.")
     db.session.commit()
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
@@ -182,11 +190,11 @@ def world(
     customer_id = db.session.scalar(sa.select(Customer.id))
     return World(
         users={
-            "partner_user": partner_user,
-            "partner_admin": partner_admin,
-            "other_partner": other_partner,
-            "staff": staff_user,
-            "admin": admin_user,
+            "partner_user": partner_user.id,
+            "partner_admin": partner_admin.id,
+            "other_partner": other_partner.id,
+            "staff": staff_user.id,
+            "admin": admin_user.id,
         },
         org_id=partner_org.id,
         third_org_id=third_org.id,
@@ -202,6 +210,14 @@ def world(
         customer_id=customer_id,
         dispute_id=dispute.id,
     )
+
+
+@pytest.fixture
+def world(module_world) -> World:
+    """The module's world, its users loaded in this test's session."""
+    built: World = module_world("access_world", _build_world)
+    users = {role: db.session.get(User, user_id) for role, user_id in built.users.items()}
+    return dataclasses.replace(built, users=users)
 
 
 def test_every_route_has_an_access_entry(app: Flask) -> None:

@@ -10,16 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
+from portal.accounts.models import Role, User
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
 from portal.referrals.commissions import approve, create_commission
 from portal.referrals.models import Commission, Referral
-from tests.conftest import sign_in
+from tests.conftest import new_org, new_user, sign_in
 from tests.xss_corpus import INERT_PAYLOADS, XSS_PAYLOADS, find_injections, raw_payloads_in
 
 pytestmark = pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
@@ -62,17 +65,35 @@ def _pages(client, first_url: str, next_link: re.Pattern[str]) -> list[str]:
     return pages
 
 
-@pytest.fixture
-def hostile_world(app, client, partner_user, staff_user):
+@dataclass(frozen=True)
+class SubmittedReferral:
+    reference: str
+    company_name: str
+
+
+@dataclass(frozen=True)
+class HostileWorld:
+    partner_id: int
+    staff_id: int
+    referrals: list[SubmittedReferral]
+
+
+def _build_hostile_world() -> HostileWorld:
     """Every payload submitted through the real forms by a partner and worked by staff."""
-    app.config["WTF_CSRF_ENABLED"] = False
+    app = current_app
+    partner_org = new_org(name="Acme Referrals", partner_type="referral")
+    partner_user = new_user(
+        Role.PARTNER_USER, partner_org, email="pat@acme.example", name="Pat Lee"
+    )
+    staff_user = new_user(Role.STAFF, None, email="sam@vendor.example", name="Sam Staff")
+    client = app.test_client()
     sign_in(client, partner_user)
     for index, payload in enumerate(XSS_PAYLOADS):
         response = client.post("/referrals/new", data=_referral_form(index, payload))
         assert response.status_code == 302, (payload, response.get_data(as_text=True)[:2000])
     referrals = db.session.scalars(sa.select(Referral).order_by(Referral.id)).all()
     assert len(referrals) == len(XSS_PAYLOADS)
-
+    submitted = [SubmittedReferral(r.reference, r.company_name) for r in referrals]
     staff = app.test_client()
     sign_in(staff, staff_user)
     program = current_content().program
@@ -112,7 +133,17 @@ def hostile_world(app, client, partner_user, staff_user):
     staff.post(
         f"/inbox/commissions/{commission.id}/pay", data={"payout_reference": XSS_PAYLOADS[2][:100]}
     )
-    return {"partner": client, "staff": staff, "referrals": referrals}
+    return HostileWorld(partner_user.id, staff_user.id, submitted)
+
+
+@pytest.fixture
+def hostile_world(module_world):
+    """The hostile world (built once for the module) and a signed-in client for each side."""
+    world = module_world("hostile_world", _build_hostile_world)
+    partner, staff = current_app.test_client(), current_app.test_client()
+    sign_in(partner, db.session.get(User, world.partner_id))
+    sign_in(staff, db.session.get(User, world.staff_id))
+    return {"partner": partner, "staff": staff, "referrals": world.referrals}
 
 
 def test_partner_pages_escape_every_payload(hostile_world):

@@ -23,6 +23,7 @@ from portal.accounts.access import staff_required
 from portal.audit.service import record_audit
 from portal.content.model import Program
 from portal.content_runtime import current_content
+from portal.database import writes_database
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
@@ -137,6 +138,7 @@ def index():
 
 
 @bp.get("/export.csv")
+@writes_database
 @staff_required
 def export():
     """The filtered list as CSV (formula-guarded), streamed."""

@@ -14,6 +14,7 @@ from portal.accounts.access import partner_required
 from portal.content.cobrand import CobrandError
 from portal.content.library import KIT_KINDS, Kit, KitTemplate
 from portal.content_runtime import current_content
+from portal.database import writes_database
 from portal.extensions import db
 from portal.http import render_page
 from portal.kits.forms import CopiedForm
@@ -57,6 +58,7 @@ def kit(kit_id: str):
 
 
 @bp.get("/<kit_id>/files/<name>")
+@writes_database
 @partner_required
 def download(kit_id: str, name: str):
     """A kit file: recorded as a download, then streamed or redirected to the bucket."""
@@ -97,6 +99,7 @@ def template(kit_id: str, template_id: str):
 
 
 @bp.get("/<kit_id>/templates/<template_id>/download")
+@writes_database
 @partner_required
 def template_download(kit_id: str, template_id: str):
     """The rendered template as a .txt or .html attachment (`?format=`), recorded as used."""

@@ -419,7 +419,16 @@ def test_referral_from_conflict_hint_to_commission(
 
 
 def _assert_inert(window: Window, where: str) -> None:
-    window.page.wait_for_load_state("networkidle")
+    from playwright.sync_api import expect
+
+    page = window.page
+    # The page as the person sees it: loaded (goto and reload wait for that), and htmx with
+    # no request in flight and nothing being swapped or settled.
+    expect(page.locator("main")).to_be_visible()
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    # A smuggled script runs while the page parses and renders (an alert even blocks it): a
+    # task queued behind the next rendering comes back only after such scripts have run.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
     assert window.dialogs == [], where
     assert window.problems == [], where
     assert find_injections(window.page.content()) == [], where

@@ -308,15 +308,16 @@ def _synthetic_docs(count: int) -> list[SearchDoc]:
 
 def test_two_thousand_documents_build_and_answer_quickly():
     docs = _synthetic_docs(2_000)
-    started = time.perf_counter()
+    started = time.thread_time()
     index = SearchIndex(docs)
-    built = time.perf_counter() - started
+    built = time.thread_time() - started
     timings = []
     for query in ["pipeline", "forecast renewal", "word12 pipe", "word5 word77", "renew"] * 10:
-        started = time.perf_counter()
+        started = time.thread_time()
         index.query(query, lambda d: d.audience.admits("referral", 0))
-        timings.append(time.perf_counter() - started)
-    # Generous bounds for a busy CI machine; bench/content.py measures the real figures.
+        timings.append(time.thread_time() - started)
+    # Generous bounds, in this thread's CPU time so that other processes keeping the machine
+    # busy do not count; bench/content.py measures the real figures.
     assert built < 1.5
     assert statistics.median(timings) < 0.02
 

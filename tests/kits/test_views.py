@@ -178,7 +178,7 @@ class _CommittedCheck:
 
 
 def test_the_download_is_committed_before_the_file_is_sent(
-    app: Flask, login, partner_user, monkeypatch
+    real_commits, app: Flask, login, partner_user, monkeypatch
 ) -> None:
     storage = _CommittedCheck(app)
     monkeypatch.setitem(app.extensions, EXTENSION_KEY, storage)

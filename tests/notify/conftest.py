@@ -22,7 +22,8 @@ import boto3
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
-from flask import Blueprint, Flask
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from tests.conftest import moto_endpoint
 
@@ -167,7 +168,12 @@ def app_config(app_config: dict[str, Any], mail_settings: dict[str, Any]) -> dic
 
 
 @pytest.fixture
-def email_templates(app: Flask) -> Flask:
-    """Make the test e-mail template `email/notify_test.(txt|html)` available to the app."""
-    app.register_blueprint(Blueprint("notify_test_templates", __name__, template_folder=TEMPLATES))
+def email_templates(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """Make the test e-mail template `email/notify_test.(txt|html)` available to the app.
+
+    Through the template loader, for this test only: the app is shared with other tests and
+    may have served requests already, so no blueprint can be added to it.
+    """
+    loader = ChoiceLoader([app.jinja_env.loader, FileSystemLoader(TEMPLATES)])
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
     return app

@@ -20,7 +20,8 @@ from portal.notify.models import OutboxMessage, OutboxStatus
 from portal.notify.outbox import queue_email
 from tests.conftest import TEST_DATABASE_URL, require
 
-pytestmark = pytest.mark.usefixtures("email_templates")
+# Other connections and threads must see what the test commits.
+pytestmark = pytest.mark.usefixtures("real_commits", "email_templates")
 
 
 @pytest.fixture

@@ -25,6 +25,9 @@ from portal.referrals.models import CompanyRegistration, Referral
 from portal.referrals.service import submit_referral
 from tests.conftest import TEST_DATABASE_URL, referral_input, require
 
+# Every thread has its own connection: what the test commits must really be committed.
+pytestmark = pytest.mark.usefixtures("real_commits")
+
 SAME_COMPANY_SPELLINGS = (
     "https://www.tallpine-logistics.co.uk/",
     "tallpine-logistics.co.uk",

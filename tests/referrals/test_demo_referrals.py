@@ -43,10 +43,15 @@ def _demo_users() -> list[User]:
     return list(db.session.scalars(sa.select(User).order_by(User.id)))
 
 
-@pytest.fixture
-def loaded(app: Flask) -> list[Referral]:
+def _load_demo() -> None:
     assert load_demo(current_content())  # flask demo load: organisations, users, referrals
     assert load_demo_referrals(_demo_users(), current_content().program) == 0  # once only
+
+
+@pytest.fixture
+def loaded(module_world) -> list[Referral]:
+    """The demo, loaded once for the module; what each test changes is rolled back after it."""
+    module_world("demo", _load_demo)
     return list(db.session.scalars(sa.select(Referral).order_by(Referral.id)))
 
 

@@ -134,7 +134,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 48 * 1024),
         # The query string (414 above it): filters, a search and a cursor are far shorter.
         "MAX_QUERY_STRING_LENGTH": _env_int("MAX_QUERY_STRING_LENGTH", 8 * 1024),
-        # The customer-list CSV a member of staff may upload: 8 MB is about 130,000 lines of a
+        # The customer-list CSV a member of staff may upload: 8 MB is about 140,000 lines of a
         # CRM export (name, website and a few other columns), imported in a few seconds.
         "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers

@@ -155,7 +155,10 @@ def _file_limit() -> int:
 
 def _nothing_imported(problem_count: int) -> str:
     problems = "1 problem" if problem_count == 1 else f"{problem_count:,} problems"
-    return f"Nothing was imported: the file has {problems}. Correct these lines and upload again."
+    return (
+        f"Nothing was imported: the file has {problems}, listed below. "
+        "Correct the file and upload it again."
+    )
 
 
 def _index_page(status: int = 200, **forms: Any):

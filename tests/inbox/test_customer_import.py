@@ -82,7 +82,7 @@ def test_a_bad_last_line_leaves_the_list_as_it_was(app, login, staff_user):
     response = _upload(login(staff_user), text.encode(), "crm-export.csv")
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Nothing was imported: the file has 1 problem." in body
+    assert "Nothing was imported: the file has 1 problem, listed below." in body
     assert f"crm-export.csv:{LARGE + 2}: “someone@gmail.com” is not a usable company" in body
     assert _domains() == {"umbrella.com"}
     assert _imports() == []
@@ -95,7 +95,7 @@ def test_every_problem_is_counted_and_the_first_are_listed(app, login, staff_use
     response = _upload(login(staff_user), "\n".join(lines).encode(), "list.csv")
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Nothing was imported: the file has 250 problems." in body
+    assert "Nothing was imported: the file has 250 problems, listed below." in body
     shown = re.findall(r"list\.csv:(\d+): “gmail\.com”", body)
     assert [int(line) for line in shown] == [n + 1 for n in range(4, 4 * MAX_PROBLEMS_SHOWN + 1, 4)]
     assert f"… and {250 - MAX_PROBLEMS_SHOWN} more problems." in body

@@ -181,8 +181,8 @@ def add_customer_domains(customers: Sequence[tuple[str, str]], added_by_id: int 
     if not customers:
         return 0
     connection = db.session.connection()
-    # IF NOT EXISTS and the DELETE: on SQLite the CREATE runs outside the transaction, so the
-    # table of an import that was rolled back can still be there, holding its rows.
+    # IF NOT EXISTS and the DELETE: on SQLite a CREATE that opens the transaction runs outside
+    # it, so an import that was rolled back can leave the table behind on this connection.
     connection.execute(CreateTable(_STAGED_CUSTOMERS, if_not_exists=True))
     connection.execute(sa.delete(_STAGED_CUSTOMERS))
     _stage(connection, [(domain, name[:CUSTOMER_NAME_MAX]) for domain, name in customers])

@@ -15,7 +15,8 @@ times three imports of the same file: into the empty list (`first`), again with 
 already listed (`again`), and through the page itself on an emptied list (`page`: the whole
 POST with the test client, multipart parsing, UTF-8 decoding and the commit included). Printed:
 `parse` (reading and checking every line), `write` (the bulk insert), `commit` and `total`
-per import, the median over the runs. The exit code is 1 when a median total is over the
+per import, and `cpu` (this process's CPU time, which a busy machine inflates less than the
+wall-clock), the median over the runs. The exit code is 1 when a median total is over the
 budget or an import gives the wrong counts, 0 otherwise.
 """
 
@@ -55,6 +56,7 @@ class Timing:
     write: float = 0.0
     commit: float = 0.0
     total: float = 0.0
+    cpu: float = 0.0  # this process's CPU time during the import (not the database server's)
 
 
 @dataclass
@@ -151,7 +153,7 @@ def run_once(database: BenchDatabase, data: CustomerFile, measured: Measured, ru
         db.session.commit()
         session_token = staff.session_token
         for name, expected_added in (("first", data.unique_domains), ("again", 0)):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = import_customers_csv(data.text, FILENAME, staff)
             before_commit = time.perf_counter()
             db.session.commit()
@@ -161,6 +163,7 @@ def run_once(database: BenchDatabase, data: CustomerFile, measured: Measured, ru
                 write=result.write_seconds,
                 commit=finished - before_commit,
                 total=finished - started,
+                cpu=time.process_time() - cpu_started,
             )
             measured.runs[name].append(timing)
             print(f"[run {run}]   {name:<5}  {_row(timing)}", flush=True)
@@ -169,7 +172,11 @@ def run_once(database: BenchDatabase, data: CustomerFile, measured: Measured, ru
                     f"run {run}, {name}: added {result.added}, expected {expected_added}; "
                     f"problems: {result.problems[:3]}"
                 )
-        db.session.execute(sa.delete(Customer))
+        # TRUNCATE on PostgreSQL: after a DELETE, the dead rows would slow the next import down.
+        empty = (
+            "TRUNCATE customers" if database.dialect == "postgresql" else "DELETE FROM customers"
+        )
+        db.session.execute(sa.text(empty))
         db.session.commit()
     page = _through_the_page(app, session_token, data.text.encode())
     measured.runs["page"].append(page)
@@ -195,25 +202,26 @@ def _through_the_page(app: Flask, session_token: str, body: bytes) -> Timing:
         session["_user_id"] = session_token
         session["_fresh"] = True
         session["_id"] = identifier
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.post(
         "/inbox/customers/upload",
         data={"file": (io.BytesIO(body), FILENAME)},
         content_type="multipart/form-data",
     )
-    total = time.perf_counter() - started
+    timing = Timing(total=time.perf_counter() - started, cpu=time.process_time() - cpu_started)
     response.request.environ["wsgi.input"].close()
     if response.status_code != 302:
         raise SystemExit(f"the upload page answered {response.status_code}, not a redirect")
-    return Timing(total=total)
+    return timing
 
 
 def _row(timing: Timing) -> str:
+    total = f"total {timing.total:5.2f} s  (cpu {timing.cpu:5.2f} s)"
     if not timing.parse:
-        return f"total {timing.total:5.2f} s"
+        return total
     return (
         f"parse {timing.parse:5.2f} s  write {timing.write:5.2f} s  "
-        f"commit {timing.commit:5.2f} s  total {timing.total:5.2f} s"
+        f"commit {timing.commit:5.2f} s  {total}"
     )
 
 
@@ -226,7 +234,10 @@ def report(measured: Measured, data: CustomerFile, database: str) -> bool:
         f"{len(measured.runs['first'])} runs (budget: total <= {BUDGET_S:.0f} s; "
         f"load average {load} on {os.cpu_count()} CPUs)"
     )
-    header = f"{'import':<8} {'parse s':>8} {'write s':>8} {'commit s':>9} {'total s':>8}  result"
+    header = (
+        f"{'import':<8} {'parse s':>8} {'write s':>8} {'commit s':>9} {'total s':>8} "
+        f"{'cpu s':>6}  result"
+    )
     print(header)
     print("-" * len(header))
     passed = not measured.errors
@@ -236,7 +247,7 @@ def report(measured: Measured, data: CustomerFile, database: str) -> bool:
             continue
         median = {
             phase: statistics.median(getattr(t, phase) for t in timings)
-            for phase in ("parse", "write", "commit", "total")
+            for phase in ("parse", "write", "commit", "total", "cpu")
         }
         ok = median["total"] <= BUDGET_S
         passed &= ok
@@ -244,7 +255,10 @@ def report(measured: Measured, data: CustomerFile, database: str) -> bool:
             f" {median[phase]:>{width}.2f}" if name != "page" else f" {'-':>{width}}"
             for phase, width in (("parse", 8), ("write", 8), ("commit", 9))
         )
-        print(f"{name:<8}{phases} {median['total']:>8.2f}  {'PASS' if ok else 'FAIL'}")
+        print(
+            f"{name:<8}{phases} {median['total']:>8.2f} {median['cpu']:>6.2f}  "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
     for error in measured.errors:
         print(f"error: {error}")
     return passed

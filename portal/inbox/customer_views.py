@@ -142,6 +142,7 @@ def upload_too_large(error: RequestEntityTooLarge):
 
     CSRF protection reads the body before the access check runs, so check access here too.
     """
+    db.session.rollback()  # as every error page does (portal/errors.py): nothing half-written
     if not (current_user.is_authenticated and current_user.is_staff):
         return render_template("error.html", error=error), 413
     form = CustomerUploadForm(formdata=None)

@@ -138,7 +138,6 @@ def run_once(database: BenchDatabase, data: CustomerFile, measured: Measured, ru
             "SQLALCHEMY_DATABASE_URI": database.url,
             "CONTENT_DIR": str(ROOT / "tests" / "fixtures" / "content"),
             "CONTENT_AUTO_RELOAD": False,
-            "CONTENT_PRERENDER": False,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "MAIL_BACKEND": "log",

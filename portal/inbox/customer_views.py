@@ -30,22 +30,30 @@ NOT_UTF8 = (
 # Room in an upload's body for what surrounds the file: multipart boundaries, part headers and
 # the CSRF token. A file that fits its limit always fits the body limit.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
+# Werkzeug reads a multipart body in chunks of this size and refuses a chunk larger than the
+# form-memory limit, file data included: a file of more than one chunk needs room for two.
+MULTIPART_CHUNK_BYTES = 64 * 1024
 
 
 def allow_a_customer_file() -> None:
     """Staff may send a customer file up to CUSTOMER_IMPORT_MAX_BYTES, more than other forms.
 
     An app-wide before-request hook that must run before the CSRF check, which reads the body
-    against MAX_CONTENT_LENGTH (see `portal.inbox.init_app`). Everyone else keeps that limit.
+    against MAX_CONTENT_LENGTH and MAX_FORM_MEMORY_SIZE (see `portal.inbox.init_app`).
+    Everyone else keeps those limits.
     """
-    body_limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if (
+    if not (
         request.endpoint == "customers.upload"
-        and body_limit is not None
         and current_user.is_authenticated
         and current_user.is_staff
     ):
+        return
+    body_limit = request.max_content_length
+    if body_limit is not None:
         request.max_content_length = max(body_limit, _file_limit() + UPLOAD_OVERHEAD_BYTES)
+    form_limit = request.max_form_memory_size
+    if form_limit is not None:
+        request.max_form_memory_size = max(form_limit, 2 * MULTIPART_CHUNK_BYTES)
 
 
 @bp.get("", endpoint="index")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-referrals: install
 
 bench-hostile: install
 	$(BIN)/python bench/hostile_input.py
+
+# SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server.
+bench-customers: install
+	$(BIN)/python bench/customers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

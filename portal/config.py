@@ -125,7 +125,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        # Forms and the customer-list CSV upload fit in 1 MB: anything larger is refused (413).
+        # Forms fit in 1 MB: anything larger is refused (413), except the customer-list upload.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
         # The form fields of a request, files aside (413 above it). The longest form, a
         # referral with 4,000 characters of need, fits even in Chinese or Japanese (36 KB as
@@ -134,6 +134,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 48 * 1024),
         # The query string (414 above it): filters, a search and a cursor are far shorter.
         "MAX_QUERY_STRING_LENGTH": _env_int("MAX_QUERY_STRING_LENGTH", 8 * 1024),
+        # The customer-list CSV a member of staff may upload: 8 MB is about 140,000 lines of a
+        # CRM export (name, website and a few other columns), imported in a few seconds.
+        "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),

@@ -35,8 +35,10 @@ __all__ = [
     "COMPANY_URL_SCHEME",
     "HOST_LABEL",
     "IDEMPOTENCY_KEY",
+    "LDH_HOST",
     "PHONE",
     "PLAIN_AMOUNT",
+    "PLAIN_URL",
     "REFERENCE",
     "SPACED_INITIALS",
     "TOP_LABEL",
@@ -114,3 +116,11 @@ REFERENCE = UserPattern(r"(?:R-?)?([0-9]{1,12})", 20, re.IGNORECASE)
 # Reads a folded name (NFKC may lengthen a 1,000-character name up to 18 times).
 SPACED_INITIALS = UserPattern(r"\b(\w)\.\s+(?=\w\.)", 18_000)
 COMPANY_URL_SCHEME = UserPattern(r"[a-z][a-z0-9+.-]*://", 2_000, re.IGNORECASE)
+# The shortcuts for plain websites (a longer or odder text takes the general path, so these
+# only decide speed, never the result). A URL whose host needs no parser: scheme://host, then
+# the end or a path, query or fragment. Explicit A-Z: under IGNORECASE, [a-z] also matches
+# the Kelvin sign and the long s.
+PLAIN_URL = UserPattern(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]*)(?:[/?#]|\Z)", 2_000)
+# A lower-case host name of letter-digit-hyphen labels of 1-63 characters, no hyphen at
+# either end of a label.
+LDH_HOST = UserPattern(r"(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)*(?!-)[a-z0-9-]{1,63}(?<!-)", 253)

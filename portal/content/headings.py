@@ -41,7 +41,7 @@ PAGE_IDS: frozenset[str] = frozenset(
         "referral-form", "referral-list", "referral-panel", "registration-hint",
         "related-heading", "search-results-live", "search-status", "site-search-q",
         "staff-steps", "state-heading", "status-heading", "steps-heading", "submitted-heading",
-        "template-text", "timeline-heading", "upload-heading", "verify-status",
+        "template-text", "timeline-heading", "upload-heading", "upload-status", "verify-status",
     }
 )  # fmt: skip
 

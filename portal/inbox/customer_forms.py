@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from portal.bounds import MaxLength
 from portal.inbox.customers import MAX_DOMAIN_INPUT, MAX_NAME
-
-MAX_UPLOAD_BYTES = 1024 * 1024
 
 
 class CustomerForm(FlaskForm):
@@ -27,14 +25,16 @@ class CustomerForm(FlaskForm):
 
 
 class CustomerUploadForm(FlaskForm):
-    """A CSV file of customers with a header row: name,domain (or name,website)."""
+    """A CSV file of customers with a header row: name,domain (or name,website).
+
+    Its size limit (CUSTOMER_IMPORT_MAX_BYTES) is checked by the view as it reads the file.
+    """
 
     file = FileField(
         "CSV file",
         validators=[
             FileRequired(message="Choose a .csv file to upload."),
             FileAllowed(["csv"], message="Upload a file whose name ends in .csv."),
-            FileSize(MAX_UPLOAD_BYTES, message="The file is larger than 1 MB; split it up."),
         ],
         render_kw={"accept": ".csv,text/csv"},
     )
@@ -42,3 +42,18 @@ class CustomerUploadForm(FlaskForm):
 
 class RemoveCustomerForm(FlaskForm):
     """A button that takes a customer off the list: the form only checks the CSRF token."""
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as people say it: "8 MB", "1.5 MB", "64 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def too_large_message(limit: int) -> str:
+    """What staff read when a customer file is over the limit."""
+    return (
+        f"The file is larger than {size_text(limit)}, the most one upload may be. "
+        "Split it into smaller files and upload each of them."
+    )

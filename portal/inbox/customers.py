@@ -1,15 +1,19 @@
 """The customer list staff keep: a referral for a customer's domain is a conflict to decide.
 
 Domains are stored as `normalise_domain` makes them (registrable, lower case, punycode), so
-"https://www.Shop.Acme.co.uk/" and "acme.co.uk" are one customer. A CSV import is all or
-nothing: one bad row and nothing is stored, every problem named as `file:line: what`.
+"https://www.Shop.Acme.co.uk/" and "acme.co.uk" are one customer. A CSV import adds to the
+list and is all or nothing: one bad row and nothing is stored, every problem named as
+`file:line: what`. A good file is deduplicated in Python and written in one bulk statement
+(`registration.add_customer_domains`), so 100,000 lines take seconds, not minutes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -50,11 +54,13 @@ class CustomerRefused(ValueError):
 class ImportResult:
     added: int = 0
     skipped_existing: int = 0  # already on the list, or repeated within the file
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the first MAX_PROBLEMS_SHOWN, summed up
+    problem_count: int = 0  # every problem in the file
+    parse_seconds: float = 0.0  # reading and checking the file
+    write_seconds: float = 0.0  # storing it
 
 
-@dataclass(frozen=True)
-class CustomerRow:
+class CustomerRow(NamedTuple):
     """One row of a parsed file: a usable customer and the line it came from."""
 
     line: int
@@ -88,6 +94,8 @@ def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], li
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[CustomerRow] = []
     problems: list[str] = []
+    # A customer repeated in the file (a contact-level export) is checked once.
+    checked: dict[str, tuple[str | None, str | None]] = {}
     try:
         header = next(reader, None)
         columns = _columns(header)
@@ -98,21 +106,25 @@ def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], li
             ]
         name_at, domain_columns = columns
         for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # blank lines are not rows
-            name = _cell(cells, name_at).strip()
-            # With both columns, a blank domain falls back to the website.
-            given = next(
-                (_cell(cells, at) for at in domain_columns if _cell(cells, at).strip()), ""
-            )
-            domain, problem = domain_problem(given)
+            width = len(cells)
+            name = cells[name_at].strip() if name_at < width else ""
+            given = ""
+            for at in domain_columns:  # with both columns, a blank domain falls back to the website
+                if at < width and cells[at].strip():
+                    given = cells[at]
+                    break
+            outcome = checked.get(given)
+            if outcome is None:
+                outcome = checked[given] = domain_problem(given)
+            domain, problem = outcome
             if problem is None and len(name) > MAX_NAME:
                 problem = f"the name is longer than {MAX_NAME} characters"
             if problem is not None:
-                problems.append(f"{filename}:{line}: {problem}")
+                problems.append(f"{filename}:{reader.line_num}: {problem}")
             elif domain is not None:
-                rows.append(CustomerRow(line=line, domain=domain, name=name))
+                rows.append(CustomerRow(line=reader.line_num, domain=domain, name=name))
     except csv.Error as error:
         problems.append(f"{filename}:{reader.line_num}: not readable as CSV ({error}).")
     if not rows and not problems:
@@ -122,23 +134,21 @@ def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], li
 
 def import_customers_csv(text: str, filename: str, actor: User) -> ImportResult:
     """Add every customer in the file, or none when any row has a problem; no commit."""
+    started = time.perf_counter()
     rows, problems = parse_customers_csv(text, filename)
+    parsed = time.perf_counter()
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown.append(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems.")
-        return ImportResult(problems=shown)
-    added = skipped = 0
-    seen: set[str] = set()
+        return ImportResult(
+            problems=shown, problem_count=len(problems), parse_seconds=parsed - started
+        )
+    first_names: dict[str, str] = {}  # the first line naming a domain gives its name
     for row in rows:
-        if row.domain in seen:
-            skipped += 1
-            continue
-        seen.add(row.domain)
-        if registration.add_customer_domain(row.domain, row.name, actor.id):
-            added += 1
-        else:
-            skipped += 1
+        first_names.setdefault(row.domain, row.name)
+    added = registration.add_customer_domains(list(first_names.items()), actor.id)
+    skipped = len(rows) - added
     record_audit(
         actor,
         "customers.imported",
@@ -146,7 +156,12 @@ def import_customers_csv(text: str, filename: str, actor: User) -> ImportResult:
         filename[:64],
         after={"file": filename, "added": added, "skipped_existing": skipped},
     )
-    return ImportResult(added=added, skipped_existing=skipped)
+    return ImportResult(
+        added=added,
+        skipped_existing=skipped,
+        parse_seconds=parsed - started,
+        write_seconds=time.perf_counter() - parsed,
+    )
 
 
 def add_customer(name: str, website_or_domain: str, actor: User) -> tuple[str, bool]:
@@ -221,10 +236,6 @@ def _columns(header: list[str] | None) -> tuple[int, list[int]] | None:
     if "name" not in names or not domain_columns:
         return None
     return names.index("name"), domain_columns
-
-
-def _cell(cells: list[str], index: int) -> str:
-    return cells[index] if index < len(cells) else ""
 
 
 def _clip(text: str, length: int = 60) -> str:

@@ -9,17 +9,29 @@ exactly one gets its referral id back.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.schema import CreateTable, DropTable
 
 from portal.content.model import Program
-from portal.db_types import insert_for_dialect, utcnow
+from portal.db_types import UTCDateTime, insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.referrals.models import CompanyRegistration, Customer, Referral
 from portal.referrals.normalise import company_key
 
 KEY_MAX = 300  # company_registrations.company_key
+CUSTOMER_NAME_MAX = 200  # customers.name
+
+# Where a bulk customer import is staged: a temporary table, private to the connection.
+_STAGED_CUSTOMERS = sa.Table(
+    "customer_import_rows",
+    sa.MetaData(),
+    sa.Column("domain", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    prefixes=["TEMPORARY"],
+)
 
 
 def key_text(website: str | None, email: str | None, name: str) -> str | None:
@@ -146,8 +158,66 @@ def add_customer_domain(domain: str, name: str, added_by_id: int | None) -> bool
     """Put a domain on the customer list unless it is there; True if this call added it."""
     added = db.session.scalar(
         insert_for_dialect(Customer)
-        .values(domain=domain, name=name[:200], added_by_id=added_by_id, created_at=utcnow())
+        .values(
+            domain=domain,
+            name=name[:CUSTOMER_NAME_MAX],
+            added_by_id=added_by_id,
+            created_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["domain"])
         .returning(Customer.id)
     )
     return added is not None
+
+
+def add_customer_domains(customers: Sequence[tuple[str, str]], added_by_id: int | None) -> int:
+    """Put many (domain, name) pairs on the customer list; how many were not there. No commit.
+
+    The domains must be normalised and distinct. They are staged in a temporary table
+    (PostgreSQL: COPY; SQLite: one executemany) and merged by one INSERT ... SELECT ...
+    ON CONFLICT DO NOTHING, so a domain already listed (or listed meanwhile by someone else)
+    is skipped rather than an error, and nothing is committed here.
+    """
+    if not customers:
+        return 0
+    connection = db.session.connection()
+    # IF NOT EXISTS and the DELETE: on SQLite a CREATE that opens the transaction runs outside
+    # it, so an import that was rolled back can leave the table behind on this connection.
+    connection.execute(CreateTable(_STAGED_CUSTOMERS, if_not_exists=True))
+    connection.execute(sa.delete(_STAGED_CUSTOMERS))
+    _stage(connection, [(domain, name[:CUSTOMER_NAME_MAX]) for domain, name in customers])
+    staged = _STAGED_CUSTOMERS.c
+    rows = sa.select(
+        staged.domain,
+        staged.name,
+        sa.literal(added_by_id, sa.Integer()),
+        sa.literal(utcnow(), UTCDateTime()),
+    ).where(sa.true())  # SQLite parses an upsert's SELECT only when it has a WHERE
+    merge = (
+        insert_for_dialect(Customer)
+        .from_select(["domain", "name", "added_by_id", "created_at"], rows)
+        .on_conflict_do_nothing(index_elements=["domain"])
+    )
+    added = connection.execute(merge, execution_options={"preserve_rowcount": True}).rowcount
+    connection.execute(DropTable(_STAGED_CUSTOMERS))
+    return added
+
+
+def _stage(connection: sa.Connection, rows: list[tuple[str, str]]) -> None:
+    """Write (domain, name) rows into the staging table through the driver, in bulk."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with (
+            driver.cursor() as cursor,
+            cursor.copy("COPY customer_import_rows (domain, name) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor = driver.cursor()
+        try:
+            cursor.executemany(
+                "INSERT INTO customer_import_rows (domain, name) VALUES (?, ?)", rows
+            )
+        finally:
+            cursor.close()

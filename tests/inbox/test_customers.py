@@ -220,7 +220,7 @@ def test_upload_with_problems_stores_nothing_and_shows_them(app, login, staff_us
     [
         ("name,domain\nCafé,café.fr\n".encode("latin-1"), "c.csv", "not UTF-8 text"),
         (b"name,domain\nA,a.com\n", "c.xlsx", "ends in .csv"),
-        (b"x" * (1024 * 1024 + 10), "big.csv", "larger than 1 MB"),
+        (b"x" * (8 * 1024 * 1024 + 10), "big.csv", "larger than 8 MB"),
     ],
 )
 def test_upload_refuses_bad_files(app, login, staff_user, data, filename, message):

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
+import random
+from urllib.parse import urlsplit
+
+import idna
 import pytest
 
 from portal.referrals.normalise import (
     FREE_MAIL_DOMAINS,
+    _ascii_host,
+    _is_ip_address,
+    _url_host,
     company_key,
     normalise_company_name,
     normalise_domain,
@@ -281,3 +289,85 @@ def test_a_domain_key_never_equals_a_name_key():
 def test_company_key_refuses_a_company_with_nothing_to_compare():
     with pytest.raises(ValueError, match="company"):
         company_key(None, "jane@gmail.com", "   ")
+
+
+def _hosts(count: int, seed: int) -> list[str]:
+    """Host names that probe the edges of the plain-host shortcut: case, hyphens, lengths."""
+    rng = random.Random(seed)
+    # Kelvin sign, fullwidth and Arabic-Indic digits: non-ASCII that lower-cases or reads as ASCII.
+    odd = ["\u212a", "\uff11", "\u0661", "ß", "ü", "_", " "]
+    pieces = ["a", "Z", "0", "9", "-", "--", ".", "..", "xn--", *odd]
+    hosts = [
+        "a" * 63 + ".com",
+        "a" * 64 + ".com",
+        ".".join(["a" * 61] * 4),  # 247 characters
+        ".".join(["a" * 63] * 4),  # 255 characters
+        "-acme.com",
+        "acme-.com",
+        "ab--cd.com",
+        "xn--bcher-kva.de",
+        "xn--zz.de",
+        "1.2.3.4",
+        "1.2.3",
+        "::1",
+        "0x7f.1",
+    ]
+    for _ in range(count):
+        label_count = rng.randint(1, 5)
+        labels = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+            for _ in range(label_count)
+        ]
+        hosts.append(".".join(labels) + rng.choice(["", ".com", ".co.uk", ".de"]))
+    return hosts
+
+
+def test_the_plain_host_shortcuts_agree_with_idna_and_ipaddress():
+    """The fast paths for plain host names give exactly what IDNA and ipaddress would."""
+    for host in _hosts(20_000, seed=46):
+        try:
+            expected: str | None = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            expected = None
+        assert _ascii_host(host) == expected, host
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            is_ip = False
+        else:
+            is_ip = True
+        assert _is_ip_address(host) is is_ip, host
+
+
+def _urls(count: int, seed: int) -> list[str]:
+    """URLs that probe the edges of the plain-URL shortcut: schemes, ports, users, whitespace."""
+    rng = random.Random(seed)
+    schemes = ["http://", "HTTPS://", "ftp://", "h+t.t-p://", "1http://", "http:/", "http:\t//", ""]
+    hosts = [
+        "acme.com",
+        "ACME.co.uk",
+        "",
+        ".",
+        "a-b.io",
+        "bücher.de",
+        "[::1]",
+        "[::1",
+        "ac\tme.com",
+    ]
+    tails = ["", "/", "/path", "?q=1", "#top", ":8080", "@evil.com", "\\x", " ", "\t/x", "%41"]
+    urls = ["http://", "http:///path", "//acme.com", "http://\u212aacme.com"]
+    for _ in range(count):
+        url = rng.choice(schemes) + rng.choice(hosts) + rng.choice(tails) + rng.choice(tails)
+        urls.append(url)
+    return urls
+
+
+def test_the_plain_url_shortcut_agrees_with_urlsplit():
+    for url in _urls(5_000, seed=46):
+        try:
+            expected: str | None = urlsplit(url).hostname
+        except ValueError:
+            with pytest.raises(ValueError):
+                _url_host(url)
+            continue
+        assert _url_host(url) == expected, url

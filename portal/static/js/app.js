@@ -4,3 +4,34 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target.querySelector("[data-focus]");
   if (target) target.focus();
 });
+
+// A form that takes a while (a large upload) says it is working: its button is disabled and
+// relabelled with data-busy, and the status element named by data-busy-status gets its text.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.busy || event.defaultPrevented) return;
+  const button = event.submitter || form.querySelector("button[type=submit]");
+  if (button) {
+    button.dataset.idleLabel = button.textContent;
+    button.textContent = form.dataset.busy;
+    // Disabled after the submit event has started the submission: it still goes ahead.
+    button.disabled = true;
+  }
+  const status = document.getElementById(form.dataset.busyStatus || "");
+  if (status) status.textContent = status.dataset.busyText || form.dataset.busy;
+  form.setAttribute("aria-busy", "true");
+});
+
+// Back to a page the browser kept in memory: its busy forms are ready again.
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) return;
+  for (const form of document.querySelectorAll("form[aria-busy=true]")) {
+    form.removeAttribute("aria-busy");
+    for (const button of form.querySelectorAll("button[data-idle-label]")) {
+      button.textContent = button.dataset.idleLabel;
+      button.disabled = false;
+    }
+    const status = document.getElementById(form.dataset.busyStatus || "");
+    if (status) status.textContent = "";
+  }
+});

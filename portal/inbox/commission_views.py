@@ -18,8 +18,8 @@ from portal.inbox.commission_forms import (
     PayoutForm,
     ResolveForm,
 )
-from portal.referrals import commissions, earnings
-from portal.referrals.commissions import CommissionError
+from portal.referrals import commission_lifecycle, earnings
+from portal.referrals.commission_lifecycle import CommissionError
 from portal.referrals.models import Commission, reference_of
 
 bp = Blueprint("inbox_commissions", __name__, url_prefix="/inbox/commissions")
@@ -43,7 +43,7 @@ def approve(commission_id: int):
     if not form.validate_on_submit():
         return _refused(commission.id, _messages(form))
     try:
-        commissions.approve(commission, current_user)
+        commission_lifecycle.approve(commission, current_user)
     except CommissionError as refused:
         return _refused(commission.id, [refused.message])
     db.session.commit()
@@ -59,7 +59,7 @@ def pay(commission_id: int):
     if not form.validate_on_submit():
         return _refused(commission.id, _messages(form), "payout_reference")
     try:
-        commissions.mark_paid(commission, current_user, form.payout_reference.data)
+        commission_lifecycle.mark_paid(commission, current_user, form.payout_reference.data)
     except CommissionError as refused:
         return _refused(commission.id, [refused.message], "payout_reference")
     db.session.commit()
@@ -78,7 +78,7 @@ def resolve(dispute_id: int):
     if not form.validate_on_submit():
         return _refused(commission_id, _messages(form), "answer")
     try:
-        commissions.resolve_dispute(dispute, current_user, form.answer.data)
+        commission_lifecycle.resolve_dispute(dispute, current_user, form.answer.data)
     except CommissionError as refused:
         return _refused(commission_id, [refused.message], "answer")
     db.session.commit()

@@ -22,7 +22,7 @@ from portal.inbox.rules import (
 )
 from portal.money import format_money
 from portal.referrals import registration
-from portal.referrals.commissions import create_commission
+from portal.referrals.commission_lifecycle import create_commission
 from portal.referrals.events import EventKind, add_event, refresh_clocks
 from portal.referrals.models import Commission, Referral, ReferralEvent, ReferralStatus
 

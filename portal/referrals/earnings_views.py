@@ -12,8 +12,8 @@ from portal.accounts.access import partner_required
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.http import render_page
-from portal.referrals import commissions, earnings
-from portal.referrals.commissions import CommissionError
+from portal.referrals import commission_lifecycle, earnings
+from portal.referrals.commission_lifecycle import CommissionError
 from portal.referrals.earnings_forms import DisputeForm
 
 bp = Blueprint("earnings", __name__, url_prefix="/earnings")
@@ -36,7 +36,7 @@ def dispute(commission_id: int):
     form = DisputeForm()
     if form.validate_on_submit():
         try:
-            commissions.open_dispute(commission, current_user, form.reason.data)
+            commission_lifecycle.open_dispute(commission, current_user, form.reason.data)
         except CommissionError as refused:
             form.reason.errors.append(refused.message)
         else:

@@ -46,7 +46,6 @@ from portal.inbox.listing import (
     InboxRow,
     staff_choices,
 )
-from portal.inbox.sla import clock
 from portal.inbox.views import (
     FORMS,
     ROW_ID_PREFIX,
@@ -58,6 +57,7 @@ from portal.inbox.views import (
     template_helpers,
 )
 from portal.money import format_money
+from portal.referrals.api import clock
 from portal.referrals.events import stage_name
 from portal.referrals.models import Referral
 from portal.referrals.service import parse_reference

@@ -18,9 +18,9 @@ from portal.accounts.models import Organization
 from portal.content.model import ContentIndex, Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox.sla import SlaClock, clock, stale_due
 from portal.onboarding.service import ChecklistState, checklist_for
 from portal.referrals import registration
+from portal.referrals.api import SlaClock, clock, stale_due
 from portal.referrals.models import Commission, Referral, ReferralEvent
 from portal.referrals.service import parse_reference
 

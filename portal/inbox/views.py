@@ -48,8 +48,8 @@ from portal.inbox.listing import (
     status_choices,
 )
 from portal.inbox.rules import UNACCEPTED
-from portal.inbox.sla import describe
 from portal.money import format_money
+from portal.referrals.api import describe
 from portal.referrals.events import event_title, stage_name
 from portal.referrals.models import Referral
 from portal.referrals.service import INVOLVEMENTS, TIMINGS, parse_reference

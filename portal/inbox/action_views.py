@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Response,
     abort,
@@ -30,8 +29,6 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.ids import parse_id
-from portal.inbox import actions, outcomes
-from portal.inbox.actions import ActionError
 from portal.inbox.forms import (
     ActionForm,
     AssignForm,
@@ -57,10 +54,9 @@ from portal.inbox.views import (
     template_helpers,
 )
 from portal.money import format_money
-from portal.referrals.api import clock
-from portal.referrals.events import stage_name
+from portal.referrals import api as referrals
+from portal.referrals.api import ActionError, clock, parse_reference, stage_name
 from portal.referrals.models import Referral
-from portal.referrals.service import parse_reference
 
 Perform = Callable[[Referral, Any, Program], str]
 
@@ -78,7 +74,7 @@ def _act(ref: str, name: str, perform: Perform) -> Response:
         if found is None:
             abort(404)
         return _refused(found, name, form, _first_error(form))
-    found = _locked(referral_id)
+    found = referrals.lock_referral(referral_id)
     if found is None:
         abort(404)
     try:
@@ -91,16 +87,6 @@ def _act(ref: str, name: str, perform: Perform) -> Response:
         return _refused(found, name, form, refused.message)
     db.session.commit()
     return _done(found, notice, form.next.data)
-
-
-def _locked(referral_id: int) -> Referral | None:
-    """The referral, its row locked until the commit (FOR UPDATE; SQLite locks on write)."""
-    return db.session.scalar(
-        sa.select(Referral)
-        .where(Referral.id == referral_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def _from_row() -> bool:
@@ -167,42 +153,42 @@ def _actor() -> User:
 
 def _do_assign(found: Referral, form: AssignForm, program: Program) -> str:
     owner = _owner(form)
-    actions.assign(found, _actor(), owner, program)
+    referrals.assign(found, _actor(), owner, program)
     return f"Assigned to {owner.name or owner.email}."
 
 
 def _do_accept(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.accept(found, _actor(), program)
+    referrals.accept(found, _actor(), program)
     return f"{found.reference} accepted; the partner was told."
 
 
 def _do_reject(found: Referral, form: RejectForm, program: Program) -> str:
-    actions.reject(found, _actor(), form.reason.data, program)
+    referrals.reject(found, _actor(), form.reason.data, program)
     return f"{found.reference} rejected; the partner sees the reason."
 
 
 def _do_advance(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.advance(found, _actor(), program)
+    referrals.advance(found, _actor(), program)
     return f"{found.reference} moved to {stage_name(found.status)}."
 
 
 def _do_update(found: Referral, form: UpdateForm, program: Program) -> str:
-    actions.post_update(found, _actor(), form.message.data, program)
+    referrals.post_update(found, _actor(), form.message.data, program)
     return "Update posted; the partner was e-mailed."
 
 
 def _do_note(found: Referral, form: NoteForm, program: Program) -> str:
-    actions.add_note(found, _actor(), form.message.data, program)
+    referrals.add_note(found, _actor(), form.message.data, program)
     return "Internal note added."
 
 
 def _do_value(found: Referral, form: ValueForm, program: Program) -> str:
-    outcomes.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
+    referrals.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
     return f"Deal value recorded: {format_money(form.amount_minor, program.currency)}."
 
 
 def _do_won(found: Referral, form: WonForm, program: Program) -> str:
-    commission = outcomes.mark_won(
+    commission = referrals.mark_won(
         found, _actor(), form.amount_minor, form.currency.data, program, reason=form.reason.data
     )
     if commission is None:
@@ -212,7 +198,7 @@ def _do_won(found: Referral, form: WonForm, program: Program) -> str:
 
 
 def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
-    outcomes.mark_lost(found, _actor(), form.reason.data, program)
+    referrals.mark_lost(found, _actor(), form.reason.data, program)
     return f"{found.reference} marked lost; the partner sees the reason."
 
 

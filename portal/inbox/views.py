@@ -27,7 +27,6 @@ from portal.database import writes_database
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
-from portal.inbox.actions import next_stage
 from portal.inbox.detail import age_text, referral_by_reference, referral_detail
 from portal.inbox.export import export_csv
 from portal.inbox.forms import (
@@ -47,12 +46,18 @@ from portal.inbox.listing import (
     staff_choices,
     status_choices,
 )
-from portal.inbox.rules import UNACCEPTED
 from portal.money import format_money
-from portal.referrals.api import describe
-from portal.referrals.events import event_title, stage_name
+from portal.referrals.api import (
+    INVOLVEMENTS,
+    TIMINGS,
+    UNACCEPTED,
+    describe,
+    event_title,
+    next_stage,
+    parse_reference,
+    stage_name,
+)
 from portal.referrals.models import Referral
-from portal.referrals.service import INVOLVEMENTS, TIMINGS, parse_reference
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 

@@ -3,7 +3,7 @@
 Every action works as a plain form (redirect back, or the referral page again with the message
 and status 422) and through htmx (the updated list row when the post came from a row, else the
 updated panel of the referral page). The referral row is locked before the action so two people
-acting on it at once take turns.
+acting on it at once take turns. Their URLs are in portal/inbox/blueprint.py.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from portal.inbox.views import (
     FORMS,
     ROW_ID_PREFIX,
     ROW_TEMPLATE,
-    bp,
     prepare_forms,
     referral_page,
     safe_next,
@@ -202,63 +201,54 @@ def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
     return f"{found.reference} marked lost; the partner sees the reason."
 
 
-@bp.post("/<ref>/assign")
 @staff_required
 def assign(ref: str):
     """Give the referral an owner from the partner team ("me" for a one-click take)."""
     return _act(ref, "assign", _do_assign)
 
 
-@bp.post("/<ref>/accept")
 @staff_required
 def accept(ref: str):
     """Accept the referral (deciding a conflict in its favour)."""
     return _act(ref, "accept", _do_accept)
 
 
-@bp.post("/<ref>/reject")
 @staff_required
 def reject(ref: str):
     """Decline the referral with a reason the partner sees."""
     return _act(ref, "reject", _do_reject)
 
 
-@bp.post("/<ref>/advance")
 @staff_required
 def advance(ref: str):
     """Move the referral to the next pipeline stage."""
     return _act(ref, "advance", _do_advance)
 
 
-@bp.post("/<ref>/update")
 @staff_required
 def update(ref: str):
     """Post a message the partner sees (and gets by e-mail)."""
     return _act(ref, "update", _do_update)
 
 
-@bp.post("/<ref>/note")
 @staff_required
 def note(ref: str):
     """Add an internal note."""
     return _act(ref, "note", _do_note)
 
 
-@bp.post("/<ref>/value")
 @staff_required
 def value(ref: str):
     """Record the deal value."""
     return _act(ref, "value", _do_value)
 
 
-@bp.post("/<ref>/won")
 @staff_required
 def won(ref: str):
     """Close the referral as won and compute its commission."""
     return _act(ref, "won", _do_won)
 
 
-@bp.post("/<ref>/lost")
 @staff_required
 def lost(ref: str):
     """Close the referral as lost with a reason the partner sees."""

@@ -1,6 +1,7 @@
-"""The staff inbox: the list, one referral, the row's action forms, the CSV export.
+"""The staff inbox's pages: the list, one referral, the row's action forms, the CSV export.
 
-The actions themselves (one POST each) are in portal/inbox/action_views.py, on this blueprint.
+The actions themselves (one POST each) are in portal/inbox/action_views.py; the URL of every
+view is in portal/inbox/blueprint.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     render_template,
@@ -58,8 +58,6 @@ from portal.referrals.api import (
     stage_name,
 )
 from portal.referrals.models import Referral
-
-bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 LIST_PAGE = "inbox/index.html"
 REFERRAL_PAGE = "inbox/referral.html"
@@ -121,7 +119,6 @@ def safe_next(value: str | None) -> str | None:
     return value
 
 
-@bp.get("/")
 @staff_required
 def index():
     """The referral inbox: filters, search, rows with SLA clocks and row actions."""
@@ -142,7 +139,6 @@ def index():
     )
 
 
-@bp.get("/export.csv")
 @writes_database
 @staff_required
 def export():
@@ -158,7 +154,6 @@ def export():
     return response
 
 
-@bp.get("/<ref>/actions")
 @staff_required
 def row_actions(ref: str):
     """The long action forms of one list row, fetched when its "More actions" opens."""
@@ -181,7 +176,6 @@ def row_actions(ref: str):
     return response
 
 
-@bp.get("/<ref>")
 @staff_required
 def referral(ref: str):
     """One referral: what was submitted, the full timeline, conflicts, the partner, actions."""

@@ -1,4 +1,6 @@
-"""Admin rules: deactivating people, suspending organisations, reading the audit log.
+"""Admin rules: deactivating people and reading the audit log.
+
+Suspending and reinstating organisations is their lifecycle: `portal.accounts.api`.
 
 Functions add to the session and never commit; the view commits once per request.
 """
@@ -11,7 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Organization, OrgStatus, Role, User, new_session_token
+from portal.accounts.api import end_all_sessions
+from portal.accounts.models import Organization, Role, User
 from portal.audit.models import AuditEntry
 from portal.audit.service import record_audit
 from portal.extensions import db
@@ -28,10 +31,7 @@ __all__ = [
     "deactivate_user",
     "get_user",
     "reactivate_user",
-    "reinstate_organization",
-    "reinstated_status",
     "staff_accounts",
-    "suspend_organization",
 ]
 
 AUDIT_PER_PAGE = 50
@@ -95,7 +95,7 @@ def deactivate_user(actor: User, user: User) -> bool:
     if not user.active:
         return False
     user.active = False
-    user.session_token = new_session_token()
+    end_all_sessions(user)
     record_audit(
         actor,
         "user.deactivated",
@@ -121,53 +121,6 @@ def reactivate_user(actor: User, user: User) -> bool:
         organization_id=user.organization_id,
         before={"active": False},
         after={"active": True},
-    )
-    return True
-
-
-def suspend_organization(actor: User, org: Organization) -> bool:
-    """Suspend an organisation and sign its people out; False when already suspended."""
-    if org.status == OrgStatus.SUSPENDED:
-        return False
-    before = {"status": org.status}
-    org.status = OrgStatus.SUSPENDED
-    members = db.session.scalars(sa.select(User).where(User.organization_id == org.id))
-    for member in members:
-        member.session_token = new_session_token()
-    record_audit(
-        actor,
-        "organization.suspended",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before=before,
-        after={"status": org.status},
-    )
-    return True
-
-
-def reinstated_status(org: Organization) -> OrgStatus:
-    """Where a reinstated organisation resumes: active if it ever activated, else onboarding
-    once someone accepted an invitation, else still invited."""
-    if org.activated_at is not None:
-        return OrgStatus.ACTIVE
-    has_members = db.session.scalar(sa.select(sa.exists().where(User.organization_id == org.id)))
-    return OrgStatus.ONBOARDING if has_members else OrgStatus.INVITED
-
-
-def reinstate_organization(actor: User, org: Organization) -> bool:
-    """Lift a suspension; False when the organisation is not suspended."""
-    if org.status != OrgStatus.SUSPENDED:
-        return False
-    org.status = reinstated_status(org)
-    record_audit(
-        actor,
-        "organization.reinstated",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before={"status": OrgStatus.SUSPENDED},
-        after={"status": org.status},
     )
     return True
 

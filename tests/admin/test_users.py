@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.api import authenticate
 from portal.accounts.models import Role
-from portal.accounts.service import authenticate
 from portal.admin.service import AdminActionRefused, deactivate_user
 from portal.audit.models import AuditEntry
 from portal.extensions import db

@@ -1,12 +1,9 @@
-"""Account rules: signing in and out, plus the one import point for the rest of the portal.
+"""Who is signed in: checking a password, finding a session's user, ending sessions.
 
-The rules live in modules named for what they do; this module re-exports the names other
-features use, so `from portal.accounts.service import create_invite` keeps working:
-- `credentials`: e-mail syntax, password rules, link tokens and the account errors;
-- `users`: look-ups by e-mail, team lists, admin accounts;
-- `links`: absolute links for e-mails;
-- `invites`: creating, listing and accepting invitations;
-- `password_reset`: asking for and using reset links.
+A user's sessions and remember-me cookies all name `User.session_token`; rotating it signs
+the user out everywhere. The functions here are the only ones that rotate it on purpose
+(besides a password change, `User.set_password`): signing out everywhere, deactivation and
+an organisation's suspension all come through `end_all_sessions`.
 Functions add to the session and never commit; the caller commits once.
 """
 
@@ -19,68 +16,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.credentials import (
-    MIN_PASSWORD_LENGTH,
-    AccountError,
-    EmailInUse,
-    InvalidEmail,
-    InvalidToken,
-    WeakPassword,
-    canonical_email,
-    normalise_email,
-    password_problem,
-)
-from portal.accounts.invites import (
-    accept_invite,
-    create_invite,
-    find_invite,
-    invite_colleague,
-    invite_problem,
-    open_invitations,
-    pending_invites,
-)
-from portal.accounts.links import invite_url, reset_url
-from portal.accounts.models import User, new_session_token
-from portal.accounts.password_reset import (
-    find_reset,
-    request_password_reset,
-    reset_password,
-    reset_problem,
-)
-from portal.accounts.users import ROLE_LABELS, create_admin, team_members, user_by_email
+from portal.accounts.credentials import canonical_email
+from portal.accounts.models import Organization, User, new_session_token
+from portal.accounts.users import user_by_email
 from portal.audit.service import record_activity
 from portal.db_types import utcnow
 from portal.extensions import db
 
 __all__ = [
-    "MIN_PASSWORD_LENGTH",
-    "ROLE_LABELS",
-    "AccountError",
-    "EmailInUse",
-    "InvalidEmail",
-    "InvalidToken",
-    "WeakPassword",
-    "accept_invite",
     "authenticate",
-    "create_admin",
-    "create_invite",
     "end_all_sessions",
-    "find_invite",
-    "find_reset",
-    "invite_colleague",
-    "invite_problem",
-    "invite_url",
+    "end_organization_sessions",
     "load_signed_in_user",
-    "normalise_email",
-    "open_invitations",
-    "password_problem",
-    "pending_invites",
     "record_login",
-    "request_password_reset",
-    "reset_password",
-    "reset_problem",
-    "reset_url",
-    "team_members",
 ]
 
 
@@ -126,3 +74,9 @@ def record_login(user: User) -> None:
 def end_all_sessions(user: User) -> None:
     """Sign the user out everywhere: every session and remember-me cookie names the old token."""
     user.session_token = new_session_token()
+
+
+def end_organization_sessions(org: Organization) -> None:
+    """Sign every member of the organisation out everywhere (its suspension)."""
+    for member in db.session.scalars(sa.select(User).where(User.organization_id == org.id)):
+        end_all_sessions(member)

@@ -7,14 +7,20 @@ except, for now, `models` (the classes, for type hints and read-only queries) an
 
 - the organisation lifecycle (`lifecycle`): register, start onboarding, activate, suspend,
   reinstate, and the TransitionRefused a view shows when a move is not allowed;
-- who is signed in (`authentication`): checking a password, ending a user's sessions;
+- who may sign in (`authentication`): checking a password, ending a user's sessions,
+  deactivating and reactivating people;
 - people (`users`, `invites`): look-ups, team lists, inviting someone;
 - the account errors and e-mail rules (`credentials`).
 """
 
 from __future__ import annotations
 
-from portal.accounts.authentication import authenticate, end_all_sessions
+from portal.accounts.authentication import (
+    authenticate,
+    deactivate_user,
+    end_all_sessions,
+    reactivate_user,
+)
 from portal.accounts.credentials import AccountError, EmailInUse, InvalidEmail, normalise_email
 from portal.accounts.invites import create_invite, pending_invites
 from portal.accounts.lifecycle import (
@@ -39,9 +45,11 @@ __all__ = [
     "authenticate",
     "awaiting_activation",
     "create_invite",
+    "deactivate_user",
     "end_all_sessions",
     "normalise_email",
     "pending_invites",
+    "reactivate_user",
     "register_organization",
     "reinstate_organization",
     "reinstated_status",

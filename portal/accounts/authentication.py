@@ -1,4 +1,5 @@
-"""Who is signed in: checking a password, finding a session's user, ending sessions.
+"""Who may sign in: checking a password, finding a session's user, ending sessions,
+deactivating people.
 
 A user's sessions and remember-me cookies all name `User.session_token`; rotating it signs
 the user out everywhere. The functions here are the only ones that rotate it on purpose
@@ -16,18 +17,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.credentials import canonical_email
+from portal.accounts.credentials import AccountError, canonical_email
 from portal.accounts.models import Organization, User, new_session_token
 from portal.accounts.users import user_by_email
-from portal.audit.service import record_activity
+from portal.audit.service import record_activity, record_audit
 from portal.db_types import utcnow
 from portal.extensions import db
 
 __all__ = [
     "authenticate",
+    "deactivate_user",
     "end_all_sessions",
     "end_organization_sessions",
     "load_signed_in_user",
+    "reactivate_user",
     "record_login",
 ]
 
@@ -80,3 +83,44 @@ def end_organization_sessions(org: Organization) -> None:
     """Sign every member of the organisation out everywhere (its suspension)."""
     for member in db.session.scalars(sa.select(User).where(User.organization_id == org.id)):
         end_all_sessions(member)
+
+
+def deactivate_user(actor: User, user: User) -> bool:
+    """Deactivate a user and end their sessions; False when already inactive.
+
+    Raises AccountError when admins try to deactivate themselves (which also keeps at least
+    one active admin).
+    """
+    if user.id == actor.id:
+        raise AccountError("You cannot deactivate your own account.")
+    if not user.active:
+        return False
+    user.active = False
+    end_all_sessions(user)
+    record_audit(
+        actor,
+        "user.deactivated",
+        "user",
+        user.id,
+        organization_id=user.organization_id,
+        before={"active": True},
+        after={"active": False},
+    )
+    return True
+
+
+def reactivate_user(actor: User, user: User) -> bool:
+    """Let a deactivated user sign in again; False when already active."""
+    if user.active:
+        return False
+    user.active = True
+    record_audit(
+        actor,
+        "user.reactivated",
+        "user",
+        user.id,
+        organization_id=user.organization_id,
+        before={"active": False},
+        after={"active": True},
+    )
+    return True

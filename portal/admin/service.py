@@ -1,6 +1,7 @@
-"""Admin rules: deactivating people and reading the audit log.
+"""Admin rules: the staff accounts list and reading the audit log.
 
-Suspending and reinstating organisations is their lifecycle: `portal.accounts.api`.
+Deactivating people and suspending organisations change accounts' data, so they are
+accounts' functions (`portal.accounts.api`); the admin views call them.
 
 Functions add to the session and never commit; the view commits once per request.
 """
@@ -13,32 +14,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.api import end_all_sessions
 from portal.accounts.models import Organization, Role, User
 from portal.audit.models import AuditEntry
-from portal.audit.service import record_audit
 from portal.extensions import db
 
 __all__ = [
     "AUDIT_PER_PAGE",
-    "AdminActionRefused",
     "AuditPage",
     "AuditRow",
     "Change",
     "audit_actions",
     "audit_log",
     "changes_of",
-    "deactivate_user",
     "get_user",
-    "reactivate_user",
     "staff_accounts",
 ]
 
 AUDIT_PER_PAGE = 50
-
-
-class AdminActionRefused(ValueError):
-    """An admin action the rules do not allow; the message is shown to the admin."""
 
 
 @dataclass(frozen=True)
@@ -82,47 +74,6 @@ def staff_accounts() -> list[User]:
         .order_by(sa.case((User.role == Role.ADMIN, 0), else_=1), User.name, User.email)
     )
     return list(db.session.scalars(stmt))
-
-
-def deactivate_user(actor: User, user: User) -> bool:
-    """Deactivate a user and end their sessions; False when already inactive.
-
-    Raises AdminActionRefused when admins try to deactivate themselves (which also keeps at
-    least one active admin).
-    """
-    if user.id == actor.id:
-        raise AdminActionRefused("You cannot deactivate your own account.")
-    if not user.active:
-        return False
-    user.active = False
-    end_all_sessions(user)
-    record_audit(
-        actor,
-        "user.deactivated",
-        "user",
-        user.id,
-        organization_id=user.organization_id,
-        before={"active": True},
-        after={"active": False},
-    )
-    return True
-
-
-def reactivate_user(actor: User, user: User) -> bool:
-    """Let a deactivated user sign in again; False when already active."""
-    if user.active:
-        return False
-    user.active = True
-    record_audit(
-        actor,
-        "user.reactivated",
-        "user",
-        user.id,
-        organization_id=user.organization_id,
-        before={"active": False},
-        after={"active": True},
-    )
-    return True
 
 
 def audit_actions() -> list[str]:

@@ -77,8 +77,8 @@ def deactivate_user(user_id: int):
     """Deactivate a user; their sessions end at once."""
     user = _user_or_404(user_id)
     try:
-        changed = service.deactivate_user(current_user, user)
-    except service.AdminActionRefused as refused:
+        changed = accounts.deactivate_user(current_user, user)
+    except accounts.AccountError as refused:
         flash(str(refused), "error")
         return _back_to(user)
     db.session.commit()
@@ -91,7 +91,7 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """Let a deactivated user sign in again."""
     user = _user_or_404(user_id)
-    changed = service.reactivate_user(current_user, user)
+    changed = accounts.reactivate_user(current_user, user)
     db.session.commit()
     flash(f"{user.email} can sign in again." if changed else f"{user.email} was already active.")
     return _back_to(user)

@@ -16,9 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from portal.accounts.api import create_invite
 from portal.accounts.credentials import new_token
 from portal.accounts.models import Organization, PasswordReset, Role, User
-from portal.accounts.service import create_invite
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db

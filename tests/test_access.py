@@ -22,8 +22,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from portal.accounts.api import create_invite
 from portal.accounts.models import Role, User
-from portal.accounts.service import create_invite
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.referrals import registration

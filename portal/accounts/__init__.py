@@ -9,7 +9,7 @@ from portal.extensions import login_manager
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, Flask-Login, the session rules and the `flask users` commands."""
-    from portal.accounts import cli, service, signin, views
+    from portal.accounts import authentication, cli, signin, views
 
     app.register_blueprint(views.bp)
 
@@ -22,6 +22,6 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     # The session holds User.session_token; rotating it, deactivation or a suspended
     # organisation signs the user out on their next request.
-    login_manager.user_loader(service.load_signed_in_user)
+    login_manager.user_loader(authentication.load_signed_in_user)
 
     app.cli.add_command(cli.users_cli)

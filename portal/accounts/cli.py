@@ -7,7 +7,8 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from portal.accounts import service
+from portal.accounts.credentials import AccountError
+from portal.accounts.users import create_admin
 from portal.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -30,8 +31,8 @@ def create_admin_command(email: str, name: str | None, password_stdin: bool) -> 
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = service.create_admin(email, name, password)
-    except service.AccountError as exc:
+        user = create_admin(email, name, password)
+    except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -20,6 +20,7 @@ from portal.accounts.credentials import (
     new_token,
     normalise_email,
 )
+from portal.accounts.lifecycle import start_onboarding
 from portal.accounts.links import invite_url, login_url
 from portal.accounts.models import (
     PARTNER_ROLES,
@@ -183,7 +184,7 @@ def accept_invite(invite: Invite, name: str, password: str, job_title: str = "")
     """Create the invited user in the invitation's organisation and role; single use.
 
     Refused (InvalidToken) when the invitation is used, expired or its organisation suspended.
-    An organisation still `invited` starts onboarding with its first member.
+    An organisation still `invited` starts onboarding with its first member (`lifecycle`).
     """
     if invite_problem(invite) is not None:
         raise InvalidToken("This invitation is no longer valid.")
@@ -214,17 +215,9 @@ def accept_invite(invite: Invite, name: str, password: str, job_title: str = "")
         organization_id=org_id,
         after={"email": user.email, "role": user.role, "invite_id": invite.id},
     )
-    if org is not None and org.status == OrgStatus.INVITED:
-        org.status = OrgStatus.ONBOARDING
-        record_audit(
-            user,
-            "organization.onboarding_started",
-            "organization",
-            org.id,
-            organization_id=org.id,
-            before={"status": OrgStatus.INVITED},
-            after={"status": OrgStatus.ONBOARDING},
-        )
+    if org is not None:
+        # Refused (TransitionRefused, an AccountError) if it was suspended a moment ago.
+        start_onboarding(org, user)
     return user
 
 

@@ -16,8 +16,8 @@ from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from portal.accounts import sessions
+from portal.accounts.authentication import load_signed_in_user
 from portal.accounts.models import User
-from portal.accounts.service import load_signed_in_user
 from portal.accounts.sessions import SessionPolicy
 
 __all__ = ["current_time", "end_session", "init_app", "policy", "start_session"]

@@ -17,7 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import invites, password_reset, service, signin
+from portal.accounts import authentication, invites, password_reset, signin, users
 from portal.accounts.access import partner_admin_required, public
 from portal.accounts.credentials import AccountError, email_limit_key
 from portal.accounts.forms import (
@@ -96,7 +96,7 @@ def _local_next(target: str | None) -> str | None:
 def _sign_in(user: User, remember: bool = False) -> None:
     """Start a fresh session for the user and note the sign-in."""
     signin.start_session(user, remember=remember)
-    service.record_login(user)
+    authentication.record_login(user)
 
 
 def _render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
@@ -119,7 +119,7 @@ def login() -> Response | str | tuple[str, int]:
         return _render_login(form)
     if not form.validate_on_submit():
         return _render_login(form, 422)
-    user = service.authenticate(form.email.data, form.password.data)
+    user = authentication.authenticate(form.email.data, form.password.data)
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return _render_login(form, 422)
@@ -134,7 +134,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     """Sign out on every device: a new session token ends every session and remember-me cookie."""
     if current_user.is_authenticated:
-        service.end_all_sessions(current_user._get_current_object())
+        authentication.end_all_sessions(current_user._get_current_object())
         db.session.commit()
     signin.end_session()
     flash(SIGNED_OUT, "success")
@@ -158,6 +158,9 @@ def invite(token: str) -> Response | str | tuple[str, int]:
                 found, form.name.data, form.password.data, form.job_title.data or ""
             )
         except AccountError as exc:
+            # A refusal may come after the account was added (its organisation was suspended
+            # meanwhile): nothing of the attempt is kept.
+            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
             _sign_in(user)
@@ -216,9 +219,9 @@ def _render_team(form: TeamInviteForm, status: int = 200) -> tuple[str, int]:
     return render_template(
         "accounts/team.html",
         org=org,
-        members=service.team_members(org),
+        members=users.team_members(org),
         invites=invites.open_invitations(org),
-        role_labels=service.ROLE_LABELS,
+        role_labels=users.ROLE_LABELS,
         form=form,
     ), status
 

@@ -1,4 +1,7 @@
-"""Admin rules: deactivating people, suspending organisations, reading the audit log.
+"""Admin rules: the staff accounts list and reading the audit log.
+
+Deactivating people and suspending organisations change accounts' data, so they are
+accounts' functions (`portal.accounts.api`); the admin views call them.
 
 Functions add to the session and never commit; the view commits once per request.
 """
@@ -11,34 +14,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Organization, OrgStatus, Role, User, new_session_token
+from portal.accounts.models import Organization, Role, User
 from portal.audit.models import AuditEntry
-from portal.audit.service import record_audit
 from portal.extensions import db
 
 __all__ = [
     "AUDIT_PER_PAGE",
-    "AdminActionRefused",
     "AuditPage",
     "AuditRow",
     "Change",
     "audit_actions",
     "audit_log",
     "changes_of",
-    "deactivate_user",
     "get_user",
-    "reactivate_user",
-    "reinstate_organization",
-    "reinstated_status",
     "staff_accounts",
-    "suspend_organization",
 ]
 
 AUDIT_PER_PAGE = 50
-
-
-class AdminActionRefused(ValueError):
-    """An admin action the rules do not allow; the message is shown to the admin."""
 
 
 @dataclass(frozen=True)
@@ -82,94 +74,6 @@ def staff_accounts() -> list[User]:
         .order_by(sa.case((User.role == Role.ADMIN, 0), else_=1), User.name, User.email)
     )
     return list(db.session.scalars(stmt))
-
-
-def deactivate_user(actor: User, user: User) -> bool:
-    """Deactivate a user and end their sessions; False when already inactive.
-
-    Raises AdminActionRefused when admins try to deactivate themselves (which also keeps at
-    least one active admin).
-    """
-    if user.id == actor.id:
-        raise AdminActionRefused("You cannot deactivate your own account.")
-    if not user.active:
-        return False
-    user.active = False
-    user.session_token = new_session_token()
-    record_audit(
-        actor,
-        "user.deactivated",
-        "user",
-        user.id,
-        organization_id=user.organization_id,
-        before={"active": True},
-        after={"active": False},
-    )
-    return True
-
-
-def reactivate_user(actor: User, user: User) -> bool:
-    """Let a deactivated user sign in again; False when already active."""
-    if user.active:
-        return False
-    user.active = True
-    record_audit(
-        actor,
-        "user.reactivated",
-        "user",
-        user.id,
-        organization_id=user.organization_id,
-        before={"active": False},
-        after={"active": True},
-    )
-    return True
-
-
-def suspend_organization(actor: User, org: Organization) -> bool:
-    """Suspend an organisation and sign its people out; False when already suspended."""
-    if org.status == OrgStatus.SUSPENDED:
-        return False
-    before = {"status": org.status}
-    org.status = OrgStatus.SUSPENDED
-    members = db.session.scalars(sa.select(User).where(User.organization_id == org.id))
-    for member in members:
-        member.session_token = new_session_token()
-    record_audit(
-        actor,
-        "organization.suspended",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before=before,
-        after={"status": org.status},
-    )
-    return True
-
-
-def reinstated_status(org: Organization) -> OrgStatus:
-    """Where a reinstated organisation resumes: active if it ever activated, else onboarding
-    once someone accepted an invitation, else still invited."""
-    if org.activated_at is not None:
-        return OrgStatus.ACTIVE
-    has_members = db.session.scalar(sa.select(sa.exists().where(User.organization_id == org.id)))
-    return OrgStatus.ONBOARDING if has_members else OrgStatus.INVITED
-
-
-def reinstate_organization(actor: User, org: Organization) -> bool:
-    """Lift a suspension; False when the organisation is not suspended."""
-    if org.status != OrgStatus.SUSPENDED:
-        return False
-    org.status = reinstated_status(org)
-    record_audit(
-        actor,
-        "organization.reinstated",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before={"status": OrgStatus.SUSPENDED},
-        after={"status": org.status},
-    )
-    return True
 
 
 def audit_actions() -> list[str]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
 
+from portal.accounts import api as accounts
 from portal.accounts.access import admin_required
 from portal.accounts.models import Organization, User
 from portal.admin import service
@@ -21,6 +22,14 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+def _refused(org: Organization, refused: Exception):
+    """Back to the organisation with the lifecycle's reason; nothing was changed."""
+    target = url_for("staff.org", org_id=org.id)
+    db.session.rollback()
+    flash(str(refused), "error")
+    return redirect(target)
 
 
 def _back_to(user: User):
@@ -68,8 +77,8 @@ def deactivate_user(user_id: int):
     """Deactivate a user; their sessions end at once."""
     user = _user_or_404(user_id)
     try:
-        changed = service.deactivate_user(current_user, user)
-    except service.AdminActionRefused as refused:
+        changed = accounts.deactivate_user(current_user, user)
+    except accounts.AccountError as refused:
         flash(str(refused), "error")
         return _back_to(user)
     db.session.commit()
@@ -82,7 +91,7 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """Let a deactivated user sign in again."""
     user = _user_or_404(user_id)
-    changed = service.reactivate_user(current_user, user)
+    changed = accounts.reactivate_user(current_user, user)
     db.session.commit()
     flash(f"{user.email} can sign in again." if changed else f"{user.email} was already active.")
     return _back_to(user)
@@ -93,7 +102,10 @@ def reactivate_user(user_id: int):
 def suspend_org(org_id: int):
     """Suspend an organisation: its people are signed out and cannot sign in."""
     org = db.get_or_404(Organization, org_id)
-    changed = service.suspend_organization(current_user, org)
+    try:
+        changed = accounts.suspend_organization(org, current_user)
+    except accounts.TransitionRefused as refused:
+        return _refused(org, refused)
     db.session.commit()
     flash(f"{org.name} was suspended." if changed else f"{org.name} was already suspended.")
     return redirect(url_for("staff.org", org_id=org.id))
@@ -104,7 +116,10 @@ def suspend_org(org_id: int):
 def reinstate_org(org_id: int):
     """Lift an organisation's suspension."""
     org = db.get_or_404(Organization, org_id)
-    changed = service.reinstate_organization(current_user, org)
+    try:
+        changed = accounts.reinstate_organization(org, current_user)
+    except accounts.TransitionRefused as refused:
+        return _refused(org, refused)
     db.session.commit()
     flash(f"{org.name} was reinstated." if changed else f"{org.name} was not suspended.")
     return redirect(url_for("staff.org", org_id=org.id))

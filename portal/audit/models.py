@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User
 from portal.db_types import UTCDateTime, utcnow
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    # Audit sits below the features: it names the user table, it does not import accounts.
+    from portal.accounts.models import User
 
 
 class AuditEntry(db.Model):
@@ -29,7 +32,7 @@ class AuditEntry(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")
 
 
 class ActivityEvent(db.Model):

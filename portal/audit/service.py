@@ -10,13 +10,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
 
 __all__ = ["json_safe", "record_activity", "record_audit"]
 

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.learning import certificate_views, views  # noqa: F401 (adds its routes to bp)
+    """Register the learning blueprint (its URL table is in `blueprint.py`)."""
+    from portal.learning.blueprint import bp
 
-    app.register_blueprint(views.bp)
+    app.register_blueprint(bp)

@@ -1,5 +1,7 @@
 """Certificate views on the learning blueprint: the holder's list and printable page,
-claiming a certificate for a complete path, public verification, revocation by staff."""
+claiming a certificate for a complete path, public verification, revocation by staff.
+
+Their URLs (and the `certification_status` template filter) are in `blueprint.py`."""
 
 from __future__ import annotations
 
@@ -20,16 +22,14 @@ from portal.extensions import db
 from portal.learning import certificates
 from portal.learning.forms import RevokeForm
 from portal.learning.models import Certification
-from portal.learning.views import bp, path_or_404
+from portal.learning.views import path_or_404
 
 
-@bp.app_template_filter("certification_status")
 def certification_status_filter(cert: Certification) -> str:
     """A certification's status now: valid, expired or revoked."""
     return certificates.certification_status(cert, utcnow())
 
 
-@bp.get("/certificates", endpoint="certificates")
 @partner_required
 def certificates_index():
     """The signed-in partner's certifications with their status."""
@@ -37,7 +37,6 @@ def certificates_index():
     return render_template("learning/certificates.html", certifications=held)
 
 
-@bp.get("/certificates/<id:cert_id>")
 @login_required
 def certificate(cert_id: int):
     """A printable certificate: for its holder (and staff); anyone else gets 404."""
@@ -54,7 +53,6 @@ def certificate(cert_id: int):
     )
 
 
-@bp.post("/learn/<path_id>/certificate")
 @partner_required
 def claim_certificate(path_id: str):
     """Issue the certificate of a path whose every module is passed, when none is held."""
@@ -70,7 +68,6 @@ def claim_certificate(path_id: str):
     return redirect(url_for("learning.certificate", cert_id=cert.id), code=303)
 
 
-@bp.get("/verify/<code>")
 @public
 def verify(code: str):
     """Public verification: valid, expired, revoked or unknown (404)."""
@@ -85,7 +82,6 @@ def verify(code: str):
     )
 
 
-@bp.post("/staff/certifications/<id:cert_id>/revoke")
 @staff_required
 def revoke(cert_id: int):
     """Revoke a certification with a reason (audited), then back to its organisation."""

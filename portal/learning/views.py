@@ -1,9 +1,10 @@
 """Learning views: paths, modules with their quiz, starting and submitting attempts.
 
-The blueprint is shared with `certificate_views` (certificates, claiming one, verification,
-revocation). Views parse, call the functions in attempts/progress/certificates, and render.
-POST views that answer with a page render it before the single commit: nothing is read back
-from the database after the commit, which keeps every page within its query budget.
+Their URLs are in `blueprint.py`, beside those of `certificate_views` (certificates, claiming
+one, verification, revocation). Views parse, call the functions in attempts/progress/
+certificates, and render. POST views that answer with a page render it before the single
+commit: nothing is read back from the database after the commit, which keeps every page
+within its query budget.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
@@ -50,12 +51,9 @@ from portal.learning.progress import (
 )
 from portal.learning.review import review
 
-bp = Blueprint("learning", __name__)
-
 MODULE_PAGE = "learning/module.html"
 
 
-@bp.get("/learn")
 @partner_required
 def paths():
     """The learning paths for the partner's type, with progress."""
@@ -64,7 +62,6 @@ def paths():
     return render_template("learning/paths.html", progress=paths_progress(current_user, available))
 
 
-@bp.get("/learn/<path_id>")
 @partner_required
 def path(path_id: str):
     """A path: its modules in order with state and availability, and the certification."""
@@ -78,7 +75,6 @@ def path(path_id: str):
     )
 
 
-@bp.get("/learn/<path_id>/<module_id>")
 @partner_required
 def module(path_id: str, module_id: str):
     """A module's lesson and its quiz (the open attempt's questions, never the answers)."""
@@ -87,7 +83,6 @@ def module(path_id: str, module_id: str):
     return render_template(MODULE_PAGE, **_module_context(learning_path, mod, progress))
 
 
-@bp.post("/learn/<path_id>/<module_id>/attempts", endpoint="start_attempt")
 @partner_required
 def start_attempt_view(path_id: str, module_id: str):
     """Start (or resume) an attempt at the module's quiz, then show it."""
@@ -107,7 +102,6 @@ def start_attempt_view(path_id: str, module_id: str):
     return _back_to(learning_path, mod, "quiz")
 
 
-@bp.post("/learn/<path_id>/<module_id>/attempts/<id:attempt_id>", endpoint="submit_attempt")
 @partner_required
 def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
     """Grade an attempt: the result (the answers only after a pass), or the form again with
@@ -154,7 +148,6 @@ def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
     return response
 
 
-@bp.post("/learn/<path_id>/<module_id>/complete", endpoint="complete_module")
 @partner_required
 def complete_module_view(path_id: str, module_id: str):
     """Mark a module without a quiz as read and passed."""

@@ -8,7 +8,7 @@ from portal.signals import certification_issued, kit_downloaded, referral_submit
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint and activate organisations when a certificate is issued."""
+    """Register the blueprint and listen for progress in other features (portal/signals.py)."""
     from portal.onboarding import receivers, views
 
     app.register_blueprint(views.bp)

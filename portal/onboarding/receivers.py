@@ -1,4 +1,7 @@
-"""Receivers for other features' signals: they keep computed steps and activation current."""
+"""Receivers for other features' signals: they keep computed steps and activation current.
+
+Which feature sends what, and which receiver answers it: portal/signals.py.
+"""
 
 from __future__ import annotations
 

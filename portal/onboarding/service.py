@@ -15,7 +15,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Organization, OrgStatus, User
+from portal.accounts.api import TransitionRefused, activate_organization, awaiting_activation
+from portal.accounts.models import Organization, User
 from portal.audit.service import record_audit
 from portal.content.model import Checklist, ContentIndex, Step
 from portal.db_types import insert_for_dialect, utcnow
@@ -27,8 +28,6 @@ from portal.referrals.service import org_has_referral
 
 # Kinds whose completion is a ChecklistProgress row; the other kinds are computed.
 RECORDED_KINDS = frozenset({"acknowledge", "staff"})
-# Organisations in these states become active once every required step is done.
-ACTIVATABLE_STATUSES = frozenset({OrgStatus.INVITED, OrgStatus.ONBOARDING})
 
 
 class StepError(Exception):
@@ -271,13 +270,10 @@ def refresh_activation(org: Organization, actor: User | None, content: ContentIn
     Only `invited` and `onboarding` organisations are activated (never a suspended one).
     `actor` is None when the system acts, e.g. after a certificate was issued.
     """
-    if org.status not in ACTIVATABLE_STATUSES:
-        return False
-    _lock_organization(org)
     checklist = checklist_of(org, content)
-    if checklist is None or not _required_steps_done(org, checklist):
+    if checklist is None:
         return False
-    return _activate(org, actor)
+    return _activate_when(org, actor, lambda: _required_steps_done(org, checklist))
 
 
 def _required_steps_done(org: Organization, checklist: Checklist) -> bool:
@@ -291,43 +287,26 @@ def _required_steps_done(org: Organization, checklist: Checklist) -> bool:
 
 
 def _refresh(org: Organization, actor: User | None, content: ContentIndex) -> ChecklistState:
-    if org.status in ACTIVATABLE_STATUSES:
-        _lock_organization(org)
-    state = checklist_for(org, content)
-    if org.status in ACTIVATABLE_STATUSES:
-        _activate_if_complete(org, actor, state)
-    return state
+    states: list[ChecklistState] = []
+
+    def complete() -> bool:
+        states.append(checklist_for(org, content))
+        return states[-1].checklist is not None and states[-1].complete
+
+    _activate_when(org, actor, complete)
+    return states[-1] if states else checklist_for(org, content)
 
 
-def _lock_organization(org: Organization) -> None:
-    """Serialise activation checks per organisation (a row lock on PostgreSQL).
+def _activate_when(org: Organization, actor: User | None, ready: Callable[[], bool]) -> bool:
+    """Activate the organisation if `ready()` says its checklist is complete.
 
-    Two partners completing the last two steps at once: the second waits for the first to
-    commit, then reads the checklist with both steps done, so activation is never missed.
-    SQLite serialises writers itself and ignores FOR UPDATE.
+    The lifecycle locks the organisation's row before asking `ready`: two partners completing
+    the last two steps at once are serialised, the second reads the checklist with both steps
+    done, so activation is never missed. An organisation suspended meanwhile stays suspended.
     """
-    db.session.execute(
-        sa.select(Organization.id).where(Organization.id == org.id).with_for_update()
-    )
-
-
-def _activate_if_complete(org: Organization, actor: User | None, state: ChecklistState) -> bool:
-    if state.checklist is None or not state.complete or org.status not in ACTIVATABLE_STATUSES:
+    if not awaiting_activation(org):
         return False
-    return _activate(org, actor)
-
-
-def _activate(org: Organization, actor: User | None) -> bool:
-    before = {"status": str(org.status)}
-    org.status = OrgStatus.ACTIVE.value
-    org.activated_at = utcnow()
-    record_audit(
-        actor,
-        "organization.activated",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before=before,
-        after={"status": OrgStatus.ACTIVE.value, "activated_at": org.activated_at.isoformat()},
-    )
-    return True
+    try:
+        return activate_organization(org, actor, ready=ready)
+    except TransitionRefused:
+        return False

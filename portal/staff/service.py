@@ -9,14 +9,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Invite, Organization, OrgStatus, Role, User
-from portal.accounts.service import (
+from portal.accounts.api import (
     AccountError,
     create_invite,
     normalise_email,
     pending_invites,
+    register_organization,
     team_members,
 )
+from portal.accounts.models import Invite, Organization, OrgStatus, Role, User
 from portal.audit.service import record_audit
 from portal.content.model import Program
 from portal.extensions import db
@@ -145,28 +146,8 @@ def create_organization(
         raise InviteRefused(str(refused)) from refused
     if email_has_account(email):
         raise InviteRefused(f"{email} already has an account.")
-    org = Organization(
-        name=name.strip(),
-        website=website.strip(),
-        partner_type=partner_type,
-        tier=tier,
-        status=OrgStatus.INVITED,
-    )
-    db.session.add(org)
-    db.session.flush()
-    record_audit(
-        actor,
-        "organization.created",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        after={
-            "name": org.name,
-            "website": org.website,
-            "partner_type": org.partner_type,
-            "tier": org.tier,
-            "status": org.status,
-        },
+    org = register_organization(
+        actor, name=name, partner_type=partner_type, tier=tier, website=website
     )
     invite, _token = create_invite(email, Role.PARTNER_ADMIN, org, actor)
     return org, invite

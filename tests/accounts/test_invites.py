@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts import service
+from portal.accounts import credentials, invites, links
 from portal.accounts.models import Invite, OrgStatus, Role, User
 from portal.audit.models import AuditEntry
 from portal.db_types import utcnow
@@ -35,7 +35,7 @@ def _user(email: str) -> User | None:
 
 
 def test_team_page_lists_members_and_open_invites(client, auth, partner_admin, partner_user):
-    service.create_invite(
+    invites.create_invite(
         "later@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
@@ -98,7 +98,7 @@ def test_invite_flow_end_to_end(client, other_client, auth, partner_admin, partn
 
 
 def test_accepting_renews_the_session(other_client, partner_admin):
-    _invite, token = service.create_invite(
+    _invite, token = invites.create_invite(
         "sess@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
@@ -111,7 +111,7 @@ def test_accepting_renews_the_session(other_client, partner_admin):
 
 
 def test_invite_is_single_use(client, partner_admin):
-    _invite, token = service.create_invite(
+    _invite, token = invites.create_invite(
         "once@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
@@ -131,20 +131,20 @@ def test_invite_is_single_use(client, partner_admin):
 
 
 def test_invite_expires_after_seven_days(client, partner_admin):
-    invite, token = service.create_invite(
+    invite, token = invites.create_invite(
         "late@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
     assert invite.expires_at - invite.created_at == pytest.approx(
         timedelta(days=7), abs=timedelta(seconds=5)
     )
-    assert service.find_invite(token) is invite
-    assert service.invite_problem(invite) is None
+    assert invites.find_invite(token) is invite
+    assert invites.invite_problem(invite) is None
 
     invite.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
 
-    assert service.invite_problem(service.find_invite(token)) == "expired"
+    assert invites.invite_problem(invites.find_invite(token)) == "expired"
     response = client.get(f"/invite/{token}")
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
@@ -160,7 +160,7 @@ def test_unknown_invite_token_is_a_clear_404(client):
 
 def test_accepting_moves_an_invited_organisation_to_onboarding(client, make_org, staff_user):
     org = make_org(name="Fresh Co", status=OrgStatus.INVITED)
-    _invite, token = service.create_invite(
+    _invite, token = invites.create_invite(
         "first@fresh.example", Role.PARTNER_ADMIN, org, staff_user
     )
     db.session.commit()
@@ -319,7 +319,7 @@ def test_existing_account_email_escapes_names(client, login, make_org, make_user
 
 
 def test_invite_email_is_marked_sensitive(partner_admin):
-    service.create_invite(
+    invites.create_invite(
         "sens@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     [message] = outbox("invite", "sens@acme.example")
@@ -328,7 +328,7 @@ def test_invite_email_is_marked_sensitive(partner_admin):
 
 def test_invite_into_a_suspended_organisation_cannot_be_accepted(client, make_org, staff_user):
     org = make_org(name="Frozen Co", status=OrgStatus.ONBOARDING)
-    invite, token = service.create_invite("late@frozen.example", Role.PARTNER_USER, org, staff_user)
+    invite, token = invites.create_invite("late@frozen.example", Role.PARTNER_USER, org, staff_user)
     org.status = OrgStatus.SUSPENDED
     db.session.commit()
 
@@ -340,22 +340,45 @@ def test_invite_into_a_suspended_organisation_cannot_be_accepted(client, make_or
     assert "suspended" in response.get_data(as_text=True)
     assert _user("late@frozen.example") is None
     assert signed_in_as(client) is None
-    assert service.invite_problem(invite) == "suspended"
-    with pytest.raises(service.InvalidToken):
-        service.accept_invite(invite, "Late Comer", NEW_PASSWORD)
+    assert invites.invite_problem(invite) == "suspended"
+    with pytest.raises(credentials.InvalidToken):
+        invites.accept_invite(invite, "Late Comer", NEW_PASSWORD)
     assert _user("late@frozen.example") is None
 
 
+def test_invite_accepted_as_its_organisation_is_suspended_keeps_nothing(
+    client, make_org, staff_user, monkeypatch
+):
+    """Suspended after the invitation was checked: the lifecycle refuses to start onboarding,
+    the page says why, and neither the account nor the use of the invitation is kept."""
+    org = make_org(name="Frozen Co", status=OrgStatus.INVITED)
+    invite, token = invites.create_invite("late@frozen.example", Role.PARTNER_USER, org, staff_user)
+    org.status = OrgStatus.SUSPENDED
+    db.session.commit()
+    monkeypatch.setattr(invites, "invite_problem", lambda invite: None)  # checked just before
+
+    response = _accept(client, token)
+
+    assert response.status_code == 422
+    assert "Frozen Co is suspended, so it cannot start onboarding." in response.get_data(
+        as_text=True
+    )
+    assert _user("late@frozen.example") is None
+    assert signed_in_as(client) is None
+    db.session.refresh(invite)
+    assert invite.accepted_at is None
+
+
 def test_invite_refuses_an_email_that_has_an_account(partner_admin, partner_user):
-    with pytest.raises(service.EmailInUse):
-        service.create_invite(
+    with pytest.raises(credentials.EmailInUse):
+        invites.create_invite(
             "PAT@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
         )
 
 
 def test_invite_refuses_partner_role_without_organisation(staff_user):
-    with pytest.raises(service.AccountError):
-        service.create_invite("x@acme.example", Role.PARTNER_USER, None, staff_user)
+    with pytest.raises(credentials.AccountError):
+        invites.create_invite("x@acme.example", Role.PARTNER_USER, None, staff_user)
 
 
 @pytest.mark.parametrize(
@@ -374,7 +397,7 @@ def test_invite_refuses_partner_role_without_organisation(staff_user):
     ],
 )
 def test_accept_form_bad_input_rerenders_with_message(client, partner_admin, overrides, message):
-    _invite, token = service.create_invite(
+    _invite, token = invites.create_invite(
         "inv@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
@@ -382,13 +405,13 @@ def test_accept_form_bad_input_rerenders_with_message(client, partner_admin, ove
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert _user("inv@acme.example") is None
-    assert service.invite_problem(service.find_invite(token)) is None
+    assert invites.invite_problem(invites.find_invite(token)) is None
 
 
 def test_accept_refused_when_the_email_got_an_account_meanwhile(
     client, partner_admin, make_user, partner_org
 ):
-    _invite, token = service.create_invite(
+    _invite, token = invites.create_invite(
         "race@acme.example", Role.PARTNER_USER, partner_admin.organization, partner_admin
     )
     db.session.commit()
@@ -400,7 +423,7 @@ def test_accept_refused_when_the_email_got_an_account_meanwhile(
 
 def test_invite_email_escapes_organisation_name(make_org, staff_user):
     org = make_org(name="<b>Evil & Co</b>", status=OrgStatus.INVITED)
-    service.create_invite("esc@evil.example", Role.PARTNER_ADMIN, org, staff_user)
+    invites.create_invite("esc@evil.example", Role.PARTNER_ADMIN, org, staff_user)
     db.session.commit()
     message = outbox("invite", "esc@evil.example")[0]
     assert "<b>Evil" not in message.body_html
@@ -409,4 +432,4 @@ def test_invite_email_escapes_organisation_name(make_org, staff_user):
 
 
 def test_invite_url_is_absolute_from_base_url(app):
-    assert service.invite_url("abc") == "http://portal.test/invite/abc"
+    assert links.invite_url("abc") == "http://portal.test/invite/abc"

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask import template_rendered
 
-from portal.accounts import service
+from portal.accounts import password_reset
 from portal.accounts.models import PasswordReset
 from portal.db_types import utcnow
 from portal.extensions import db
@@ -173,7 +173,7 @@ def test_reset_link_expires(client, partner_user):
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     assert _set(client, token).status_code == 410
-    assert service.reset_problem(service.find_reset(token)) == "expired"
+    assert password_reset.reset_problem(password_reset.find_reset(token)) == "expired"
 
 
 def test_unknown_reset_link_is_a_clear_404(client):
@@ -229,7 +229,7 @@ def test_reset_form_bad_input_rerenders_with_message(
     response = _set(client, token, password, confirm)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert service.reset_problem(service.find_reset(token)) is None
+    assert password_reset.reset_problem(password_reset.find_reset(token)) is None
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from portal.accounts import service
+from portal.accounts import authentication
 from portal.accounts.credentials import email_limit_key
 from portal.extensions import limiter
 from tests.accounts.helpers import outbox, signed_in_as
@@ -229,7 +229,7 @@ def test_every_spelling_that_is_counted_together_finds_the_same_account(
 ):
     """The limit and the look-up read the address the same way: what one counts, the other finds."""
     assert email_limit_key(spelling) == email_limit_key(partner_user.email)
-    assert service.authenticate(spelling, PASSWORD) == partner_user
+    assert authentication.authenticate(spelling, PASSWORD) == partner_user
     assert _form(client, spelling, PASSWORD).status_code == 302
 
 

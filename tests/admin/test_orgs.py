@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.api import authenticate, reinstated_status
 from portal.accounts.models import OrgStatus, Role
-from portal.accounts.service import authenticate
-from portal.admin.service import reinstated_status
 from portal.audit.models import AuditEntry
 from portal.db_types import utcnow
 from portal.extensions import db
@@ -93,3 +92,23 @@ def test_suspend_then_reinstate_round_trip(client, login, admin_user, partner_or
     assert partner_org.status == OrgStatus.ONBOARDING
     assert [e.action for e in _entries()] == ["organization.suspended", "organization.reinstated"]
     assert "was not suspended" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "done"), [("suspend", "suspended"), ("reinstate", "reinstated")]
+)
+def test_a_refused_transition_is_explained_not_a_server_error(
+    client, login, admin_user, make_org, action, done
+):
+    org = make_org(name="Odd Co", status="archived")  # a status the lifecycle does not know
+    login(admin_user)
+
+    response = client.post(f"/admin/orgs/{org.id}/{action}")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/orgs/{org.id}"
+    db.session.refresh(org)
+    assert org.status == "archived"
+    assert _entries() == []
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Odd Co is archived, so it cannot be {done}." in page

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.api import AccountError, authenticate, deactivate_user
 from portal.accounts.models import Role
-from portal.accounts.service import authenticate
-from portal.admin.service import AdminActionRefused, deactivate_user
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from tests.conftest import PASSWORD, sign_in
@@ -92,7 +91,7 @@ def test_admins_cannot_deactivate_themselves(client, login, admin_user):
 
 
 def test_service_refuses_self_deactivation(app, admin_user):
-    with pytest.raises(AdminActionRefused, match="your own account"):
+    with pytest.raises(AccountError, match="your own account"):
         deactivate_user(admin_user, admin_user)
     assert admin_user.active
 

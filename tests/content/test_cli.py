@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from portal import create_app
-from portal.content_runtime import content_cli
+from portal.content_cli import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 

@@ -26,7 +26,7 @@ from portal.content.cobrand import (
     template_problems,
 )
 from portal.content.library import KitTemplate
-from portal.content_runtime import content_cli
+from portal.content_cli import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 ACME = CobrandContext(

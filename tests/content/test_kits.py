@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from portal.content import ContentIndex, files, load_content
 from portal.content.library import Audience
-from portal.content_runtime import content_cli
+from portal.content_cli import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy, only
 
 WEBINAR = "kits/webinar-in-a-box/kit.md"

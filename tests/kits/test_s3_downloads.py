@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from portal.content_runtime import content_cli
+from portal.content_cli import content_cli
 from portal.kits.storage import EXTENSION_KEY, storage_from_config
 from tests.conftest import FIXTURE_CONTENT
 from tests.kits.conftest import BUCKET, PREFIX, SLIDES, WEBINAR, MotoS3, events

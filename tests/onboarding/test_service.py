@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts.models import OrgStatus, Role
+from portal.accounts.models import Organization, OrgStatus, Role
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.onboarding.models import ChecklistProgress
@@ -223,6 +223,29 @@ def test_suspended_organisation_is_never_activated(
     db.session.commit()
     assert state.complete
     assert refresh_activation(org, None, content) is False
+    assert org.status == OrgStatus.SUSPENDED and org.activated_at is None
+    assert "organization.activated" not in audit_actions(org)
+
+
+def test_organisation_suspended_meanwhile_is_not_activated(
+    make_org, make_user, staff_user, content, make_certification, audit_actions
+):
+    """Suspended by an admin after this request loaded the organisation: the lifecycle reads
+    the status under its lock, so completing the checklist does not activate it."""
+    org = make_org(status=OrgStatus.ONBOARDING)
+    partner = make_user(Role.PARTNER_ADMIN, org)
+    make_certification(partner)
+    acknowledge_step(org, "accept-agreement", partner, content)
+    db.session.execute(
+        sa.update(Organization)
+        .where(Organization.id == org.id)
+        .values(status=OrgStatus.SUSPENDED)
+        .execution_options(synchronize_session=False)
+    )
+
+    state = mark_staff_step(org, "kickoff-call", staff_user, content)
+
+    assert state.complete
     assert org.status == OrgStatus.SUSPENDED and org.activated_at is None
     assert "organization.activated" not in audit_actions(org)
 

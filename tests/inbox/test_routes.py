@@ -48,7 +48,7 @@ def test_the_view_modules_register_nothing_the_table_does() -> None:
     for module in (views, action_views):
         assert not any(isinstance(value, Blueprint) for value in vars(module).values())
     table = {
-        f"inbox.{endpoint}": (f"/inbox{rule}", method)
-        for rule, endpoint, _, method in blueprint.ROUTES
+        f"inbox.{route.endpoint}": (f"/inbox{route.rule}", route.method)
+        for route in blueprint.ROUTES
     }
     assert table == {k: v for k, v in INBOX_ROUTES.items() if k.startswith("inbox.")}

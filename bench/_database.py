@@ -98,7 +98,10 @@ class BulkWriter:
     def __init__(self, engine: sa.Engine):
         self.dialect = engine.dialect.name
         self._raw = engine.raw_connection()
-        self._driver: Any = self._raw.driver_connection
+        driver = self._raw.driver_connection
+        if driver is None:  # only a connection already closed has none
+            raise RuntimeError("the pool handed out a closed database connection")
+        self._driver: Any = driver
         if self.dialect == "sqlite":
             self._driver.execute("PRAGMA synchronous = OFF")
             self._driver.execute("PRAGMA cache_size = -262144")

@@ -12,12 +12,14 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
 
 from bench._content import module_id
 from bench._seed import COHORT_PATH, PROBE_MODULE_POSITION, PROBE_PATH, Learner, SeedResult
@@ -120,7 +122,9 @@ class Bench:
             # Session protection is "strong": the session must carry the browser's identifier.
             session["_id"] = self._identifier
 
-    def _timed(self, result: PageResult, call: Callable[[], object], record: bool) -> object:
+    def _timed(
+        self, result: PageResult, call: Callable[[], TestResponse], record: bool
+    ) -> TestResponse:
         self.counter.count = 0
         cpu_started = time.process_time()
         started = time.perf_counter()
@@ -141,8 +145,8 @@ class Bench:
             response = self._timed(
                 result, lambda: self.client.get(url), record=number >= self.warmup
             )
-            if response.status_code != 200:  # type: ignore[attr-defined]
-                result.error = f"GET {url} answered {response.status_code}"  # type: ignore[attr-defined]
+            if response.status_code != 200:
+                result.error = f"GET {url} answered {response.status_code}"
                 break
         return result
 
@@ -162,18 +166,16 @@ class Bench:
                 break
             self.sign_in(learner)
             base = f"/learn/{COHORT_PATH}/{module_id(learner.next_position)}/attempts"
-            response = self._timed(start, lambda url=base: self.client.post(url), record)
-            status = response.status_code  # type: ignore[attr-defined]
+            response = self._timed(start, partial(self.client.post, base), record)
+            status = response.status_code
             attempt = self._open_attempt(learner)
             if status >= 400 or attempt is None:
                 start.error = submit.error = f"POST {base} answered {status}, no open attempt"
                 break
             attempt_id, form = attempt
             url = f"{base}/{attempt_id}"
-            response = self._timed(
-                submit, lambda u=url, f=form: self.client.post(u, data=f), record
-            )
-            status = response.status_code  # type: ignore[attr-defined]
+            response = self._timed(submit, partial(self.client.post, url, data=form), record)
+            status = response.status_code
             if status >= 400 or not self._graded(attempt_id):
                 submit.error = f"POST {url} answered {status} and did not grade the attempt"
                 break

@@ -15,11 +15,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
+from werkzeug.test import TestResponse
 
 from bench._measure import PageResult, StatementCounter
 from bench._referrals_seed import ReferralSeed
@@ -105,8 +107,8 @@ class ReferralBench:
             session["_id"] = self._identifier
 
     def _timed(
-        self, result: ReferralPageResult, call: Callable[[], object], record: bool
-    ) -> object:
+        self, result: ReferralPageResult, call: Callable[[], TestResponse], record: bool
+    ) -> TestResponse:
         self.counter.count = 0
         self.sql.seconds = 0.0
         cpu_started = time.process_time()
@@ -128,10 +130,10 @@ class ReferralBench:
         for number in range(self.warmup + self.requests):
             url = urls[number % len(urls)]
             response = self._timed(
-                result, lambda u=url: self.client.get(u), record=number >= self.warmup
+                result, partial(self.client.get, url), record=number >= self.warmup
             )
-            if response.status_code != 200:  # type: ignore[attr-defined]
-                result.error = f"GET {url} answered {response.status_code}"  # type: ignore[attr-defined]
+            if response.status_code != 200:
+                result.error = f"GET {url} answered {response.status_code}"
                 break
         return result
 
@@ -166,13 +168,13 @@ class ReferralBench:
             form = _referral_form(domain)
             response = self._timed(
                 result,
-                lambda f=form: self.client.post("/referrals/new", data=f),
+                partial(self.client.post, "/referrals/new", data=form),
                 record=number >= self.warmup,
             )
-            status = response.status_code  # type: ignore[attr-defined]
-            location = response.headers.get("Location", "")  # type: ignore[attr-defined]
+            status = response.status_code
+            location = response.headers.get("Location", "")
             if status != 302 or "/referrals/" not in location:
-                body = response.get_data(as_text=True)[:300]  # type: ignore[attr-defined]
+                body = response.get_data(as_text=True)[:300]
                 result.error = f"POST /referrals/new answered {status} {location!r}: {body!r}"
                 break
         created = self._referral_count() - created_before

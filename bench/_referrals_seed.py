@@ -141,7 +141,8 @@ class ReferralSeeder:
             )  # fmt: skip
         self._write("organizations", orgs)
         password_hash = generate_password_hash(BENCH_PASSWORD)
-        users, tokens = [], {}
+        users: list[tuple[object, ...]] = []
+        tokens: dict[int, str] = {}
         user_id = 0
         for org_id in range(1, self.scale.orgs + 1):
             members = []
@@ -355,6 +356,7 @@ class _Timeline:
 
 
 def _status_for_age(age_days: float, rng: random.Random) -> str:
+    table: tuple[tuple[str, int], ...]
     if age_days < 2:
         table = (("submitted", 80), ("conflict", 4), ("accepted", 12), ("rejected", 4))
     elif age_days < 14:

@@ -119,7 +119,8 @@ class Seeder:
     def organisations_and_users(self) -> tuple[Learner, list[Learner], list[Learner]]:
         """Write organisations, users (one shared password hash) and checklist progress."""
         rng, ts, now = self.rng, self.w.ts, self.now
-        orgs, progress = [], []
+        orgs: list[tuple[object, ...]] = []
+        progress: list[tuple[object, ...]] = []
         for org_id in range(1, self.scale.orgs + 1):
             partner_type = PARTNER_TYPES[(org_id - 1) % len(PARTNER_TYPES)]
             status = (
@@ -152,7 +153,8 @@ class Seeder:
                 progress.append((len(progress) + 1, org_id, step, ts(activated), None))
         self._write("organizations", ORG_COLUMNS, orgs)
         password_hash = generate_password_hash(BENCH_PASSWORD)
-        users, tokens = [], {}
+        users: list[tuple[object, ...]] = []
+        tokens: dict[int, str] = {}
         for user_id in range(1, self.scale.users + 1):
             org_id = (user_id - 1) % self.scale.orgs + 1
             self.user_org[user_id] = org_id

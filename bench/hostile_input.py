@@ -166,7 +166,7 @@ class Bench:
         if role not in self.clients:
             client = self.clients[role] = self.app.test_client()
             if role != "anonymous":
-                sign_in(client, self.world.users[role])  # type: ignore[arg-type]
+                sign_in(client, self.world.users[role])
         return self.clients[role]
 
     def send(self, form: Form, pairs: list[tuple[str, str]]) -> tuple[float, int]:
@@ -201,7 +201,8 @@ class Bench:
                 if route is None or rule.endpoint in ("static", "accounts.logout"):
                     continue
                 url = urlsplit(route.url.format(**vars(self.world)))
-                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                # Flask gives every rule its methods (None would mean any method).
+                for method in sorted(set(rule.methods or ()) - {"HEAD", "OPTIONS"}):
                     form = self._probe(rule.endpoint, method, url.path)
                     if form is not None:
                         found.append(form)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -42,6 +42,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+def updated(result: sa.Result[Any]) -> sa.CursorResult[Any]:
+    """The result of an UPDATE or DELETE, typed so its `rowcount` can be read.
+
+    Such a statement always answers a CursorResult; Session.execute() is typed for any Result.
+    """
+    return cast("sa.CursorResult[Any]", result)
+
+
 def update_if_unset(row: Any, column: str, **values: Any) -> bool:
     """Write `values` to the row only while `column` is still NULL; True if this call did.
 
@@ -50,11 +58,13 @@ def update_if_unset(row: Any, column: str, **values: Any) -> bool:
     loaded object is updated to match without being marked dirty (no second UPDATE at flush).
     """
     model = type(row)
-    result = db.session.execute(
-        sa.update(model)
-        .where(model.id == row.id, getattr(model, column).is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    result = updated(
+        db.session.execute(
+            sa.update(model)
+            .where(model.id == row.id, getattr(model, column).is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
     )
     if result.rowcount != 1:
         return False

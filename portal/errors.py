@@ -46,10 +46,9 @@ def problem_response(status: int, detail: str) -> Response:
         "status": status,
         "detail": detail,
     }
-    response = current_app.json.response(body)
-    response.status_code = status
-    response.mimetype = _PROBLEM_JSON
-    return response
+    return current_app.response_class(
+        f"{current_app.json.dumps(body)}\n", status=status, mimetype=_PROBLEM_JSON
+    )
 
 
 def unavailable_response() -> Response:
@@ -72,7 +71,7 @@ def _already_loaded_user() -> Any:
     user = g.get("_login_user")
     if not isinstance(user, User):
         return user  # None (not loaded yet) or the anonymous user
-    loaded = sa.inspect(user).dict
+    loaded: dict[str, Any] = sa.inspect(user).dict
     if not all(field in loaded for field in _PAGE_USER_FIELDS):
         return None
     # A transient User, in no session: its properties (is_partner, ...) work, nothing loads.

@@ -16,9 +16,9 @@ from flask import (
     g,
     make_response,
     render_template,
-    request,
     session,
 )
+from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -117,8 +117,8 @@ def accepts(*, json: bool = False, files: tuple[str, ...] = ()) -> Callable[[F],
     """
 
     def decorator(view: F) -> F:
-        view.accepts_json = json  # type: ignore[attr-defined]
-        view.accepts_files = files  # type: ignore[attr-defined]
+        # Function attributes, set through vars(): a typed Callable declares none to assign.
+        vars(view).update(accepts_json=json, accepts_files=files)
         return view
 
     return decorator
@@ -148,7 +148,10 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     if app.config.get("TRUSTED_PROXY_HOPS"):
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; Flask's types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     # First of all, before CSRF protection and the rate limits (registered earlier) read the
     # body: a refused body neither tests a password nor spends anyone's login budget.
     first = app.before_request_funcs.setdefault(None, [])

@@ -26,14 +26,16 @@ class Model:
 
 
 def find_models(root: Path = PORTAL) -> dict[str, Model]:
-    """Every feature's `db.Model` classes by class name."""
+    """Every feature's model classes by class name: those of its models.py whose base is
+    `db.Model` or `Model` (portal.extensions' name for it), or another model."""
     models: dict[str, Model] = {}
     for models_py in sorted(root.glob("*/models.py")):
         feature = models_py.parent.name
         for node in ast.parse(models_py.read_text()).body:
             if not isinstance(node, ast.ClassDef):
                 continue
-            if any(dotted_name(base) == "db.Model" for base in node.bases):
+            bases = {dotted_name(base) for base in node.bases}
+            if bases & {"db.Model", "Model"} or bases & set(models):
                 models[node.name] = Model(feature, node.name, _table_name(node) or node.name)
     return models
 

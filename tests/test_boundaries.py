@@ -11,7 +11,9 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from flask import Flask
 
+from portal.extensions import db
 from tests.feature_writes import all_foreign_writes, foreign_writes
 from tests.source_types import PORTAL, Project
 
@@ -53,6 +55,11 @@ def test_writes_across_features_are_only_the_known_ones(project: Project) -> Non
 
 
 # --- the check finds what it must ---------------------------------------------------------
+
+
+def test_the_check_knows_every_table(app: Flask, project: Project) -> None:
+    """Read from the source, the models are the tables the app's metadata holds."""
+    assert {model.table for model in project.models.values()} == set(db.metadata.tables)
 
 
 def _writes(project: Project, source: str, feature: str | None = "inbox") -> list[str]:

@@ -11,7 +11,6 @@ from wtforms import (
     Field,
     HiddenField,
     PasswordField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -27,6 +26,7 @@ from portal.accounts.credentials import (
 )
 from portal.accounts.models import Role
 from portal.bounds import MaxLength
+from portal.form_fields import SelectChoice
 
 PASSWORD_HINT = (
     f"At least {MIN_PASSWORD_LENGTH} characters, not only digits, and not your e-mail address."

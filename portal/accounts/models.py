@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class Role(StrEnum):
@@ -38,7 +38,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class Organization(db.Model):
         return f"<Organization {self.id} {self.name!r} {self.status}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +86,9 @@ class User(UserMixin, db.Model):
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:  # invited, not yet accepted: no password signs in
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def is_partner(self) -> bool:
@@ -120,7 +122,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email} {self.role}>"
 
 
-class Invite(db.Model):
+class Invite(Model):
     __tablename__ = "invites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,7 +142,7 @@ class Invite(db.Model):
     invited_by: Mapped[User | None] = relationship()
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     __tablename__ = "password_resets"
 
     id: Mapped[int] = mapped_column(primary_key=True)

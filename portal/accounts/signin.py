@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, session, url_for
 from flask_login import current_user, login_url, login_user, logout_user
+from htmx_flask import request
 from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.wrappers import Response
 

@@ -30,6 +30,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import User
 from portal.extensions import db, limiter
+from portal.form_fields import field_text
 
 bp = Blueprint("accounts", __name__)
 
@@ -119,7 +120,7 @@ def login() -> Response | str | tuple[str, int]:
         return _render_login(form)
     if not form.validate_on_submit():
         return _render_login(form, 422)
-    user = authentication.authenticate(form.email.data, form.password.data)
+    user = authentication.authenticate(field_text(form.email), field_text(form.password))
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return _render_login(form, 422)
@@ -155,7 +156,7 @@ def invite(token: str) -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             user = invites.accept_invite(
-                found, form.name.data, form.password.data, form.job_title.data or ""
+                found, field_text(form.name), field_text(form.password), field_text(form.job_title)
             )
         except AccountError as exc:
             # A refusal may come after the account was added (its organisation was suspended
@@ -182,7 +183,7 @@ def reset_request() -> Response | str | tuple[str, int]:
     """Ask for a password reset link; the answer is the same whether or not the account exists."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        password_reset.request_password_reset(form.email.data)
+        password_reset.request_password_reset(field_text(form.email))
         db.session.commit()
         flash(RESET_SENT, "info")
         return redirect(url_for("accounts.login"))
@@ -203,7 +204,7 @@ def reset(token: str) -> Response | str | tuple[str, int]:
     form = ResetPasswordForm(email=found.user.email)
     if form.validate_on_submit():
         try:
-            password_reset.reset_password(found, form.password.data)
+            password_reset.reset_password(found, field_text(form.password))
         except AccountError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -247,7 +248,7 @@ def team_invite() -> Response | tuple[str, int]:
         return _render_team(form, 422)
     try:
         # The organisation always comes from the signed-in admin, never from the form.
-        invites.invite_colleague(form.email.data, form.role.data, current_user)
+        invites.invite_colleague(field_text(form.email), form.role.data, current_user)
     except AccountError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
         return _render_team(form, 422)

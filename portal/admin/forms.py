@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional
 
+from portal.form_fields import SelectChoice
 from portal.ids import IdField
 
 

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 if TYPE_CHECKING:
     # Audit sits below the features: it names the user table, it does not import accounts.
     from portal.accounts.models import User
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +35,7 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship("User")
 
 
-class ActivityEvent(db.Model):
+class ActivityEvent(Model):
     __tablename__ = "activity_events"
     __table_args__ = (sa.Index("ix_activity_events_org_kind", "organization_id", "kind"),)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+from collections.abc import Generator
 from dataclasses import dataclass, fields
 from types import TracebackType
 from typing import Any, NoReturn
@@ -319,7 +320,9 @@ def _render(compiled: Template, context: CobrandContext) -> str:
                 raise CobrandError(f"the text is too long (more than {MAX_OUTPUT_KB} KB)")
             parts.append(chunk)
     finally:
-        chunks.close()
+        # Jinja types generate() as an Iterator; it is a generator, closed so the template stops.
+        if isinstance(chunks, Generator):
+            chunks.close()
     return "".join(parts)
 
 

@@ -65,7 +65,8 @@ class SizeBound:
             return sum(self._output(child) for child in node.nodes)
         if isinstance(node, nodes.If):
             self._bound(node.test)
-            branches = [node.body, node.else_, *([branch] for branch in node.elif_)]
+            branches: list[list[nodes.Node]] = [node.body, node.else_]
+            branches.extend([branch] for branch in node.elif_)
             return max(self._body(branch) for branch in branches)
         if isinstance(node, nodes.Block):
             return self._body(node.body)

@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import overload
 
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import ContentProblem
@@ -74,6 +75,32 @@ def text(src: Source, data: LineDict, key: str, what: str, default: str = "") ->
         src.report(data.line_of(key), f"'{key}' in {what} must be text, not {_kind(value)}")
         return default
     return value.strip()
+
+
+@overload
+def integer(
+    src: Source,
+    data: LineDict,
+    key: str,
+    what: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    default: int,
+) -> int: ...
+
+
+@overload
+def integer(
+    src: Source,
+    data: LineDict,
+    key: str,
+    what: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    default: None = None,
+) -> int | None: ...
 
 
 def integer(

@@ -92,9 +92,12 @@ def _scalar(event: yaml.ScalarEvent, line: int) -> object:
         return value
     if kind in ("int", "float", "bool", "null"):
         resolved = _plain(value)
-        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
-        if isinstance(resolved, expected) and not (kind == "int" and isinstance(resolved, bool)):
-            return float(resolved) if kind == "float" else resolved
+        if kind == "float" and isinstance(resolved, int | float):
+            return float(resolved)
+        if kind == "int" and isinstance(resolved, int) and not isinstance(resolved, bool):
+            return resolved
+        if (kind == "bool" and isinstance(resolved, bool)) or (kind == "null" and resolved is None):
+            return resolved
         raise _YamlProblem(line, f"invalid YAML: {value!r} is not a valid !!{kind}")
     raise _YamlProblem(line, f"invalid YAML: unsupported tag {tag}")
 
@@ -128,16 +131,16 @@ class _Builder:
         self.root: object = None
         self.duplicates: list[tuple[int, str]] = []
 
-    def run(self, loader: yaml.BaseLoader) -> None:
+    def run(self, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         """Consume every event of `loader` (the hot loop of content loading)."""
         get_event = loader.get_event
         offset = self.offset
         add = self._add
         scalar_event = yaml.ScalarEvent
         while (event := get_event()) is not None:
-            kind = type(event)
-            if kind is scalar_event:
-                line = event.start_mark.line + offset
+            if isinstance(event, scalar_event):
+                # The parser marks every event it emits; only an event built by hand has none.
+                line = (event.start_mark.line if event.start_mark else 0) + offset
                 if event.tag is None and event.implicit[0]:
                     value = event.value
                     add(
@@ -148,7 +151,7 @@ class _Builder:
                 else:
                     add(_scalar(event, line), line, event.anchor)
             else:
-                self._structure(event, kind)
+                self._structure(event, type(event))
 
     def _structure(self, event: yaml.Event, kind: type) -> None:
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -160,12 +163,12 @@ class _Builder:
                         container.key_lines[key] = merged.line_of(key)
             self._add(container, container.line, anchor)
             return
-        line = event.start_mark.line + self.offset
-        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        line = (event.start_mark.line if event.start_mark else 0) + self.offset
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             container = LineDict() if kind is yaml.MappingStartEvent else LineList()
             container.line = line
             self.stack.append([container, event.anchor, _NO_KEY, line, []])
-        elif kind is yaml.AliasEvent:
+        elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
                 raise _YamlProblem(line, f"invalid YAML: unknown alias *{event.anchor}")
             self._add(self.anchors[event.anchor], line, None)

@@ -223,10 +223,10 @@ def _kit_files(
     src: Source, meta: LineDict, layout: KitLayout, assets: Mapping[str, Asset]
 ) -> tuple[KitFile, ...]:
     """The files listed under `files:`, in that order; each must exist and each file be listed."""
-    items = f.item_list(src, meta, "files", "kit front matter")
+    items = f.item_list(src, meta, "files", "kit front matter") or LineList()
     listed: dict[str, int] = {}
     result = []
-    for index, item in enumerate(items or ()):
+    for index, item in enumerate(items):
         entry = f.mapping(src, item, "each item of 'files'", items.line_of(index))
         if entry is None:
             continue

@@ -34,6 +34,7 @@ class _Entry:
     number: int
     module_id: str
     file: ModuleFile
+    doc: Document  # the file's parsed document: entries are made only for files that parsed
     meta: LineDict
 
 
@@ -125,7 +126,7 @@ def _module_entries(path_id: str, module_files: list[ModuleFile]) -> list[_Entry
             continue
         meta = f.mapping(src, module_file.doc.meta, "front matter", 2)
         if meta is not None:
-            entries.append(_Entry(number, module_id, module_file, meta))
+            entries.append(_Entry(number, module_id, module_file, module_file.doc, meta))
     entries.sort(key=lambda e: e.number)
     return entries
 
@@ -137,7 +138,7 @@ def _build_module(
     known: list[str],
     links: LinkCollector,
 ) -> Module | None:
-    src, doc, meta = entry.file.src, entry.file.doc, entry.meta
+    src, doc, meta = entry.file.src, entry.doc, entry.meta
     what = "module front matter"
     f.check_keys(src, meta, what, MODULE_REQUIRED, MODULE_OPTIONAL)
     quiz = None

@@ -20,7 +20,13 @@ from types import MappingProxyType
 from portal.content.anchors import anchor_problems
 from portal.content.fields import Source, is_slug
 from portal.content.files import CHUNK_BYTES, list_files, read_text, reason, stream
-from portal.content.frontmatter import Document, LineDict, parse_yaml, split_front_matter
+from portal.content.frontmatter import (
+    Document,
+    LineDict,
+    LineList,
+    parse_yaml,
+    split_front_matter,
+)
 from portal.content.kits import (
     KITS,
     Asset,
@@ -140,8 +146,11 @@ def load_content(root: Path) -> ContentIndex:
 
     program, raw_program = _load_program(build)
     # Without usable partner types, cross-checks against them would only repeat that problem.
-    has_types = program is not None and bool(program.partner_types)
-    type_ids = {t.id for t in program.partner_types} if has_types else None
+    type_ids = (
+        {t.id for t in program.partner_types}
+        if program is not None and program.partner_types
+        else None
+    )
     pages = _load_pages(build, layout.pages)
     paths = _load_paths(build, layout, type_ids)
     checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
@@ -341,13 +350,13 @@ def _load_checklists(
         if checklist is not None:
             checklists[partner_type] = checklist
     if program is not None:
-        for partner_type in program.partner_types:
-            if partner_type.id not in checklist_files:
+        for declared in program.partner_types:
+            if declared.id not in checklist_files:
                 build.report(
                     PROGRAM_FILE,
-                    _partner_type_line(raw_program, partner_type.id),
-                    f"partner type '{partner_type.id}' has no onboarding checklist: "
-                    f"add onboarding/{partner_type.id}.md",
+                    _partner_type_line(raw_program, declared.id),
+                    f"partner type '{declared.id}' has no onboarding checklist: "
+                    f"add onboarding/{declared.id}.md",
                 )
         order = [t.id for t in program.partner_types]
         checklists = dict(sorted(checklists.items(), key=lambda kv: _index(order, kv[0])))
@@ -355,8 +364,10 @@ def _load_checklists(
 
 
 def _partner_type_line(raw_program: LineDict | None, type_id: str) -> int:
-    items = raw_program.get("partner_types") if raw_program is not None else None
-    if not isinstance(items, list):
+    if raw_program is None:
+        return 1
+    items = raw_program.get("partner_types")
+    if not isinstance(items, LineList):
         return 1
     for index, item in enumerate(items):
         if isinstance(item, LineDict) and item.get("id") == type_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.content import fields as f
 from portal.content.fields import Source
-from portal.content.frontmatter import Document, LineDict
+from portal.content.frontmatter import Document, LineDict, LineList
 from portal.content.links import LinkCollector, check_step_link
 from portal.content.model import STEP_KINDS, Checklist, Step
 
@@ -25,12 +25,14 @@ def build_checklist(
     what = "checklist front matter"
     f.check_keys(src, meta, what, ("title", "steps"))
     items = f.item_list(src, meta, "steps", what)
-    if items is not None and not items:
+    if items is None:
+        items = LineList()  # absent or not a list: already reported
+    elif not items:
         src.report(meta.line_of("steps"), "'steps' needs at least one step")
     steps: list[Step] = []
     path_refs: dict[str, int] = {}
     seen: dict[str, int] = {}
-    for index, item in enumerate(items or ()):
+    for index, item in enumerate(items):
         line = items.line_of(index)
         entry = f.mapping(src, item, "each step", line)
         if entry is None:

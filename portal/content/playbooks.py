@@ -154,10 +154,12 @@ def _comparison(src: Source, meta: LineDict) -> ComparisonTable | None:
     if "columns" in table and not columns:
         src.report(table.line_of("columns"), "comparison 'columns' needs at least one column")
     rows = f.item_list(src, table, "rows", what)
-    if rows is not None and not rows:
+    if rows is None:
+        rows = LineList()  # absent or not a list: already reported
+    elif not rows:
         src.report(table.line_of("rows"), "comparison 'rows' needs at least one row")
     built = []
-    for index, row in enumerate(rows or ()):
+    for index, row in enumerate(rows):
         line = rows.line_of(index)
         cells = _cells(src, row, line, index + 1)
         if cells is None:

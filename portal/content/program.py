@@ -124,7 +124,7 @@ def _partner_types(src: Source, root: LineDict) -> tuple[PartnerType, ...]:
 
 def _tiers(src: Source, root: LineDict) -> tuple[Tier, ...]:
     seen: dict[str, int] = {}
-    result = []
+    result: list[Tier] = []
     for entry, line in _items(src, root, "tiers", "tier"):
         f.check_keys(src, entry, "a tier", ("id", "name"), ("requirements", "benefits"))
         tier_id = f.slug(src, entry, "id", "a tier")

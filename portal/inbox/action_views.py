@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_login import current_user
 from htmx_flask import request
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() is typed to return
 
 from portal.accounts.access import staff_required
 from portal.accounts.models import User
@@ -28,6 +29,7 @@ from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.ids import parse_id
 from portal.inbox.forms import (
     ActionForm,
@@ -60,7 +62,7 @@ from portal.referrals.models import Referral
 Perform = Callable[[Referral, Any, Program], str]
 
 
-def _act(ref: str, name: str, perform: Perform) -> Response:
+def _act(ref: str, name: str, perform: Perform) -> BaseResponse:
     """Validate the action's form, lock the referral, act, commit, answer."""
     referral_id = parse_reference(ref)
     if referral_id is None:
@@ -92,7 +94,7 @@ def _from_row() -> bool:
     return bool(request.htmx) and (request.htmx.target or "").startswith(ROW_ID_PREFIX)
 
 
-def _done(found: Referral, notice: str, next_url: str | None) -> Response:
+def _done(found: Referral, notice: str, next_url: str | None) -> BaseResponse:
     if _from_row():
         return _row_response(found, notice=notice)
     if request.htmx:
@@ -151,9 +153,9 @@ def _actor() -> User:
 
 
 def _do_assign(found: Referral, form: AssignForm, program: Program) -> str:
-    owner = _owner(form)
-    referrals.assign(found, _actor(), owner, program)
-    return f"Assigned to {owner.name or owner.email}."
+    # assign() refuses an owner who is gone (None) or inactive, before the message is made.
+    event = referrals.assign(found, _actor(), _owner(form), program)
+    return event.message
 
 
 def _do_accept(found: Referral, form: ActionForm, program: Program) -> str:
@@ -162,7 +164,7 @@ def _do_accept(found: Referral, form: ActionForm, program: Program) -> str:
 
 
 def _do_reject(found: Referral, form: RejectForm, program: Program) -> str:
-    referrals.reject(found, _actor(), form.reason.data, program)
+    referrals.reject(found, _actor(), field_text(form.reason), program)
     return f"{found.reference} rejected; the partner sees the reason."
 
 
@@ -172,23 +174,31 @@ def _do_advance(found: Referral, form: ActionForm, program: Program) -> str:
 
 
 def _do_update(found: Referral, form: UpdateForm, program: Program) -> str:
-    referrals.post_update(found, _actor(), form.message.data, program)
+    referrals.post_update(found, _actor(), field_text(form.message), program)
     return "Update posted; the partner was e-mailed."
 
 
 def _do_note(found: Referral, form: NoteForm, program: Program) -> str:
-    referrals.add_note(found, _actor(), form.message.data, program)
+    referrals.add_note(found, _actor(), field_text(form.message), program)
     return "Internal note added."
 
 
 def _do_value(found: Referral, form: ValueForm, program: Program) -> str:
-    referrals.record_value(found, _actor(), form.amount_minor, form.currency.data, program)
-    return f"Deal value recorded: {format_money(form.amount_minor, program.currency)}."
+    amount = form.amount_minor
+    if amount is None:  # not reached: a ValueForm validates only with an amount
+        raise ActionError("Enter the deal value.", field="amount")
+    referrals.record_value(found, _actor(), amount, form.currency.data, program)
+    return f"Deal value recorded: {format_money(amount, program.currency)}."
 
 
 def _do_won(found: Referral, form: WonForm, program: Program) -> str:
     commission = referrals.mark_won(
-        found, _actor(), form.amount_minor, form.currency.data, program, reason=form.reason.data
+        found,
+        _actor(),
+        form.amount_minor,
+        form.currency.data,
+        program,
+        reason=field_text(form.reason),
     )
     if commission is None:
         return f"{found.reference} marked won; no commission rule applies to this partner."
@@ -197,7 +207,7 @@ def _do_won(found: Referral, form: WonForm, program: Program) -> str:
 
 
 def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
-    referrals.mark_lost(found, _actor(), form.reason.data, program)
+    referrals.mark_lost(found, _actor(), field_text(form.reason), program)
     return f"{found.reference} marked lost; the partner sees the reason."
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from portal.bounds import MaxLength
+from portal.form_fields import SelectChoice
 from portal.ids import IdField
 from portal.referrals.api import (
     ANSWER_MAX,

@@ -10,6 +10,7 @@ from htmx_flask import request
 
 from portal.accounts.access import staff_required
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.http import render_page
 from portal.inbox.commission_forms import (
     STATUS_CHOICES,
@@ -59,7 +60,7 @@ def pay(commission_id: int):
     if not form.validate_on_submit():
         return _refused(commission.id, _messages(form), "payout_reference")
     try:
-        referrals.mark_paid(commission, current_user, form.payout_reference.data)
+        referrals.mark_paid(commission, current_user, field_text(form.payout_reference))
     except CommissionError as refused:
         return _refused(commission.id, [refused.message], "payout_reference")
     db.session.commit()
@@ -78,7 +79,7 @@ def resolve(dispute_id: int):
     if not form.validate_on_submit():
         return _refused(commission_id, _messages(form), "answer")
     try:
-        referrals.resolve_dispute(dispute, current_user, form.answer.data)
+        referrals.resolve_dispute(dispute, current_user, field_text(form.answer))
     except CommissionError as refused:
         return _refused(commission_id, [refused.message], "answer")
     db.session.commit()
@@ -100,7 +101,7 @@ def _messages(form: Any) -> list[str]:
     return [message for messages in form.errors.values() for message in messages]
 
 
-def _filters() -> dict[str, str]:
+def _filters() -> dict[str, Any]:  # url_for values: Any, so they may fill any of its keywords
     """The list's status filter, carried through actions so staff return to the same list."""
     status = request.args.get("status", "")
     return {"status": status} if status in _STATUSES else {}

@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.accounts.access import staff_required
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.http import accepts, render_page
 from portal.inbox.customer_forms import (
     CustomerForm,
@@ -73,10 +74,10 @@ def add():
     if form.validate_on_submit():
         try:
             domain, added = referrals.add_customer(
-                form.name.data or "", form.website_or_domain.data, current_user
+                field_text(form.name), field_text(form.website_or_domain), current_user
             )
         except referrals.CustomerRefused as refused:
-            form.website_or_domain.errors.append(str(refused))
+            form.website_or_domain.errors = [*form.website_or_domain.errors, str(refused)]
         else:
             db.session.commit()
             if added:

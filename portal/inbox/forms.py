@@ -47,13 +47,15 @@ class AssignForm(ActionForm):
         "Owner", validators=[DataRequired("Choose who owns this referral.")], validate_choice=False
     )
 
+    offered: frozenset[str] = frozenset()  # the ids set_staff offered, as the form sends them
+
     def set_staff(self, staff: list[tuple[int, str]]) -> None:
         """Offer the active partner-team members (from `listing.staff_choices`)."""
+        self.offered = frozenset(str(i) for i, _name in staff)
         self.owner.choices = [("", "Choose a person"), *((str(i), name) for i, name in staff)]
 
     def validate_owner(self, field: SelectField) -> None:
-        offered = {value for value, _label in field.choices or () if value}
-        if field.data != "me" and field.data not in offered:
+        if field.data != "me" and field.data not in self.offered:
             raise ValidationError("Choose an active member of the partner team.")
 
 

@@ -279,7 +279,7 @@ def _phase_branch(
             # The first term gives the index a range start; the second drops ties seen before.
             where.append(due >= after.due)
             where.append(sa.or_(due > after.due, ident > after.id))
-        order = (due.asc(), ident.asc())
+        order: tuple[sa.UnaryExpression[Any], ...] = (due.asc(), ident.asc())
     else:
         where.append(due.is_(None))
         if after is not None and after.phase == 1:
@@ -352,11 +352,11 @@ def _like_escape(text: str) -> str:
 
 
 def _row(referral: Referral, organization_name: str, owner_name: str, now: datetime) -> InboxRow:
-    running = referral.next_due_at is not None and referral.is_open
+    due = referral.next_due_at
     return InboxRow(
         referral=referral,
         organization_name=organization_name,
         owner_name=owner_name,
-        clock=clock(referral.next_due_at, now) if running else None,  # type: ignore[arg-type]
+        clock=clock(due, now) if due is not None and referral.is_open else None,
         age=now - referral.submitted_at,
     )

@@ -18,8 +18,9 @@ from urllib.parse import quote
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
-from flask import Response, current_app, redirect, send_file
+from flask import current_app, redirect, send_file
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
 
 from portal.content.library import Kit, KitFile
 
@@ -64,7 +65,10 @@ class SyncReport:
 class AssetStorage(Protocol):
     """Serve kit files, and tell which are missing / put them in place."""
 
-    description: str  # e.g. "local" or "s3://bucket/prefix", for messages
+    @property
+    def description(self) -> str:
+        """e.g. "local" or "s3://bucket/prefix", for messages."""
+        ...
 
     def send(self, kit: Kit, file: KitFile) -> Response:
         """The response that delivers the file; raises StorageUnavailable."""

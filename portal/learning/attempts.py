@@ -95,8 +95,11 @@ def attempt_window(
     if quiz.max_attempts is None:
         return AttemptWindow(None, quiz.cooldown_hours, 0, None)
     cooldown = timedelta(hours=quiz.cooldown_hours)
-    failed = list(
-        db.session.scalars(
+    # `submitted_at > ...` leaves out open attempts (no submitted_at); the filter below only
+    # says so to the type checker.
+    failed = [
+        submitted_at
+        for submitted_at in db.session.scalars(
             sa.select(QuizAttempt.submitted_at)
             .where(
                 QuizAttempt.user_id == user.id,
@@ -108,7 +111,8 @@ def attempt_window(
             .order_by(QuizAttempt.submitted_at.desc())
             .limit(quiz.max_attempts)
         )
-    )
+        if submitted_at is not None
+    ]
     next_open_at = None
     if len(failed) >= quiz.max_attempts:
         next_open_at = min(failed) + cooldown

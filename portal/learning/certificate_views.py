@@ -19,6 +19,7 @@ from portal.accounts.access import (
 from portal.accounts.models import Organization
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.learning import certificates
 from portal.learning.forms import RevokeForm
 from portal.learning.models import Certification
@@ -91,9 +92,9 @@ def revoke(cert_id: int):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            certificates.revoke(cert, current_user, form.reason.data)
+            certificates.revoke(cert, current_user, field_text(form.reason))
         except certificates.CertificationError as refused:
-            form.reason.errors.append(str(refused))
+            form.reason.errors = [*form.reason.errors, str(refused)]
         else:
             db.session.commit()
             flash(f"The certification “{cert.certificate_name}” was revoked.", "success")

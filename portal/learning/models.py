@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One attempt at a module's quiz, pinned to the content it was drawn from."""
 
     __tablename__ = "quiz_attempts"
@@ -51,7 +51,7 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ModuleCompletion(db.Model):
+class ModuleCompletion(Model):
     """A module passed (its quiz, or read when it has none). Renewal adds new rows."""
 
     __tablename__ = "module_completions"
@@ -65,7 +65,7 @@ class ModuleCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Certification(db.Model):
+class Certification(Model):
     __tablename__ = "certifications"
     __table_args__ = (sa.Index("ix_certifications_user_path", "user_id", "path_id"),)
 

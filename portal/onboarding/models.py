@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class ChecklistProgress(db.Model):
+class ChecklistProgress(Model):
     """A completed `acknowledge` or `staff` step; the other kinds are computed."""
 
     __tablename__ = "checklist_progress"

@@ -47,6 +47,8 @@ def acknowledge(step_id: str):
         abort(400, description=str(exc))
     db.session.commit()
     step_state = state.step_state(step_id)
+    if step_state is None:  # not reached: acknowledge_step refused a step not in the checklist
+        abort(404)
     if request.htmx:
         context = {"org": org, "state": state, "content": content}
         step_html = render_template("onboarding/_step.html", s=step_state, focus=True, **context)
@@ -73,6 +75,9 @@ def mark_staff_step(org_id: int, step_id: str):
     db.session.commit()
     if request.htmx:
         return render_template("onboarding/_staff_steps.html", org=org, checklist=state)
-    title = state.step_state(step_id).step.title
+    step_state = state.step_state(step_id)
+    if step_state is None:  # not reached: mark_staff_step refused a step not in the checklist
+        abort(404)
+    title = step_state.step.title
     flash(f"“{title}” marked {'done' if form.marks_done else 'not done'}.", "success")
     return redirect(url_for("staff.org", org_id=org.id))

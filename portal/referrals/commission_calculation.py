@@ -74,9 +74,9 @@ def compute_commission(
     with localcontext(prec=DECIMAL_PRECISION):
         raw = Decimal(deal_value_minor) * rate / 100
         amount = int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    capped = rule.cap_minor is not None and amount > rule.cap_minor
-    if capped:
-        amount = rule.cap_minor
+    capped = False
+    if rule.cap_minor is not None and amount > rule.cap_minor:
+        amount, capped = rule.cap_minor, True
     return CommissionQuote(
         amount_minor=amount,
         currency=code,

@@ -11,6 +11,7 @@ from htmx_flask import request
 from portal.accounts.access import partner_required
 from portal.content_runtime import current_content
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.http import render_page
 from portal.referrals import commission_lifecycle, earnings
 from portal.referrals.commission_lifecycle import CommissionError
@@ -36,9 +37,9 @@ def dispute(commission_id: int):
     form = DisputeForm()
     if form.validate_on_submit():
         try:
-            commission_lifecycle.open_dispute(commission, current_user, form.reason.data)
+            commission_lifecycle.open_dispute(commission, current_user, field_text(form.reason))
         except CommissionError as refused:
-            form.reason.errors.append(refused.message)
+            form.reason.errors = [*form.reason.errors, refused.message]
         else:
             db.session.commit()
             if request.htmx:

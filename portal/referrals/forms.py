@@ -20,7 +20,6 @@ from wtforms import (
     Field,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,6 +28,7 @@ from wtforms.validators import DataRequired, Optional, StopValidation, Validatio
 
 from portal.bounds import MaxLength
 from portal.content.model import Program
+from portal.form_fields import SelectChoice, field_text
 from portal.money import minor_units, to_minor
 from portal.patterns import (
     AMOUNT_MAX_LENGTH,
@@ -154,7 +154,9 @@ def _one_of(allowed: Callable[[Field], Iterable[str]], message: str) -> Callable
 
 
 def _choice_values(field: Field) -> list[str]:
-    return [choice.value for choice in field.choices if choice.value]
+    if not isinstance(field, SelectField):  # only select fields are checked against choices
+        return []
+    return [value for value, *_ in field.iter_choices() if value]
 
 
 class ReferralForm(FlaskForm):
@@ -265,16 +267,16 @@ class ReferralForm(FlaskForm):
             self.estimated_currency.data = program.currency.upper()
 
     def validate_company_website(self, field: StringField) -> None:
-        problem = website_problem(field.data)
+        problem = website_problem(field_text(field))
         if problem:
             raise ValidationError(problem)
         # Stored with https:// in front: the stored form must fit too.
-        if len(website_url(field.data)) > WEBSITE_MAX:
+        if len(website_url(field_text(field))) > WEBSITE_MAX:
             raise ValidationError(f"Keep it under {WEBSITE_MAX} characters.")
 
     def validate_contact_email(self, field: EmailField) -> None:
         try:
-            checked = validate_email(field.data, check_deliverability=False)
+            checked = validate_email(field_text(field), check_deliverability=False)
         except EmailNotValidError as error:
             raise ValidationError(
                 f"Enter an e-mail address such as name@acme.com. {error}"
@@ -282,7 +284,7 @@ class ReferralForm(FlaskForm):
         field.data = checked.normalized
 
     def validate_contact_phone(self, field: StringField) -> None:
-        problem = phone_problem(field.data)
+        problem = phone_problem(field_text(field))
         if problem:
             raise ValidationError(problem)
 
@@ -291,7 +293,7 @@ class ReferralForm(FlaskForm):
         if currency not in _choice_values(self.estimated_currency):
             currency = "USD"  # its own message is beside the currency; check the number alone
         try:
-            amount_in_minor(field.data, currency)
+            amount_in_minor(field_text(field), currency)
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
@@ -308,17 +310,17 @@ class ReferralForm(FlaskForm):
         """The validated form as the service's input (call after `validate_on_submit`)."""
         currency = self.estimated_currency.data
         return ReferralInput(
-            company_name=self.company_name.data,
-            company_website=website_url(self.company_website.data or ""),
-            contact_name=self.contact_name.data,
-            contact_email=self.contact_email.data,
-            contact_phone=self.contact_phone.data or "",
-            contact_role=self.contact_role.data,
+            company_name=field_text(self.company_name),
+            company_website=website_url(field_text(self.company_website)),
+            contact_name=field_text(self.contact_name),
+            contact_email=field_text(self.contact_email),
+            contact_phone=field_text(self.contact_phone),
+            contact_role=field_text(self.contact_role),
             region=self.region.data,
-            estimated_value_minor=amount_in_minor(self.estimated_value.data, currency),
+            estimated_value_minor=amount_in_minor(field_text(self.estimated_value), currency),
             estimated_currency=currency,
             expected_timing=self.expected_timing.data,
-            customer_need=self.customer_need.data,
+            customer_need=field_text(self.customer_need),
             involvement=self.involvement.data,
-            idempotency_key=self.idempotency_key.data,
+            idempotency_key=field_text(self.idempotency_key),
         )

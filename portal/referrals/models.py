@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organization, User
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class ReferralStatus(StrEnum):
@@ -37,7 +37,7 @@ def reference_of(referral_id: int) -> str:
     return f"R-{referral_id:06d}"
 
 
-class Referral(db.Model):
+class Referral(Model):
     __tablename__ = "referrals"
     __table_args__ = (
         # A retried or double-clicked submission carries the same key: one referral.
@@ -107,7 +107,7 @@ class Referral(db.Model):
         return f"<Referral {self.reference} {self.company_name!r} {self.status}>"
 
 
-class ReferralEvent(db.Model):
+class ReferralEvent(Model):
     """One entry on a referral's timeline; internal ones are never shown to partners."""
 
     __tablename__ = "referral_events"
@@ -126,7 +126,7 @@ class ReferralEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class CompanyRegistration(db.Model):
+class CompanyRegistration(Model):
     """Who holds a company: one row per company key, decided by the database.
 
     A submission claims its company with one INSERT ... ON CONFLICT DO UPDATE that only takes
@@ -144,7 +144,7 @@ class CompanyRegistration(db.Model):
     protected_until: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Customer(db.Model):
+class Customer(Model):
     """An existing customer: a referral for its domain is a conflict for staff to decide."""
 
     __tablename__ = "customers"
@@ -163,7 +163,7 @@ class CommissionStatus(StrEnum):
     DISPUTED = "disputed"
 
 
-class Commission(db.Model):
+class Commission(Model):
     """The commission on a won referral: integer minor units, never floats."""
 
     __tablename__ = "commissions"
@@ -193,7 +193,7 @@ class Commission(db.Model):
     referral: Mapped[Referral] = relationship()
 
 
-class CommissionDispute(db.Model):
+class CommissionDispute(Model):
     __tablename__ = "commission_disputes"
     __table_args__ = (
         # One open dispute per commission, decided by the database.

@@ -206,6 +206,8 @@ def add_customer_domains(customers: Sequence[tuple[str, str]], added_by_id: int 
 def _stage(connection: sa.Connection, rows: list[tuple[str, str]]) -> None:
     """Write (domain, name) rows into the staging table through the driver, in bulk."""
     driver = connection.connection.driver_connection
+    if driver is None:  # only an invalidated connection has none, and it fails before here
+        raise sa.exc.ResourceClosedError("the database connection was closed")
     if connection.dialect.name == "postgresql":
         with (
             driver.cursor() as cursor,

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.content.model import Program
 from portal.content_runtime import current_content
-from portal.db_types import utcnow
+from portal.db_types import updated, utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email
 from portal.referrals.models import CLOSED_STATUSES, Referral
@@ -119,15 +119,17 @@ def _overdue_batch(
 def _claim(referral: Referral) -> bool:
     """Mark this breach reminded unless another job did, or the clock moved, since reading it."""
     due = Referral.next_due_at
-    result = db.session.execute(
-        sa.update(Referral)
-        .where(
-            Referral.id == referral.id,
-            due == referral.next_due_at,
-            sa.or_(Referral.reminded_due_at.is_(None), Referral.reminded_due_at != due),
+    result = updated(
+        db.session.execute(
+            sa.update(Referral)
+            .where(
+                Referral.id == referral.id,
+                due == referral.next_due_at,
+                sa.or_(Referral.reminded_due_at.is_(None), Referral.reminded_due_at != due),
+            )
+            .values(reminded_due_at=due)
+            .execution_options(synchronize_session=False)
         )
-        .values(reminded_due_at=due)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
+from portal.form_fields import SelectChoice
 
 # Deep offsets are slow and nobody pages that far: filter instead.
 MAX_PAGE = 200

@@ -12,6 +12,7 @@ from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.content_runtime import current_content
 from portal.extensions import db
+from portal.form_fields import field_text
 from portal.http import render_page
 from portal.learning.certificates import certifications_for_org
 from portal.onboarding.service import checklist_for
@@ -59,14 +60,14 @@ def org_new():
             org, first_invite = service.create_organization(
                 current_user,
                 program,
-                name=form.name.data,
-                website=form.website.data or "",
+                name=field_text(form.name),
+                website=field_text(form.website),
                 partner_type=form.partner_type.data,
                 tier=form.tier.data,
-                admin_email=form.admin_email.data,
+                admin_email=field_text(form.admin_email),
             )
         except service.InviteRefused as refused:
-            form.admin_email.errors.append(str(refused))
+            form.admin_email.errors = [*form.admin_email.errors, str(refused)]
         else:
             db.session.commit()
             flash(
@@ -109,9 +110,9 @@ def invite(org_id: int):
     form = StaffInviteForm()
     if form.validate_on_submit():
         try:
-            sent = service.invite_person(current_user, org, form.email.data, form.role.data)
+            sent = service.invite_person(current_user, org, field_text(form.email), form.role.data)
         except service.InviteRefused as refused:
-            form.email.errors.append(str(refused))
+            form.email.errors = [*form.email.errors, str(refused)]
         else:
             db.session.commit()
             flash(f"An invitation was sent to {sent.email}.", "success")
@@ -130,7 +131,9 @@ def change_tier(org_id: int):
     if form.validate_on_submit():
         if service.change_tier(current_user, org, form.tier.data, program):
             db.session.commit()
-            flash(f"{org.name} is now on the {program.tier(org.tier).name} tier.", "success")
+            # change_tier refuses a tier the program does not have; the fallback is the id.
+            tier = program.tier(org.tier)
+            flash(f"{org.name} is now on the {tier.name if tier else org.tier} tier.", "success")
         else:
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))

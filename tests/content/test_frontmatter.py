@@ -44,6 +44,18 @@ def test_scalars() -> None:
     }
 
 
+def test_explicit_core_tags() -> None:
+    data = parse_yaml(
+        "a: !!int 7\nb: !!float 2\nc: !!float 2.5\nd: !!bool true\ne: !!null ~\n"
+    ).data
+    assert data == {"a": 7, "b": 2.0, "c": 2.5, "d": True, "e": None}
+    assert isinstance(data["b"], float)
+    for text, tag in (("true", "int"), ("1", "bool"), ("x", "float"), ("0", "null")):
+        assert parse_yaml(f"x: !!{tag} {text}\n").errors == [
+            (1, f"invalid YAML: {text!r} is not a valid !!{tag}")
+        ]
+
+
 def test_block_scalars_stay_text() -> None:
     data = parse_yaml("description: |\n  Line one\n  Line two\nother: >\n  42\n").data
     assert data == {"description": "Line one\nLine two\n", "other": "42\n"}

@@ -25,7 +25,7 @@ from portal.extensions import db
 from portal.learning.certificates import new_verification_code
 from portal.learning.models import Certification, QuizAttempt
 from portal.referrals import registration
-from portal.referrals.commissions import create_commission, open_dispute
+from portal.referrals.commission_lifecycle import create_commission, open_dispute
 from portal.referrals.models import Customer
 from portal.referrals.service import ReferralInput, submit_referral
 

@@ -129,7 +129,7 @@ def run_once(database: BenchDatabase, data: CustomerFile, measured: Measured, ru
     from portal import create_app
     from portal.accounts.models import Role, User
     from portal.extensions import db
-    from portal.inbox.customers import import_customers_csv
+    from portal.referrals.api import import_customers_csv
     from portal.referrals.models import Customer
 
     app = create_app(

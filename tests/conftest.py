@@ -374,7 +374,7 @@ def new_referral(user: User, *, now: datetime | None = None, **fields: Any):
 def new_won_referral(user: User, staff: User, deal_value_minor: int = 10_000_000, **fields: Any):
     """A referral by `user` marked won with `deal_value_minor` USD, and its commission."""
     from portal.content_runtime import current_content
-    from portal.referrals.commissions import create_commission
+    from portal.referrals.commission_lifecycle import create_commission
 
     referral = new_referral(user, **{"involvement": "sourced", **fields})
     referral.status = "won"

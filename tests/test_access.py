@@ -27,7 +27,7 @@ from portal.accounts.models import Role, User
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.referrals import registration
-from portal.referrals.commissions import open_dispute
+from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES

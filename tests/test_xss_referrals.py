@@ -20,7 +20,7 @@ from portal.accounts.models import Role, User
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
-from portal.referrals.commissions import approve, create_commission
+from portal.referrals.commission_lifecycle import approve, create_commission
 from portal.referrals.models import Commission, Referral
 from tests.conftest import new_org, new_user, sign_in
 from tests.xss_corpus import INERT_PAYLOADS, XSS_PAYLOADS, find_injections, raw_payloads_in

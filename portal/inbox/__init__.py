@@ -6,15 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # action_views adds its routes to views.bp, so it is imported before the blueprint registers.
-    from portal.inbox import (
-        action_views,  # noqa: F401
-        commission_views,
-        customer_views,
-        views,
-    )
+    from portal.inbox import blueprint, commission_views, customer_views
 
-    app.register_blueprint(views.bp)
+    app.register_blueprint(blueprint.bp)
     app.register_blueprint(commission_views.bp)
     app.register_blueprint(customer_views.bp)
     # First of the before-request hooks: CSRFProtect's, registered earlier, reads the body.

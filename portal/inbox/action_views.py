@@ -3,7 +3,7 @@
 Every action works as a plain form (redirect back, or the referral page again with the message
 and status 422) and through htmx (the updated list row when the post came from a row, else the
 updated panel of the referral page). The referral row is locked before the action so two people
-acting on it at once take turns.
+acting on it at once take turns. Their URLs are in portal/inbox/blueprint.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Response,
     abort,
@@ -32,8 +31,6 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.ids import parse_id
-from portal.inbox import actions, outcomes
-from portal.inbox.actions import ActionError
 from portal.inbox.forms import (
     ActionForm,
     AssignForm,
@@ -48,21 +45,19 @@ from portal.inbox.listing import (
     InboxRow,
     staff_choices,
 )
-from portal.inbox.sla import clock
 from portal.inbox.views import (
     FORMS,
     ROW_ID_PREFIX,
     ROW_TEMPLATE,
-    bp,
     prepare_forms,
     referral_page,
     safe_next,
     template_helpers,
 )
 from portal.money import format_money
-from portal.referrals.events import stage_name
+from portal.referrals import api as referrals
+from portal.referrals.api import ActionError, clock, parse_reference, stage_name
 from portal.referrals.models import Referral
-from portal.referrals.service import parse_reference
 
 Perform = Callable[[Referral, Any, Program], str]
 
@@ -80,7 +75,7 @@ def _act(ref: str, name: str, perform: Perform) -> BaseResponse:
         if found is None:
             abort(404)
         return _refused(found, name, form, _first_error(form))
-    found = _locked(referral_id)
+    found = referrals.lock_referral(referral_id)
     if found is None:
         abort(404)
     try:
@@ -93,16 +88,6 @@ def _act(ref: str, name: str, perform: Perform) -> BaseResponse:
         return _refused(found, name, form, refused.message)
     db.session.commit()
     return _done(found, notice, form.next.data)
-
-
-def _locked(referral_id: int) -> Referral | None:
-    """The referral, its row locked until the commit (FOR UPDATE; SQLite locks on write)."""
-    return db.session.scalar(
-        sa.select(Referral)
-        .where(Referral.id == referral_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
 
 
 def _from_row() -> bool:
@@ -169,32 +154,32 @@ def _actor() -> User:
 
 def _do_assign(found: Referral, form: AssignForm, program: Program) -> str:
     # assign() refuses an owner who is gone (None) or inactive, before the message is made.
-    event = actions.assign(found, _actor(), _owner(form), program)
+    event = referrals.assign(found, _actor(), _owner(form), program)
     return event.message
 
 
 def _do_accept(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.accept(found, _actor(), program)
+    referrals.accept(found, _actor(), program)
     return f"{found.reference} accepted; the partner was told."
 
 
 def _do_reject(found: Referral, form: RejectForm, program: Program) -> str:
-    actions.reject(found, _actor(), field_text(form.reason), program)
+    referrals.reject(found, _actor(), field_text(form.reason), program)
     return f"{found.reference} rejected; the partner sees the reason."
 
 
 def _do_advance(found: Referral, form: ActionForm, program: Program) -> str:
-    actions.advance(found, _actor(), program)
+    referrals.advance(found, _actor(), program)
     return f"{found.reference} moved to {stage_name(found.status)}."
 
 
 def _do_update(found: Referral, form: UpdateForm, program: Program) -> str:
-    actions.post_update(found, _actor(), field_text(form.message), program)
+    referrals.post_update(found, _actor(), field_text(form.message), program)
     return "Update posted; the partner was e-mailed."
 
 
 def _do_note(found: Referral, form: NoteForm, program: Program) -> str:
-    actions.add_note(found, _actor(), field_text(form.message), program)
+    referrals.add_note(found, _actor(), field_text(form.message), program)
     return "Internal note added."
 
 
@@ -202,12 +187,12 @@ def _do_value(found: Referral, form: ValueForm, program: Program) -> str:
     amount = form.amount_minor
     if amount is None:  # not reached: a ValueForm validates only with an amount
         raise ActionError("Enter the deal value.", field="amount")
-    outcomes.record_value(found, _actor(), amount, form.currency.data, program)
+    referrals.record_value(found, _actor(), amount, form.currency.data, program)
     return f"Deal value recorded: {format_money(amount, program.currency)}."
 
 
 def _do_won(found: Referral, form: WonForm, program: Program) -> str:
-    commission = outcomes.mark_won(
+    commission = referrals.mark_won(
         found,
         _actor(),
         form.amount_minor,
@@ -222,67 +207,58 @@ def _do_won(found: Referral, form: WonForm, program: Program) -> str:
 
 
 def _do_lost(found: Referral, form: LostForm, program: Program) -> str:
-    outcomes.mark_lost(found, _actor(), field_text(form.reason), program)
+    referrals.mark_lost(found, _actor(), field_text(form.reason), program)
     return f"{found.reference} marked lost; the partner sees the reason."
 
 
-@bp.post("/<ref>/assign")
 @staff_required
 def assign(ref: str):
     """Give the referral an owner from the partner team ("me" for a one-click take)."""
     return _act(ref, "assign", _do_assign)
 
 
-@bp.post("/<ref>/accept")
 @staff_required
 def accept(ref: str):
     """Accept the referral (deciding a conflict in its favour)."""
     return _act(ref, "accept", _do_accept)
 
 
-@bp.post("/<ref>/reject")
 @staff_required
 def reject(ref: str):
     """Decline the referral with a reason the partner sees."""
     return _act(ref, "reject", _do_reject)
 
 
-@bp.post("/<ref>/advance")
 @staff_required
 def advance(ref: str):
     """Move the referral to the next pipeline stage."""
     return _act(ref, "advance", _do_advance)
 
 
-@bp.post("/<ref>/update")
 @staff_required
 def update(ref: str):
     """Post a message the partner sees (and gets by e-mail)."""
     return _act(ref, "update", _do_update)
 
 
-@bp.post("/<ref>/note")
 @staff_required
 def note(ref: str):
     """Add an internal note."""
     return _act(ref, "note", _do_note)
 
 
-@bp.post("/<ref>/value")
 @staff_required
 def value(ref: str):
     """Record the deal value."""
     return _act(ref, "value", _do_value)
 
 
-@bp.post("/<ref>/won")
 @staff_required
 def won(ref: str):
     """Close the referral as won and compute its commission."""
     return _act(ref, "won", _do_won)
 
 
-@bp.post("/<ref>/lost")
 @staff_required
 def lost(ref: str):
     """Close the referral as lost with a reason the partner sees."""

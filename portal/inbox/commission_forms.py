@@ -1,7 +1,7 @@
 """Staff commission forms: the list's filter, approving, paying, answering a dispute.
 
-The rules for each value live in portal.referrals.commissions (check_*), so a form and a
-service call can never disagree about what is valid.
+The rules for each value live in portal.referrals (check_*, through portal.referrals.api), so
+a form and a service call can never disagree about what is valid.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from wtforms.validators import Optional, ValidationError
 from portal.bounds import MaxLength
 from portal.form_fields import SelectChoice
 from portal.ids import IdField
-from portal.referrals.commissions import (
+from portal.referrals.api import (
     ANSWER_MAX,
     PAYOUT_REFERENCE_MAX,
     CommissionError,
+    CommissionStatus,
     check_answer,
     check_payout_reference,
 )
-from portal.referrals.models import CommissionStatus
 
 STATUS_CHOICES = [
     SelectChoice("", "Any status"),

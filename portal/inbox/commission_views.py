@@ -19,9 +19,9 @@ from portal.inbox.commission_forms import (
     PayoutForm,
     ResolveForm,
 )
-from portal.referrals import commissions, earnings
-from portal.referrals.commissions import CommissionError
-from portal.referrals.models import Commission, reference_of
+from portal.referrals import api as referrals
+from portal.referrals.api import CommissionError, reference_of
+from portal.referrals.models import Commission
 
 bp = Blueprint("inbox_commissions", __name__, url_prefix="/inbox/commissions")
 
@@ -44,7 +44,7 @@ def approve(commission_id: int):
     if not form.validate_on_submit():
         return _refused(commission.id, _messages(form))
     try:
-        commissions.approve(commission, current_user)
+        referrals.approve(commission, current_user)
     except CommissionError as refused:
         return _refused(commission.id, [refused.message])
     db.session.commit()
@@ -60,7 +60,7 @@ def pay(commission_id: int):
     if not form.validate_on_submit():
         return _refused(commission.id, _messages(form), "payout_reference")
     try:
-        commissions.mark_paid(commission, current_user, field_text(form.payout_reference))
+        referrals.mark_paid(commission, current_user, field_text(form.payout_reference))
     except CommissionError as refused:
         return _refused(commission.id, [refused.message], "payout_reference")
     db.session.commit()
@@ -71,7 +71,7 @@ def pay(commission_id: int):
 @staff_required
 def resolve(dispute_id: int):
     """Answer a dispute; the commission returns to its status before the dispute."""
-    dispute = earnings.lock_dispute(dispute_id, current_user)
+    dispute = referrals.lock_dispute(dispute_id, current_user)
     if dispute is None:
         abort(404)
     commission_id = dispute.commission_id
@@ -79,7 +79,7 @@ def resolve(dispute_id: int):
     if not form.validate_on_submit():
         return _refused(commission_id, _messages(form), "answer")
     try:
-        commissions.resolve_dispute(dispute, current_user, field_text(form.answer))
+        referrals.resolve_dispute(dispute, current_user, field_text(form.answer))
     except CommissionError as refused:
         return _refused(commission_id, [refused.message], "answer")
     db.session.commit()
@@ -87,7 +87,7 @@ def resolve(dispute_id: int):
 
 
 def _locked_or_404(commission_id: int) -> Commission:
-    commission = earnings.lock_commission(commission_id, current_user)
+    commission = referrals.lock_commission(commission_id, current_user)
     if commission is None:
         abort(404)
     return commission
@@ -120,13 +120,13 @@ def _refused(commission_id: int, messages: list[str], field: str | None = None):
     error = {"field": field, "messages": messages, "value": request.form.get(field or "", "")}
     if request.htmx:
         return _row(commission_id, error=error)
-    row = earnings.staff_row(commission_id)
+    row = referrals.staff_row(commission_id)
     summary = f"{row.reference}: {' '.join(messages)}" if row else " ".join(messages)
     return _list_page(status_code=422, summary=summary, row_errors={commission_id: error})
 
 
 def _row(commission_id: int, notice: str = "", error: dict[str, Any] | None = None):
-    row = earnings.staff_row(commission_id)
+    row = referrals.staff_row(commission_id)
     if row is None:
         abort(404)
     return render_page(
@@ -144,7 +144,7 @@ def _list_page(status_code: int = 200, **context: Any):
     form = CommissionFilterForm(formdata=request.args)
     valid = form.validate()
     status = (form.status.data or None) if valid else None
-    page = earnings.commissions_for_staff(status, form.after.data if valid else None)
+    page = referrals.commissions_for_staff(status, form.after.data if valid else None)
     context.setdefault("row_errors", {})
     return render_page(
         "inbox/commissions.html",

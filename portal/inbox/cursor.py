@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
 
-from portal.inbox.sla import as_utc
+from portal.referrals.api import as_utc
 
 _CURSOR_SALT = "inbox-cursor-v1"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -8,18 +8,20 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from portal.bounds import MaxLength
-from portal.inbox.customers import MAX_DOMAIN_INPUT, MAX_NAME
+from portal.referrals.api import CUSTOMER_DOMAIN_INPUT_MAX, CUSTOMER_NAME_MAX
 
 
 class CustomerForm(FlaskForm):
     """One customer: a company name and its domain or website."""
 
-    name = StringField("Company name (optional)", validators=[Optional(), MaxLength(MAX_NAME)])
+    name = StringField(
+        "Company name (optional)", validators=[Optional(), MaxLength(CUSTOMER_NAME_MAX)]
+    )
     website_or_domain = StringField(
         "Domain or website",
         validators=[
             DataRequired(message="Enter the customer's domain, such as acme.com."),
-            MaxLength(MAX_DOMAIN_INPUT),
+            MaxLength(CUSTOMER_DOMAIN_INPUT_MAX),
         ],
     )
 

@@ -14,7 +14,6 @@ from portal.accounts.access import staff_required
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import accepts, render_page
-from portal.inbox import customers
 from portal.inbox.customer_forms import (
     CustomerForm,
     CustomerUploadForm,
@@ -22,6 +21,9 @@ from portal.inbox.customer_forms import (
     size_text,
     too_large_message,
 )
+from portal.inbox.customers import list_customers
+from portal.referrals import api as referrals
+from portal.referrals.api import CUSTOMER_NAME_MAX
 
 bp = Blueprint("customers", __name__, url_prefix="/inbox/customers")
 
@@ -71,10 +73,10 @@ def add():
     form = CustomerForm()
     if form.validate_on_submit():
         try:
-            domain, added = customers.add_customer(
+            domain, added = referrals.add_customer(
                 field_text(form.name), field_text(form.website_or_domain), current_user
             )
-        except customers.CustomerRefused as refused:
+        except referrals.CustomerRefused as refused:
             form.website_or_domain.errors = [*form.website_or_domain.errors, str(refused)]
         else:
             db.session.commit()
@@ -106,7 +108,7 @@ def upload():
     except UnicodeDecodeError:
         form.file.errors.append(NOT_UTF8)
         return _index_page(status=422, upload_form=form)
-    result = customers.import_customers_csv(text, filename, current_user)
+    result = referrals.import_customers_csv(text, filename, current_user)
     if result.problems:
         db.session.rollback()
         form.file.errors.append(_nothing_imported(result.problem_count))
@@ -136,7 +138,7 @@ def remove(customer_id: int):
     if not form.validate_on_submit():
         flash("The form expired; please try again.", "error")
         return redirect(url_for("customers.index"))
-    removed = customers.remove_customer(customer_id, current_user)
+    removed = referrals.remove_customer(customer_id, current_user)
     if removed is None:
         flash("That customer was no longer on the list.")
     else:
@@ -172,13 +174,13 @@ def _nothing_imported(problem_count: int) -> str:
 
 
 def _index_page(status: int = 200, **forms: Any):
-    q = request.args.get("q", "").strip()[: customers.MAX_NAME]
+    q = request.args.get("q", "").strip()[:CUSTOMER_NAME_MAX]
     cursor = request.args.get("after") or None
     return render_page(
         "inbox/customers.html",
         "results",
         status=status,
-        page=customers.list_customers(q, cursor),
+        page=list_customers(q, cursor),
         q=q,
         cursor=cursor,
         add_form=forms.get("add_form") or CustomerForm(formdata=None),

@@ -18,11 +18,9 @@ from portal.accounts.models import Organization
 from portal.content.model import ContentIndex, Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox.sla import SlaClock, clock, stale_due
 from portal.onboarding.service import ChecklistState, checklist_for
-from portal.referrals import registration
+from portal.referrals.api import SlaClock, clock, is_customer, parse_reference, stale_due
 from portal.referrals.models import Commission, Referral, ReferralEvent
-from portal.referrals.service import parse_reference
 
 __all__ = [
     "CANDIDATE_LIMIT",
@@ -149,7 +147,7 @@ def referral_detail(
         referral=referral,
         events=staff_timeline(referral.id),
         candidates=conflict_candidates(referral),
-        on_customer_list=registration.is_customer(referral.company_domain),
+        on_customer_list=is_customer(referral.company_domain),
         commission=commission,
         checklist=checklist_for(referral.organization, content),
         clocks=sla_clocks(referral, content.program, now),

@@ -14,8 +14,8 @@ from datetime import datetime
 from portal.accounts.models import User
 from portal.db_types import utcnow
 from portal.inbox.listing import InboxFilters, InboxRow, iter_rows
-from portal.inbox.sla import as_utc
 from portal.money import from_minor
+from portal.referrals.api import as_utc
 
 __all__ = ["BATCH_SIZE", "COLUMNS", "export_csv", "guard_cell"]
 

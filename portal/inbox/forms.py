@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.inbox.rules import MESSAGE_MAX, REASON_MAX
 from portal.money import minor_units, to_minor
 from portal.patterns import AMOUNT_MAX_LENGTH, PLAIN_AMOUNT
+from portal.referrals.api import MESSAGE_MAX, REASON_MAX
 
 __all__ = [
     "ActionForm",

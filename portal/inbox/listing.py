@@ -25,11 +25,18 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.ids import parse_id
 from portal.inbox.cursor import Position, read_cursor, write_cursor
-from portal.inbox.sla import DUE_SOON_WITHIN, SlaClock, as_utc, clock
-from portal.referrals.events import stage_name
-from portal.referrals.models import CLOSED_STATUSES, Referral, ReferralStatus
-from portal.referrals.normalise import normalise_company_name
-from portal.referrals.service import parse_reference
+from portal.referrals.api import (
+    CLOSED_STATUSES,
+    DUE_SOON_WITHIN,
+    ReferralStatus,
+    SlaClock,
+    as_utc,
+    clock,
+    normalise_company_name,
+    parse_reference,
+    stage_name,
+)
+from portal.referrals.models import Referral
 
 __all__ = [
     "SLA_FILTERS",

@@ -1,6 +1,7 @@
-"""The staff inbox: the list, one referral, the row's action forms, the CSV export.
+"""The staff inbox's pages: the list, one referral, the row's action forms, the CSV export.
 
-The actions themselves (one POST each) are in portal/inbox/action_views.py, on this blueprint.
+The actions themselves (one POST each) are in portal/inbox/action_views.py; the URL of every
+view is in portal/inbox/blueprint.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     render_template,
@@ -27,7 +27,6 @@ from portal.database import writes_database
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
-from portal.inbox.actions import next_stage
 from portal.inbox.detail import age_text, referral_by_reference, referral_detail
 from portal.inbox.export import export_csv
 from portal.inbox.forms import (
@@ -47,14 +46,18 @@ from portal.inbox.listing import (
     staff_choices,
     status_choices,
 )
-from portal.inbox.rules import UNACCEPTED
-from portal.inbox.sla import describe
 from portal.money import format_money
-from portal.referrals.events import event_title, stage_name
+from portal.referrals.api import (
+    INVOLVEMENTS,
+    TIMINGS,
+    UNACCEPTED,
+    describe,
+    event_title,
+    next_stage,
+    parse_reference,
+    stage_name,
+)
 from portal.referrals.models import Referral
-from portal.referrals.service import INVOLVEMENTS, TIMINGS, parse_reference
-
-bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 LIST_PAGE = "inbox/index.html"
 REFERRAL_PAGE = "inbox/referral.html"
@@ -116,7 +119,6 @@ def safe_next(value: str | None) -> str | None:
     return value
 
 
-@bp.get("/")
 @staff_required
 def index():
     """The referral inbox: filters, search, rows with SLA clocks and row actions."""
@@ -137,7 +139,6 @@ def index():
     )
 
 
-@bp.get("/export.csv")
 @writes_database
 @staff_required
 def export():
@@ -153,7 +154,6 @@ def export():
     return response
 
 
-@bp.get("/<ref>/actions")
 @staff_required
 def row_actions(ref: str):
     """The long action forms of one list row, fetched when its "More actions" opens."""
@@ -176,7 +176,6 @@ def row_actions(ref: str):
     return response
 
 
-@bp.get("/<ref>")
 @staff_required
 def referral(ref: str):
     """One referral: what was submitted, the full timeline, conflicts, the partner, actions."""

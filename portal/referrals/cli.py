@@ -12,7 +12,7 @@ referrals_cli = AppGroup("referrals", help="Referral jobs (SLA reminders).")
 @referrals_cli.command("remind")
 def remind_command() -> None:
     """Queue one reminder per SLA breach to the referral's owner (or the partner team)."""
-    from portal.inbox.reminders import send_reminders
+    from portal.referrals.reminders import send_reminders
 
     queued = send_reminders()
     click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}.")

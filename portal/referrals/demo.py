@@ -2,11 +2,12 @@
 
 About twenty referrals across the demo organisations, in every status, told through the same
 functions the portal uses: `submit_referral` for the partner's side and the partner team's
-actions in `portal.inbox.actions` (accept, assign, advance, update, note, value, won, lost,
-reject), so the timelines, SLA clocks, registrations, commission, e-mails and audit entries are
-what real use would leave behind. Times are backdated from `now`: some referrals wait past
-their first-response time, one has gone stale, one collides with another organisation's
-registration (Tallpine Logistics: the company to type in the form to see the conflict hint).
+actions in triage.py, pipeline.py and outcomes.py (accept, assign, advance, update, note,
+value, won, lost, reject), so the timelines, SLA clocks, registrations, commission, e-mails and
+audit entries are what real use would leave behind. Times are backdated from `now`: some
+referrals wait past their first-response time, one has gone stale, one collides with another
+organisation's registration (Tallpine Logistics: the company to type in the form to see the
+conflict hint).
 
 Each demo referral carries a fixed idempotency key, so loading twice creates nothing new.
 """
@@ -22,8 +23,8 @@ from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import actions, outcomes
 from portal.money import to_minor
+from portal.referrals import outcomes, pipeline, triage
 from portal.referrals.models import Referral
 from portal.referrals.service import ReferralInput, submit_referral
 
@@ -332,20 +333,20 @@ def _apply(
     submitted_at: datetime,
     now: datetime,
 ) -> None:
-    """Do one partner-team action at its (past) moment, through the inbox's own functions."""
+    """Do one partner-team action at its (past) moment, through the functions the inbox calls."""
     actor = staff[step.staff % len(staff)]
     when = min(submitted_at + timedelta(hours=step.hours), now)
     if step.action == "assign":
-        actions.assign(referral, actor, staff[step.owner % len(staff)], program, when)
+        triage.assign(referral, actor, staff[step.owner % len(staff)], program, when)
     elif step.action == "accept":
-        actions.accept(referral, actor, program, when)
+        triage.accept(referral, actor, program, when)
     elif step.action == "advance":
-        if actions.next_stage(referral, program) is not None:  # custom pipelines may be shorter
-            actions.advance(referral, actor, program, when)
+        if pipeline.next_stage(referral, program) is not None:  # custom pipelines may be shorter
+            pipeline.advance(referral, actor, program, when)
     elif step.action == "update":
-        actions.post_update(referral, actor, step.text, program, when)
+        pipeline.post_update(referral, actor, step.text, program, when)
     elif step.action == "note":
-        actions.add_note(referral, actor, step.text, program, when)
+        pipeline.add_note(referral, actor, step.text, program, when)
     elif step.action == "value":
         amount = to_minor(str(step.amount), program.currency)
         outcomes.record_value(referral, actor, amount, program.currency, program, when)
@@ -357,6 +358,6 @@ def _apply(
     elif step.action == "lost":
         outcomes.mark_lost(referral, actor, step.text, program, when)
     elif step.action == "reject":
-        actions.reject(referral, actor, step.text, program, when)
+        triage.reject(referral, actor, step.text, program, when)
     else:  # pragma: no cover - the table above is the only caller
         raise ValueError(f"unknown demo step {step.action!r}")

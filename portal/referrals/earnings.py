@@ -10,7 +10,7 @@ from portal.accounts.access import scoped_to_org
 from portal.accounts.models import Organization, User
 from portal.extensions import db
 from portal.money import format_money
-from portal.referrals.commissions import amount_text
+from portal.referrals.commission_lifecycle import amount_text
 from portal.referrals.models import (
     Commission,
     CommissionDispute,

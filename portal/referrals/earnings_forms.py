@@ -7,7 +7,7 @@ from wtforms import TextAreaField
 from wtforms.validators import ValidationError
 
 from portal.bounds import MaxLength
-from portal.referrals.commissions import REASON_MAX, CommissionError, check_reason
+from portal.referrals.commission_lifecycle import REASON_MAX, CommissionError, check_reason
 
 
 class DisputeForm(FlaskForm):

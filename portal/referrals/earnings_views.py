@@ -13,8 +13,8 @@ from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import render_page
-from portal.referrals import commissions, earnings
-from portal.referrals.commissions import CommissionError
+from portal.referrals import commission_lifecycle, earnings
+from portal.referrals.commission_lifecycle import CommissionError
 from portal.referrals.earnings_forms import DisputeForm
 
 bp = Blueprint("earnings", __name__, url_prefix="/earnings")
@@ -37,7 +37,7 @@ def dispute(commission_id: int):
     form = DisputeForm()
     if form.validate_on_submit():
         try:
-            commissions.open_dispute(commission, current_user, field_text(form.reason))
+            commission_lifecycle.open_dispute(commission, current_user, field_text(form.reason))
         except CommissionError as refused:
             form.reason.errors = [*form.reason.errors, refused.message]
         else:

@@ -18,9 +18,9 @@ from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox.sla import stale_due
 from portal.notify.outbox import queue_email
 from portal.referrals.models import Referral, ReferralEvent
+from portal.referrals.sla import stale_due
 
 
 class EventKind(StrEnum):

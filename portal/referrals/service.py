@@ -19,13 +19,13 @@ from portal.content.model import Program
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.ids import ID_MAX
-from portal.inbox.sla import first_response_due
 from portal.notify.outbox import queue_email
 from portal.patterns import REFERENCE
 from portal.referrals import registration
 from portal.referrals.events import EventKind, add_event
 from portal.referrals.models import ConflictReason, Referral, ReferralStatus, reference_of
 from portal.referrals.normalise import normalise_company_name, normalise_domain
+from portal.referrals.sla import first_response_due
 from portal.signals import referral_submitted
 
 TIMINGS: dict[str, str] = {

@@ -21,9 +21,8 @@ from portal.db_types import utcnow
 from portal.extensions import db, limiter
 from portal.http import render_page
 from portal.ids import parse_id
-from portal.inbox import sla
 from portal.money import format_money
-from portal.referrals import events
+from portal.referrals import events, sla
 from portal.referrals.forms import (
     COMPANY_NAME_MAX,
     EMAIL_MAX,

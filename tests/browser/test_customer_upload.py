@@ -12,7 +12,7 @@ from flask import Flask
 
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.inbox import customers
+from portal.referrals import api as referrals
 from tests.browser.test_journey import assert_accessible
 
 PASSWORD = "a long enough staff password"
@@ -40,13 +40,13 @@ def test_upload_shows_progress_then_the_result(
     csv_file.write_text("name,domain\n" + rows, encoding="utf-8")
     # The server (a thread of this process) holds the import until the busy page has been read.
     release = threading.Event()
-    import_customers_csv = customers.import_customers_csv
+    import_customers_csv = referrals.import_customers_csv
 
-    def held_import(*args: Any, **kwargs: Any) -> customers.ImportResult:
+    def held_import(*args: Any, **kwargs: Any) -> referrals.ImportResult:
         release.wait(timeout=30)
         return import_customers_csv(*args, **kwargs)
 
-    monkeypatch.setattr(customers, "import_customers_csv", held_import)
+    monkeypatch.setattr(referrals, "import_customers_csv", held_import)
 
     page.goto("/login")
     page.get_by_label("E-mail").fill("lists@vendor.example")

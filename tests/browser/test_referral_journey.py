@@ -39,11 +39,11 @@ from portal.accounts.models import Organization
 from portal.content_runtime import current_content
 from portal.demo import DEMO_ORGS, DEMO_PASSWORD, load_demo
 from portal.extensions import db
-from portal.inbox.actions import CONTESTED_MESSAGE
 from portal.notify.models import OutboxMessage
 from portal.referrals.demo import REGISTERED_DEMO_COMPANY
 from portal.referrals.events import EventKind
 from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
+from portal.referrals.triage import CONTESTED_MESSAGE
 from tests.browser.test_journey import assert_accessible
 from tests.conftest import DEMO_CONTENT
 from tests.xss_corpus import XSS_PAYLOADS, find_injections

@@ -11,9 +11,9 @@ from portal.audit.models import AuditEntry
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.referrals import earnings
-from portal.referrals.commissions import approve, open_dispute
+from portal.referrals.commission_lifecycle import approve, open_dispute
 from portal.referrals.models import CommissionDispute
-from tests.referrals.test_commissions import REASON, won_commission
+from tests.referrals.test_commission_lifecycle import REASON, won_commission
 
 HTMX = {"HX-Request": "true"}
 

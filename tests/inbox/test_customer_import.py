@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.inbox.customer_forms import size_text
-from portal.inbox.customers import MAX_PROBLEMS_SHOWN, import_customers_csv
 from portal.referrals import registration
+from portal.referrals.customer_list import MAX_PROBLEMS_SHOWN
 from portal.referrals.models import Customer
 
 SUFFIXES = ("com", "co.uk", "de", "com.au", "io", "co.jp", "myshopify.com")
@@ -100,41 +100,6 @@ def test_every_problem_is_counted_and_the_first_are_listed(app, login, staff_use
     assert [int(line) for line in shown] == [n + 1 for n in range(4, 4 * MAX_PROBLEMS_SHOWN + 1, 4)]
     assert f"… and {250 - MAX_PROBLEMS_SHOWN} more problems." in body
     assert _domains() == set()
-
-
-def test_repeats_in_the_file_keep_the_first_name(app, staff_user):
-    text = (
-        "name,domain\n"
-        "Hooli,hooli.com\n"
-        "Hooli Europe,https://eu.hooli.com/\n"
-        "Bücher,bücher.de\n"
-        "Buecher,xn--bcher-kva.de\n"
-    )
-    result = import_customers_csv(text, "f.csv", staff_user)
-    assert (result.added, result.skipped_existing, result.problem_count) == (2, 2, 0)
-    names = dict(db.session.execute(sa.select(Customer.domain, Customer.name)).all())
-    assert names == {"hooli.com": "Hooli", "xn--bcher-kva.de": "Bücher"}
-
-
-def test_bulk_add_counts_only_new_domains_and_survives_a_rollback(app, staff_user):
-    assert registration.add_customer_domains([], staff_user.id) == 0
-    pairs = [("acme.com", "Acme"), ("globex.com", "Globex"), ("initech.com", "x" * 300)]
-    db.session.commit()
-    assert registration.add_customer_domains(pairs, staff_user.id) == 3  # opens the transaction
-    db.session.rollback()  # SQLite keeps the staging table it created outside the transaction
-    assert _domains() == set()
-    registration.add_customer_domain("acme.com", "Acme", staff_user.id)
-    assert registration.add_customer_domains(pairs, staff_user.id) == 2
-    assert registration.add_customer_domains(pairs, staff_user.id) == 0  # twice in one go
-    db.session.commit()
-    customers = db.session.scalars(sa.select(Customer).order_by(Customer.domain)).all()
-    assert [(c.domain, len(c.name), c.added_by_id) for c in customers] == [
-        ("acme.com", 4, staff_user.id),
-        ("globex.com", 6, staff_user.id),
-        ("initech.com", 200, staff_user.id),
-    ]
-    assert customers[1].created_at == customers[2].created_at  # one statement, one time
-    assert customers[1].created_at.tzinfo is not None
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit_named(app, login, staff_user, monkeypatch):

@@ -17,7 +17,7 @@ from portal.inbox.listing import (
     staff_choices,
     status_choices,
 )
-from portal.inbox.sla import DUE_SOON_WITHIN
+from portal.referrals.api import DUE_SOON_WITHIN
 from portal.referrals.models import Referral
 from tests.conftest import new_org, new_referral, new_user
 

@@ -12,7 +12,7 @@ import pytest
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import actions, outcomes
+from portal.referrals import api as referrals
 from portal.referrals import registration
 
 
@@ -33,7 +33,7 @@ def test_list_shows_rows_with_partner_company_reference_status_sla_and_owner(
     late = make_referral(
         partner_user, company_name="Late Logistics", now=utcnow() - timedelta(days=3)
     )
-    actions.assign(fresh, staff_user, staff_user, program)
+    referrals.assign(fresh, staff_user, staff_user, program)
     db.session.commit()
     response = staff_client.get("/inbox/")
     assert response.status_code == 200
@@ -113,7 +113,7 @@ def test_staff_page_shows_submission_internal_notes_conflicts_and_partner(
         customer_need="They need <b>pipeline</b> visibility.",
     )
     registration.add_customer_domain(second.company_domain, "Hooli", staff_user.id)
-    actions.add_note(second, staff_user, "Internal: check with the AE first.", program)
+    referrals.add_note(second, staff_user, "Internal: check with the AE first.", program)
     db.session.commit()
     html = staff_client.get(f"/inbox/{second.reference}").get_data(as_text=True)
     # Everything submitted, escaped.
@@ -135,8 +135,8 @@ def test_staff_page_shows_the_commission(
     staff_client, partner_user, make_referral, staff_user, program
 ):
     referral = make_referral(partner_user)
-    actions.accept(referral, staff_user, program)
-    outcomes.mark_won(referral, staff_user, 5_000_000, "USD", program)
+    referrals.accept(referral, staff_user, program)
+    referrals.mark_won(referral, staff_user, 5_000_000, "USD", program)
     db.session.commit()
     html = staff_client.get(f"/inbox/{referral.reference}").get_data(as_text=True)
     assert "USD 5,000.00" in html and "Pending" in html
@@ -158,9 +158,9 @@ def test_staff_page_statements_stay_flat_as_events_grow(
     with count_queries() as few:
         assert staff_client.get(url).status_code == 200
     for n in range(30):
-        actions.add_note(referral, staff_user, f"Note {n}", program)
-        actions.post_update(referral, staff_user, f"Update {n}", program)
-    actions.assign(referral, staff_user, staff_user, program)
+        referrals.add_note(referral, staff_user, f"Note {n}", program)
+        referrals.post_update(referral, staff_user, f"Update {n}", program)
+    referrals.assign(referral, staff_user, staff_user, program)
     db.session.commit()
     with count_queries() as many:
         assert staff_client.get(url).status_code == 200
@@ -185,7 +185,7 @@ def test_staff_page_escapes_hostile_text(
 ):
     payload = "<img src=x onerror=alert(1)>\"'><script>alert(2)</script>"
     referral = make_referral(partner_user, company_name=payload, contact_role=payload)
-    actions.add_note(referral, staff_user, payload, program)
+    referrals.add_note(referral, staff_user, payload, program)
     db.session.commit()
     for url in ("/inbox/", f"/inbox/{referral.reference}"):
         html = staff_client.get(url).get_data(as_text=True)

@@ -9,8 +9,8 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEntry
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.inbox import actions, outcomes
 from portal.notify.models import OutboxMessage
+from portal.referrals import api as referrals
 from portal.referrals.models import Commission, Referral, ReferralEvent
 
 HTMX_PANEL = {"HX-Request": "true", "HX-Target": "referral-panel"}
@@ -33,7 +33,7 @@ def referral(partner_user, make_referral):
 
 @pytest.fixture
 def accepted(referral, staff_user, program):
-    actions.accept(referral, staff_user, program)
+    referrals.accept(referral, staff_user, program)
     db.session.commit()
     return referral
 
@@ -49,7 +49,7 @@ def _stored() -> dict[str, object]:
     def count(model):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
-    referrals = db.session.execute(
+    rows = db.session.execute(
         sa.select(
             Referral.id,
             Referral.status,
@@ -60,7 +60,7 @@ def _stored() -> dict[str, object]:
         ).order_by(Referral.id)
     ).all()
     return {
-        "referrals": referrals,
+        "referrals": rows,
         "events": count(ReferralEvent),
         "audits": count(AuditEntry),
         "mail": count(OutboxMessage),
@@ -288,7 +288,7 @@ def test_row_error_comes_back_in_the_row(staff_client, referral):
 
 
 def test_closed_referral_refuses_every_change(staff_client, accepted, staff_user, program):
-    outcomes.mark_lost(accepted, staff_user, "Budget cut", program)
+    referrals.mark_lost(accepted, staff_user, "Budget cut", program)
     db.session.commit()
     before = _stored()
     for action, data in [

@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.referrals.commissions import approve, mark_paid, open_dispute, resolve_dispute
+from portal.referrals.commission_lifecycle import approve, mark_paid, open_dispute, resolve_dispute
 from portal.referrals.events import EventKind, timeline
 from portal.referrals.models import CommissionDispute
-from tests.referrals.test_commissions import REASON, won_commission
+from tests.referrals.test_commission_lifecycle import REASON, won_commission
 
 HTMX = {"HX-Request": "true"}
 

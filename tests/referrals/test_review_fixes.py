@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.inbox import actions, outcomes
+from portal.referrals import api as referrals
 from portal.referrals import registration
 from portal.referrals.events import timeline
 from portal.referrals.models import CompanyRegistration, Customer
@@ -49,13 +49,13 @@ def test_accepting_a_conflict_tells_whoever_holds_the_company_now(
     first = make_referral(partner_user, company_website="steal-test.co.uk")
     second = make_referral(other_partner, company_website="steal-test.co.uk")
     assert second.status == "conflict" and second.conflict_with_id == first.id
-    actions.reject(first, staff_user, "Duplicate of an older deal.", program)
+    referrals.reject(first, staff_user, "Duplicate of an older deal.", program)
     db.session.commit()
     third_partner = make_user(org=make_org(name="Third Partner Ltd"))
     third = make_referral(third_partner, company_website="steal-test.co.uk")
     assert third.status == "submitted"
 
-    actions.accept(second, staff_user, program)
+    referrals.accept(second, staff_user, program)
     db.session.commit()
     assert registration.holds_registration(second.id)
     told = [e.kind for e in timeline(third.id, partner_view=True)]
@@ -68,9 +68,9 @@ def test_a_won_company_goes_on_the_customer_list(
 ):
     program = current_content().program
     referral = make_referral(partner_user, company_website="https://www.wonco.co.uk")
-    actions.accept(referral, staff_user, program)
-    outcomes.record_value(referral, staff_user, 5_000_000, "USD", program)
-    outcomes.mark_won(referral, staff_user, None, None, program)
+    referrals.accept(referral, staff_user, program)
+    referrals.record_value(referral, staff_user, 5_000_000, "USD", program)
+    referrals.mark_won(referral, staff_user, None, None, program)
     db.session.commit()
     assert db.session.scalar(sa.select(Customer.domain)) == "wonco.co.uk"
     later = make_referral(other_partner, company_website="wonco.co.uk")

@@ -1,7 +1,8 @@
 """How a referral ends: its deal value, won (with its commission) or lost.
 
-Like portal.inbox.actions: plain functions that check, record on the timeline, audit, and never
-commit; the caller holds the referral's row lock.
+Plain functions, as every staff action on a referral (see action_checks.py): they check,
+record on the timeline, audit, and never commit; the caller holds the referral's row lock
+(`lock_referral`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import utcnow
-from portal.inbox.rules import (
+from portal.money import format_money
+from portal.referrals import registration
+from portal.referrals.action_checks import (
     REASON_MAX,
     UNACCEPTED,
     ActionError,
@@ -20,9 +23,7 @@ from portal.inbox.rules import (
     clean_text,
     require_open,
 )
-from portal.money import format_money
-from portal.referrals import registration
-from portal.referrals.commissions import create_commission
+from portal.referrals.commission_lifecycle import create_commission
 from portal.referrals.events import EventKind, add_event, refresh_clocks
 from portal.referrals.models import Commission, Referral, ReferralEvent, ReferralStatus
 

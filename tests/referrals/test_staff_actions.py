@@ -1,4 +1,4 @@
-"""Staff actions as plain functions: effect, timeline event, audit entry, e-mails."""
+"""Staff actions through portal.referrals.api, without a request: effect, event, audit, mail."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from portal.audit.models import AuditEntry
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import actions, outcomes
-from portal.inbox.actions import CONTESTED_MESSAGE, ActionError
 from portal.notify.models import OutboxMessage
+from portal.referrals import api as referrals
+from portal.referrals.api import ActionError
 from portal.referrals.models import Commission, CompanyRegistration, ReferralEvent
+from portal.referrals.triage import CONTESTED_MESSAGE
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def _act(fn, *args, **kwargs):
 
 
 def _accepted(referral, staff_user, program):
-    _act(actions.accept, referral, staff_user, program)
+    _act(referrals.accept, referral, staff_user, program)
     return referral
 
 
@@ -72,7 +73,7 @@ def _accepted(referral, staff_user, program):
 def test_assign_sets_owner_records_internal_event_audit_and_emails_owner(
     referral, staff_user, admin_user, program
 ):
-    _act(actions.assign, referral, admin_user, staff_user, program)
+    _act(referrals.assign, referral, admin_user, staff_user, program)
     assert referral.owner_id == staff_user.id
     [event] = _events(referral, "assigned")
     assert not event.partner_visible and "Sam Staff" in event.message
@@ -91,7 +92,7 @@ def test_assign_sets_owner_records_internal_event_audit_and_emails_owner(
 
 
 def test_assigning_to_yourself_sends_no_email(referral, staff_user, program):
-    _act(actions.assign, referral, staff_user, staff_user, program)
+    _act(referrals.assign, referral, staff_user, staff_user, program)
     assert referral.owner_id == staff_user.id
     assert _mail(kind="referral_assigned") == []
 
@@ -100,7 +101,7 @@ def test_assign_owner_escapes_company_name_in_email(
     partner_user, make_referral, staff_user, admin_user, program
 ):
     referral = make_referral(partner_user, company_name="<script>alert(1)</script> Corp")
-    _act(actions.assign, referral, admin_user, staff_user, program)
+    _act(referrals.assign, referral, admin_user, staff_user, program)
     [mail] = _mail(kind="referral_assigned")
     assert "<script>" not in mail.body_html
     assert "&lt;script&gt;" in mail.body_html
@@ -117,16 +118,16 @@ def test_assign_refuses_anyone_but_an_active_staff_member(
     }[who]
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="active member of the partner team") as refused:
-        actions.assign(referral, staff_user, owner, program)
+        referrals.assign(referral, staff_user, owner, program)
     assert refused.value.field == "owner"
     assert _snapshot(referral) == before
 
 
 def test_assign_to_the_current_owner_is_refused(referral, staff_user, program):
-    _act(actions.assign, referral, staff_user, staff_user, program)
+    _act(referrals.assign, referral, staff_user, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="already owns"):
-        actions.assign(referral, staff_user, staff_user, program)
+        referrals.assign(referral, staff_user, staff_user, program)
     assert _snapshot(referral) == before
 
 
@@ -137,7 +138,7 @@ def test_accept_is_partner_visible_answers_first_response_and_emails_partner(
     referral, staff_user, program
 ):
     assert referral.first_responded_at is None
-    _act(actions.accept, referral, staff_user, program)
+    _act(referrals.accept, referral, staff_user, program)
     assert referral.status == "accepted"
     [event] = _events(referral, "accepted")
     assert event.partner_visible
@@ -154,13 +155,13 @@ def test_accept_twice_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="already accepted"):
-        actions.accept(referral, staff_user, program)
+        referrals.accept(referral, staff_user, program)
     assert _snapshot(referral) == before
 
 
 def test_reject_closes_releases_and_tells_partner_the_reason(referral, staff_user, program):
     assert db.session.scalar(sa.select(CompanyRegistration.referral_id)) == referral.id
-    _act(actions.reject, referral, staff_user, "  Already a customer of ours.  ", program)
+    _act(referrals.reject, referral, staff_user, "  Already a customer of ours.  ", program)
     assert referral.status == "rejected"
     assert referral.close_reason == "Already a customer of ours."
     assert referral.closed_at is not None and referral.next_due_at is None
@@ -177,7 +178,7 @@ def test_reject_closes_releases_and_tells_partner_the_reason(referral, staff_use
 def test_reject_needs_a_reason(reason, referral, staff_user, program):
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Give a reason") as refused:
-        actions.reject(referral, staff_user, reason, program)
+        referrals.reject(referral, staff_user, reason, program)
     assert refused.value.field == "reason"
     assert _snapshot(referral) == before
 
@@ -186,7 +187,7 @@ def test_reject_after_accepting_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="mark it lost"):
-        actions.reject(referral, staff_user, "No", program)
+        referrals.reject(referral, staff_user, "No", program)
     assert _snapshot(referral) == before
 
 
@@ -202,7 +203,7 @@ def test_accepting_a_conflict_takes_over_and_tells_the_earlier_registration_anon
     )
     assert second.status == "conflict" and second.conflict_with_id == first.id
     first_due = first.next_due_at
-    _act(actions.accept, second, staff_user, program)
+    _act(referrals.accept, second, staff_user, program)
 
     assert second.status == "accepted"
     holder = db.session.scalar(sa.select(CompanyRegistration.referral_id))
@@ -229,7 +230,7 @@ def test_accepting_a_customer_conflict_claims_the_company(
     db.session.commit()
     referral = make_referral(partner_user, company_website="https://www.umbrella-corp.co.uk")
     assert referral.status == "conflict" and referral.conflict_reason == "customer"
-    _act(actions.accept, referral, staff_user, program)
+    _act(referrals.accept, referral, staff_user, program)
     assert referral.status == "accepted"
     assert db.session.scalar(sa.select(CompanyRegistration.referral_id)) == referral.id
 
@@ -243,7 +244,7 @@ def test_advance_walks_the_open_stages_and_stops_before_won(referral, staff_user
     registration_row.protected_until = utcnow() + timedelta(days=1)
     db.session.commit()
     for stage in ("contacted", "qualified", "proposal"):
-        _act(actions.advance, referral, staff_user, program)
+        _act(referrals.advance, referral, staff_user, program)
         assert referral.status == stage
     events = _events(referral, "stage_changed")
     assert [e.to_status for e in events] == ["contacted", "qualified", "proposal"]
@@ -254,14 +255,14 @@ def test_advance_walks_the_open_stages_and_stops_before_won(referral, staff_user
     assert registration_row.protected_until > utcnow() + timedelta(days=80)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="last open stage"):
-        actions.advance(referral, staff_user, program)
+        referrals.advance(referral, staff_user, program)
     assert _snapshot(referral) == before
 
 
 def test_advance_before_accepting_is_refused(referral, staff_user, program):
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Accept the referral"):
-        actions.advance(referral, staff_user, program)
+        referrals.advance(referral, staff_user, program)
     assert _snapshot(referral) == before
 
 
@@ -269,7 +270,7 @@ def test_advance_before_accepting_is_refused(referral, staff_user, program):
 
 
 def test_post_update_is_visible_and_emailed(referral, staff_user, program):
-    _act(actions.post_update, referral, staff_user, "We called them today.", program)
+    _act(referrals.post_update, referral, staff_user, "We called them today.", program)
     [event] = _events(referral, "update")
     assert event.partner_visible and event.message == "We called them today."
     [entry] = _audits("referral.post_update")
@@ -280,18 +281,18 @@ def test_post_update_is_visible_and_emailed(referral, staff_user, program):
 
 
 def test_note_is_internal_and_never_emailed(referral, staff_user, program):
-    _act(actions.add_note, referral, staff_user, "Secret: they churned from us in 2021.", program)
+    _act(referrals.add_note, referral, staff_user, "Secret: they churned from us in 2021.", program)
     [event] = _events(referral, "note")
     assert not event.partner_visible
     assert referral.first_responded_at is None  # internal notes do not answer the partner
     assert len(_audits("referral.add_note")) == 1
     # Later partner e-mails never carry the note.
-    _act(actions.accept, referral, staff_user, program)
+    _act(referrals.accept, referral, staff_user, program)
     for mail in _mail(to="pat@acme.example"):
         assert "Secret" not in mail.body_text and "Secret" not in mail.body_html
 
 
-@pytest.mark.parametrize("fn", [actions.post_update, actions.add_note])
+@pytest.mark.parametrize("fn", [referrals.post_update, referrals.add_note])
 @pytest.mark.parametrize("message", ["", "   "])
 def test_update_and_note_need_a_message(fn, message, referral, staff_user, program):
     before = _snapshot(referral)
@@ -302,8 +303,8 @@ def test_update_and_note_need_a_message(fn, message, referral, staff_user, progr
 
 
 def test_note_is_allowed_on_a_closed_referral(referral, staff_user, program):
-    _act(actions.reject, referral, staff_user, "Duplicate", program)
-    _act(actions.add_note, referral, staff_user, "Checked again: duplicate.", program)
+    _act(referrals.reject, referral, staff_user, "Duplicate", program)
+    _act(referrals.add_note, referral, staff_user, "Checked again: duplicate.", program)
     assert len(_events(referral, "note")) == 1
 
 
@@ -312,7 +313,7 @@ def test_note_is_allowed_on_a_closed_referral(referral, staff_user, program):
 
 def test_record_value_is_internal_and_stored(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(outcomes.record_value, referral, staff_user, 5_000_000, "usd", program)
+    _act(referrals.record_value, referral, staff_user, 5_000_000, "usd", program)
     assert (referral.deal_value_minor, referral.deal_currency) == (5_000_000, "USD")
     [event] = _events(referral, "value_recorded")
     assert not event.partner_visible and "USD 50,000.00" in event.message
@@ -335,14 +336,14 @@ def test_record_value_refuses_bad_values(amount, currency, message, referral, st
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match=message):
-        outcomes.record_value(referral, staff_user, amount, currency, program)
+        referrals.record_value(referral, staff_user, amount, currency, program)
     assert _snapshot(referral) == before
 
 
 def test_mark_won_creates_the_commission_and_closes(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     commission = _act(
-        outcomes.mark_won, referral, staff_user, 5_000_000, "USD", program, reason="Signed!"
+        referrals.mark_won, referral, staff_user, 5_000_000, "USD", program, reason="Signed!"
     )
     assert referral.status == "won" and referral.close_reason == "Signed!"
     assert referral.closed_at is not None and referral.next_due_at is None
@@ -361,8 +362,8 @@ def test_mark_won_creates_the_commission_and_closes(referral, staff_user, progra
 
 def test_mark_won_uses_the_recorded_value(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(outcomes.record_value, referral, staff_user, 1_000_000, "USD", program)
-    commission = _act(outcomes.mark_won, referral, staff_user, None, None, program)
+    _act(referrals.record_value, referral, staff_user, 1_000_000, "USD", program)
+    commission = _act(referrals.mark_won, referral, staff_user, None, None, program)
     assert commission.amount_minor == 100_000
     assert referral.status == "won"
 
@@ -371,7 +372,7 @@ def test_mark_won_without_a_value_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Enter the deal value") as refused:
-        outcomes.mark_won(referral, staff_user, None, None, program)
+        referrals.mark_won(referral, staff_user, None, None, program)
     assert refused.value.field == "amount"
     assert _snapshot(referral) == before
     assert db.session.scalar(sa.select(sa.func.count(Commission.id))) == 0
@@ -381,19 +382,19 @@ def test_mark_won_in_another_currency_is_refused(referral, staff_user, program):
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="program currency"):
-        outcomes.mark_won(referral, staff_user, 100, "EUR", program)
+        referrals.mark_won(referral, staff_user, 100, "EUR", program)
     assert _snapshot(referral) == before
 
 
 def test_mark_won_before_accepting_is_refused(referral, staff_user, program):
     with pytest.raises(ActionError, match="Accept the referral"):
-        outcomes.mark_won(referral, staff_user, 100, "USD", program)
+        referrals.mark_won(referral, staff_user, 100, "USD", program)
     assert referral.status == "submitted"
 
 
 def test_mark_lost_closes_with_reason(referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(outcomes.mark_lost, referral, staff_user, "Went with a competitor.", program)
+    _act(referrals.mark_lost, referral, staff_user, "Went with a competitor.", program)
     assert referral.status == "lost" and referral.close_reason == "Went with a competitor."
     assert referral.closed_at is not None and referral.next_due_at is None
     [event] = _events(referral, "lost")
@@ -404,11 +405,11 @@ def test_mark_lost_closes_with_reason(referral, staff_user, program):
 
 def test_mark_lost_needs_a_reason_and_an_accepted_referral(referral, staff_user, program):
     with pytest.raises(ActionError, match="reject it"):
-        outcomes.mark_lost(referral, staff_user, "Nope", program)
+        referrals.mark_lost(referral, staff_user, "Nope", program)
     _accepted(referral, staff_user, program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="Give a reason"):
-        outcomes.mark_lost(referral, staff_user, " ", program)
+        referrals.mark_lost(referral, staff_user, " ", program)
     assert _snapshot(referral) == before
 
 
@@ -418,20 +419,20 @@ def test_mark_lost_needs_a_reason_and_an_accepted_referral(referral, staff_user,
 @pytest.mark.parametrize(
     "attempt",
     [
-        lambda r, u, p: actions.assign(r, u, u, p),
-        lambda r, u, p: actions.accept(r, u, p),
-        lambda r, u, p: actions.reject(r, u, "Again", p),
-        lambda r, u, p: actions.advance(r, u, p),
-        lambda r, u, p: actions.post_update(r, u, "Hello", p),
-        lambda r, u, p: outcomes.record_value(r, u, 100, "USD", p),
-        lambda r, u, p: outcomes.mark_won(r, u, 100, "USD", p),
-        lambda r, u, p: outcomes.mark_lost(r, u, "Again", p),
+        lambda r, u, p: referrals.assign(r, u, u, p),
+        lambda r, u, p: referrals.accept(r, u, p),
+        lambda r, u, p: referrals.reject(r, u, "Again", p),
+        lambda r, u, p: referrals.advance(r, u, p),
+        lambda r, u, p: referrals.post_update(r, u, "Hello", p),
+        lambda r, u, p: referrals.record_value(r, u, 100, "USD", p),
+        lambda r, u, p: referrals.mark_won(r, u, 100, "USD", p),
+        lambda r, u, p: referrals.mark_lost(r, u, "Again", p),
     ],
     ids=["assign", "accept", "reject", "advance", "update", "value", "won", "lost"],
 )
 def test_nothing_changes_a_closed_referral(attempt, referral, staff_user, program):
     _accepted(referral, staff_user, program)
-    _act(outcomes.mark_won, referral, staff_user, 1_000, "USD", program)
+    _act(referrals.mark_won, referral, staff_user, 1_000, "USD", program)
     before = _snapshot(referral)
     with pytest.raises(ActionError, match="closed"):
         attempt(referral, staff_user, program)
@@ -440,7 +441,7 @@ def test_nothing_changes_a_closed_referral(attempt, referral, staff_user, progra
 
 def test_partners_cannot_act(referral, partner_user, program):
     with pytest.raises(ActionError, match="partner team"):
-        actions.add_note(referral, partner_user, "Hi", program)
+        referrals.add_note(referral, partner_user, "Hi", program)
 
 
 def _snapshot(referral) -> dict:

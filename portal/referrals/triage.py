@@ -1,11 +1,11 @@
-"""The partner team's actions on a referral, as plain functions.
+"""Triage: who owns a referral, and whether the partner team accepts it.
 
-Each action checks that the transition is possible (raising `ActionError`, having changed
-nothing, when it is not), records it on the timeline through `add_event` (which keeps the SLA
-clocks current and e-mails the partner for partner-visible events), keeps the company
-registration in step, and writes an audit entry. Nothing here commits: the view does, once.
-The caller locks the referral row first (SELECT ... FOR UPDATE) so that two people acting on
-one referral at once take turns.
+Plain functions, as every staff action on a referral (see action_checks.py): each checks that
+the transition is possible (raising `ActionError`, having changed nothing, when it is not),
+records it on the timeline through `add_event` (which keeps the SLA clocks current and
+e-mails the partner for partner-visible events), keeps the company registration in step,
+and writes an audit entry. Nothing here commits: the caller does, once, after locking the
+referral row with `lock_referral`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox.outcomes import close_referral
-from portal.inbox.rules import (
-    MESSAGE_MAX,
+from portal.notify.outbox import queue_email
+from portal.referrals import registration
+from portal.referrals.action_checks import (
     REASON_MAX,
     UNACCEPTED,
     ActionError,
@@ -27,13 +27,11 @@ from portal.inbox.rules import (
     clean_text,
     person_name,
     require_open,
-    require_staff,
     stage_of,
 )
-from portal.notify.outbox import queue_email
-from portal.referrals import registration
 from portal.referrals.events import EventKind, add_event, stage_name
 from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
+from portal.referrals.outcomes import close_referral
 
 # What the earlier registration reads when staff accept a contested referral: never who.
 CONTESTED_MESSAGE = (
@@ -160,69 +158,3 @@ def reject(
         now,
         audit="reject",
     )
-
-
-def next_stage(referral: Referral, program: Program) -> str | None:
-    """The pipeline stage after the referral's status, or None when there is no open one."""
-    stages = program.pipeline_stages
-    if referral.status not in stages or referral.status in UNACCEPTED:
-        return None
-    following = stages[stages.index(referral.status) + 1 :]
-    if not following or following[0] in (ReferralStatus.WON, ReferralStatus.LOST):
-        return None
-    return following[0]
-
-
-def advance(
-    referral: Referral, actor: User, program: Program, now: datetime | None = None
-) -> ReferralEvent:
-    """Move an accepted referral to the next open pipeline stage (never into won or lost)."""
-    require_open(actor, referral)
-    if referral.status in UNACCEPTED:
-        raise ActionError("Accept the referral before moving it along the pipeline.")
-    stage = next_stage(referral, program)
-    if stage is None:
-        raise ActionError(
-            f"{stage_of(referral).capitalize()} is the last open stage: mark the referral won "
-            "or lost."
-        )
-    now = now or utcnow()
-    before = {"status": referral.status}
-    referral.status = stage
-    registration.renew(referral, program, now)
-    event = add_event(
-        referral,
-        EventKind.STAGE_CHANGED,
-        actor,
-        from_status=before["status"],
-        to_status=stage,
-        program=program,
-        now=now,
-    )
-    audit_referral(actor, "advance", referral, before, {"status": stage})
-    return event
-
-
-def post_update(
-    referral: Referral, actor: User, message: str, program: Program, now: datetime | None = None
-) -> ReferralEvent:
-    """A message to the partner on the timeline (and by e-mail)."""
-    require_open(actor, referral)
-    message = clean_text(message, MESSAGE_MAX, "Write the update the partner will read.", "message")
-    event = add_event(referral, EventKind.UPDATE, actor, message=message, program=program, now=now)
-    audit_referral(actor, "post_update", referral, None, {"message": message})
-    return event
-
-
-def add_note(
-    referral: Referral, actor: User, message: str, program: Program, now: datetime | None = None
-) -> ReferralEvent:
-    """An internal note: the partner team sees it, the partner never does.
-
-    Allowed on closed referrals too: notes keep the record, they change nothing.
-    """
-    require_staff(actor)
-    message = clean_text(message, MESSAGE_MAX, "Write the note.", "message")
-    event = add_event(referral, EventKind.NOTE, actor, message=message, program=program, now=now)
-    audit_referral(actor, "add_note", referral, None, {"message": message})
-    return event

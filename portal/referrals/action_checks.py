@@ -1,11 +1,19 @@
-"""What every staff action shares: the error it raises, its checks, its audit entry."""
+"""What every staff action on a referral shares: the row lock, the error, checks, audit entry.
+
+The actions themselves are triage.py (assign, accept, reject), pipeline.py (next stage,
+updates, notes) and outcomes.py (deal value, won, lost). Each takes a referral its caller
+locked with `lock_referral`, so two people acting on one referral at once take turns.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from portal.accounts.models import User
 from portal.audit.service import record_audit
+from portal.extensions import db
 from portal.referrals.events import stage_name
 from portal.referrals.models import Referral, ReferralStatus
 
@@ -26,7 +34,18 @@ class ActionError(Exception):
         self.field = field
 
 
+def lock_referral(referral_id: int) -> Referral | None:
+    """The referral, its row locked until the commit (FOR UPDATE; SQLite locks on write)."""
+    return db.session.scalar(
+        sa.select(Referral)
+        .where(Referral.id == referral_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def clean_text(value: str, limit: int, blank_message: str, field: str) -> str:
+    """The text trimmed; ActionError on `field` when it is blank or longer than `limit`."""
     text = (value or "").strip()
     if not text:
         raise ActionError(blank_message, field=field)
@@ -36,6 +55,7 @@ def clean_text(value: str, limit: int, blank_message: str, field: str) -> str:
 
 
 def require_staff(actor: User) -> None:
+    """A partner-team actor, else ActionError."""
     if actor is None or not actor.is_staff:
         raise ActionError("Only the partner team can do this.")
 
@@ -48,10 +68,12 @@ def require_open(actor: User, referral: Referral) -> None:
 
 
 def stage_of(referral: Referral) -> str:
+    """The referral's status in words inside a sentence: "contacted", "under review"."""
     return stage_name(referral.status).lower()
 
 
 def person_name(user: User) -> str:
+    """The user's name, or their e-mail when they gave none."""
     return user.name or user.email
 
 
@@ -62,6 +84,7 @@ def audit_referral(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
+    """The audit entry of a staff action on the referral: `referral.<action>`, before, after."""
     record_audit(
         actor,
         f"referral.{action}",

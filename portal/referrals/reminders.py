@@ -21,9 +21,9 @@ from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import updated, utcnow
 from portal.extensions import db
-from portal.inbox.sla import as_utc, clock, describe
 from portal.notify.outbox import queue_email
 from portal.referrals.models import CLOSED_STATUSES, Referral
+from portal.referrals.sla import as_utc, clock, describe
 
 __all__ = ["BATCH_SIZE", "Breach", "breach_of", "send_reminders"]
 

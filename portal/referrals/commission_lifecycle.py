@@ -1,10 +1,10 @@
-"""Commissions on won referrals: created from the program's rules, approved, paid, disputed.
+"""A commission's life: created on a won referral, approved, paid, disputed, answered.
 
-Amounts are integers of minor units computed with Decimal (portal.referrals.commission).
-Each change is a plain function that never commits: it raises CommissionError (nothing
-changed) for an impossible transition or bad input, adds a partner-visible event to the
-referral's timeline and an audit entry. The reading half serves the partner's earnings page
-and the staff list in a fixed number of queries.
+The amount comes from commission_calculation.py (integers of minor units, Decimal). Each change
+is a plain function that never commits: it raises CommissionError (nothing changed) for an
+impossible transition or bad input, adds a partner-visible event to the referral's timeline
+and an audit entry. Reading commissions (the partner's earnings, the staff list, row locks) is
+earnings.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.money import format_money
 from portal.notify.outbox import queue_email
-from portal.referrals.commission import approvable_from, compute_commission
+from portal.referrals.commission_calculation import approvable_from, compute_commission
 from portal.referrals.events import EventKind, add_event
 from portal.referrals.models import (
     Commission,

@@ -11,7 +11,7 @@ import pytest
 
 from portal.content import load_content
 from portal.content.model import Program
-from portal.inbox.sla import (
+from portal.referrals.sla import (
     SlaClock,
     clock,
     describe,

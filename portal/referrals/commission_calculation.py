@@ -1,9 +1,10 @@
-"""Commission rules as plain functions: money in integer minor units, Decimal, never floats.
+"""How much a won deal earns: commission rules as plain functions, no Flask, no database.
 
-The program's rules (`program.yml` → `Program.commission_rules`) give a rate per partner type
-and involvement (`sourced` / `influenced`) and an optional cap in minor units of the program
-currency. A won deal's value times the rate, rounded half-up to the currency's minor unit and
-held under the cap, is the commission. No Flask, no database.
+Money is integer minor units and Decimal, never floats. The program's rules (`program.yml` →
+`Program.commission_rules`) give a rate per partner type and involvement (`sourced` /
+`influenced`) and an optional cap in minor units of the program currency. A won deal's value
+times the rate, rounded half-up to the currency's minor unit and held under the cap, is the
+commission. Recording it and moving it through its states is commission_lifecycle.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Commission rules: minor units, rates, caps, half-up rounding, plain words, hold period."""
+"""Commission calculation: minor units, rates, caps, half-up rounding, plain words, hold period."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ import pytest
 from portal.content import load_content
 from portal.content.model import CommissionRule, PartnerType, Program
 from portal.money import format_money, from_minor, minor_units, to_minor
-from portal.referrals.commission import CommissionQuote, approvable_from, compute_commission
+from portal.referrals.commission_calculation import (
+    CommissionQuote,
+    approvable_from,
+    compute_commission,
+)
 
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
 

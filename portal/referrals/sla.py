@@ -1,4 +1,8 @@
-"""SLA clocks as plain functions: due times, clock states and their words.
+"""A referral's SLA clocks as plain functions: due times, clock states and their words.
+
+The clocks belong to the referral: submission sets the first-response due time
+(service.py), every timeline event keeps `next_due_at` current (events.py), and the reminder
+job reads them (reminders.py). The inbox and the partner's pages only show them.
 
 Every instant is an aware datetime in UTC; due times are plain elapsed time (a 48-hour first
 response is due 48 real hours later, whatever a local clock did across a DST change in

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.inbox import reminders
-from portal.inbox.reminders import send_reminders
 from portal.notify.models import OutboxMessage
+from portal.referrals import reminders
 from portal.referrals.events import EventKind, add_event
+from portal.referrals.reminders import send_reminders
 
 T0 = utcnow().replace(microsecond=0) - timedelta(days=60)
 TEAM = "partner-team@example.com"

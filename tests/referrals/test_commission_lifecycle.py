@@ -11,7 +11,7 @@ from portal.audit.models import AuditEntry
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.referrals import earnings
-from portal.referrals.commissions import (
+from portal.referrals.commission_lifecycle import (
     ALREADY_DISPUTED,
     CommissionError,
     approve,

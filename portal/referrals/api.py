@@ -1,0 +1,134 @@
+"""The referrals feature's public door: what other features may import from it.
+
+Every change to a referral, whoever clicks, is a function of portal/referrals reached through
+this module; each checks the transition, records it on the timeline, audits it and never
+commits (the caller commits once). Where each rule lives:
+
+- triage.py: assign an owner, accept (deciding a conflict), reject.
+- pipeline.py: the next pipeline stage, updates the partner reads, internal notes.
+- outcomes.py: the deal value, won (with its commission), lost.
+- commission_lifecycle.py: approve, pay, dispute and answer a commission
+  (the amount itself: commission_calculation.py).
+- customer_list.py: add, remove and import customers (the conflict check reads the list).
+- sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
+- action_checks.py: the row lock every staff action takes first, and the error they raise.
+"""
+
+from __future__ import annotations
+
+from portal.referrals.action_checks import (
+    MESSAGE_MAX,
+    REASON_MAX,
+    UNACCEPTED,
+    ActionError,
+    lock_referral,
+)
+from portal.referrals.commission_lifecycle import (
+    ANSWER_MAX,
+    PAYOUT_REFERENCE_MAX,
+    CommissionError,
+    approve,
+    check_answer,
+    check_payout_reference,
+    mark_paid,
+    resolve_dispute,
+)
+from portal.referrals.customer_list import (
+    CUSTOMER_DOMAIN_INPUT_MAX,
+    CUSTOMER_DOMAIN_MAX,
+    CUSTOMER_NAME_MAX,
+    CustomerRefused,
+    ImportResult,
+    add_customer,
+    import_customers_csv,
+    remove_customer,
+)
+from portal.referrals.earnings import (
+    StaffPage,
+    StaffRow,
+    commissions_for_staff,
+    lock_commission,
+    lock_dispute,
+    staff_row,
+)
+from portal.referrals.events import event_title, stage_name
+from portal.referrals.models import (
+    CLOSED_STATUSES,
+    CommissionStatus,
+    ReferralStatus,
+    reference_of,
+)
+from portal.referrals.normalise import normalise_company_name
+from portal.referrals.outcomes import mark_lost, mark_won, record_value
+from portal.referrals.pipeline import add_note, advance, next_stage, post_update
+from portal.referrals.registration import is_customer
+from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
+from portal.referrals.sla import (
+    DUE_SOON_WITHIN,
+    SlaClock,
+    as_utc,
+    clock,
+    describe,
+    first_response_due,
+    stale_due,
+)
+from portal.referrals.triage import accept, assign, reject
+
+__all__ = [
+    "ANSWER_MAX",
+    "CLOSED_STATUSES",
+    "CUSTOMER_DOMAIN_INPUT_MAX",
+    "CUSTOMER_DOMAIN_MAX",
+    "CUSTOMER_NAME_MAX",
+    "DUE_SOON_WITHIN",
+    "INVOLVEMENTS",
+    "MESSAGE_MAX",
+    "PAYOUT_REFERENCE_MAX",
+    "REASON_MAX",
+    "TIMINGS",
+    "UNACCEPTED",
+    "ActionError",
+    "CommissionError",
+    "CommissionStatus",
+    "CustomerRefused",
+    "ImportResult",
+    "ReferralStatus",
+    "SlaClock",
+    "StaffPage",
+    "StaffRow",
+    "accept",
+    "add_customer",
+    "add_note",
+    "advance",
+    "approve",
+    "as_utc",
+    "assign",
+    "check_answer",
+    "check_payout_reference",
+    "clock",
+    "commissions_for_staff",
+    "describe",
+    "event_title",
+    "first_response_due",
+    "import_customers_csv",
+    "is_customer",
+    "lock_commission",
+    "lock_dispute",
+    "lock_referral",
+    "mark_lost",
+    "mark_paid",
+    "mark_won",
+    "next_stage",
+    "normalise_company_name",
+    "org_has_referral",
+    "parse_reference",
+    "post_update",
+    "record_value",
+    "reference_of",
+    "reject",
+    "remove_customer",
+    "resolve_dispute",
+    "staff_row",
+    "stage_name",
+    "stale_due",
+]

@@ -101,7 +101,7 @@ def create_invite(
         sensitive=True,
         url=invite_url(token),
         organization_name=organization_name,
-        inviter_name=_display_name(invited_by),
+        inviter_name=invited_by.display_name if invited_by is not None else "",
         role_label=ROLE_LABELS.get(Role(role), role),
         valid_days=valid_days,
         expires_at=invite.expires_at,
@@ -135,7 +135,7 @@ def invite_colleague(email: str, role: str, inviter: User) -> Invite | None:
     if existing is None:
         invite, _token = create_invite(email, role, org, inviter)
         return invite
-    inviter_name = _display_name(inviter)
+    inviter_name = inviter.display_name
     queue_email(
         existing.email,
         "invite_existing_account",
@@ -153,10 +153,6 @@ def invite_colleague(email: str, role: str, inviter: User) -> Invite | None:
         after={"email": email, "role": role},
     )
     return None
-
-
-def _display_name(user: User | None) -> str:
-    return (user.name or user.email) if user is not None else ""
 
 
 def find_invite(token: str) -> Invite | None:

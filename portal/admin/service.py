@@ -47,7 +47,7 @@ class AuditRow:
     """An audit entry with its actor's and organisation's names and its changes as text."""
 
     entry: AuditEntry
-    actor_name: str | None
+    actor_name: str | None  # the name, or the e-mail when they gave none; None: the system
     actor_email: str | None
     organization_name: str | None
     changes: list[Change]
@@ -90,7 +90,7 @@ def audit_log(
 ) -> AuditPage:
     """A page of audit entries, newest first, older than entry `before` (keyset on id)."""
     stmt = (
-        sa.select(AuditEntry, User.name, User.email, Organization.name)
+        sa.select(AuditEntry, User.display_name, User.email, Organization.name)
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .outerjoin(Organization, Organization.id == AuditEntry.organization_id)
     )

@@ -118,7 +118,7 @@ def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Resp
     row = InboxRow(
         referral=found,
         organization_name=found.organization.name,
-        owner_name=(owner.name or owner.email) if owner is not None else "",
+        owner_name=owner.display_name if owner is not None else "",
         clock=clock(found.next_due_at, now) if found.is_open and found.next_due_at else None,
         age=now - found.submitted_at,
     )

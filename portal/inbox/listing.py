@@ -215,7 +215,7 @@ def iter_rows(
 
 def staff_choices() -> list[tuple[int, str]]:
     """Active staff and admin users as (id, name) for the owner filter and assignment."""
-    label = sa.func.coalesce(sa.func.nullif(User.name, ""), User.email)
+    label = User.display_name
     stmt = (
         sa.select(User.id, label)
         .where(User.role.in_([str(role) for role in STAFF_ROLES]), User.active.is_(True))
@@ -247,7 +247,7 @@ def _fetch(
     page = (branches[0] if len(branches) == 1 else sa.union_all(*branches)).subquery("page")
     referral = aliased(Referral, page)
     owner = aliased(User)
-    owner_name = sa.func.coalesce(sa.func.nullif(owner.name, ""), owner.email, "")
+    owner_name = sa.func.coalesce(owner.display_name, "")
     in_phase_order = sa.case((page.c.phase == 0, page.c.id), else_=-page.c.id)
     stmt = (
         sa.select(referral, Organization.name, owner_name, page.c.phase)

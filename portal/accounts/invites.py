@@ -28,10 +28,9 @@ from portal.accounts.models import (
     Invite,
     Organization,
     OrgStatus,
-    Role,
     User,
 )
-from portal.accounts.users import ROLE_LABELS, ensure_email_free, user_by_email
+from portal.accounts.users import ensure_email_free, role_label, user_by_email
 from portal.audit.service import recent_entries, record_audit
 from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
@@ -102,7 +101,7 @@ def create_invite(
         url=invite_url(token),
         organization_name=organization_name,
         inviter_name=invited_by.display_name if invited_by is not None else "",
-        role_label=ROLE_LABELS.get(Role(role), role),
+        role_label=role_label(role),
         valid_days=valid_days,
         expires_at=invite.expires_at,
     )

@@ -206,7 +206,6 @@ def _render_team(form: TeamInviteForm, status: int = 200) -> tuple[str, int]:
         org=org,
         members=users.team_members(org),
         invites=invites.open_invitations(org),
-        role_labels=users.ROLE_LABELS,
         form=form,
     ), status
 

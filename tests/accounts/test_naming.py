@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
+from portal.accounts.invites import create_invite
 from portal.accounts.models import Role, User
 from portal.accounts.users import role_label
 from portal.extensions import db
@@ -63,3 +66,15 @@ def test_every_list_of_people_names_roles_and_offers_the_same_buttons(
     assert 'aria-label="Reactivate Gone"' in people
     assert f'action="/admin/users/{gone.id}/reactivate"' in people
     assert '<span class="badge badge-bad">Deactivated</span>' in people
+
+
+def test_the_team_page_and_the_staff_page_list_open_invitations_alike(
+    login, admin_user, partner_admin, partner_org
+):
+    create_invite("new.colleague@example.com", Role.PARTNER_ADMIN, partner_org, partner_admin)
+    db.session.commit()
+    line = re.compile(r"<li>new\.colleague@example\.com · Partner admin\s+· sent .*? · expires ")
+    team = login(partner_admin).get("/team").get_data(as_text=True)
+    staff_page = login(admin_user).get(f"/staff/orgs/{partner_org.id}").get_data(as_text=True)
+    assert line.search(team) and line.search(staff_page)
+    assert team.count('<ul class="invites">') == staff_page.count('<ul class="invites">') == 1

@@ -14,8 +14,8 @@ from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import render_page
-from portal.learning.certificates import certifications_for_org
-from portal.onboarding.service import checklist_for
+from portal.learning.api import certifications_for_org
+from portal.onboarding.api import checklist_for
 from portal.staff import service
 from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
 

@@ -15,4 +15,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.tiers_cli)
-    app.add_template_global(views.standing_panel)
+    app.add_template_global(views.tier_standing)

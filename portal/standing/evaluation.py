@@ -8,8 +8,9 @@ Safe to run on several machines at once, and more than once a day:
   second run the same day changes nothing;
 - each batch commits on its own: a run that dies part-way keeps what it finished, and the
   next run carries on with the rest.
-Statements per batch are constant (the facts of the whole batch in five; reviews and recent
-declines in one each), whatever the number of organisations.
+Statements per batch are constant (the facts of the whole batch in five; reviews, recent
+declines and partner admins in one each), whatever the number of organisations; the writes of
+a batch are flushed together at its end.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from portal.standing.models import (
     TierReview,
     TierStatus,
 )
+from portal.standing.notices import partner_admins
 from portal.standing.transitions import Situation, apply_standing
 
 __all__ = ["BATCH_SIZE", "EvaluationReport", "evaluate_all", "last_run"]
@@ -134,9 +136,12 @@ def _evaluate_batch(
     facts = gather_facts(orgs, program, now)
     reviews = _open_reviews(ids)
     declined = _declined_upgrades(ids, now - timedelta(days=program.tier_rules.grace_days))
+    admins = partner_admins(ids)
     changes: Counter[str] = Counter()
     for org, status in batch:
-        situation = Situation(org, status, reviews.get(org.id), declined.get(org.id, frozenset()))
+        situation = Situation(
+            org, status, reviews.get(org.id), declined.get(org.id, frozenset()), admins[org.id]
+        )
         standing = compute_standing(program, facts[org.id], now)
         changes.update(apply_standing(situation, standing, program, now))
         status.evaluated_on = now.date()

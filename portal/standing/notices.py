@@ -14,23 +14,26 @@ from portal.notify.outbox import queue_email
 __all__ = ["partner_admins", "tell_grace_started"]
 
 
-def partner_admins(organization_id: int) -> list[User]:
-    """The organisation's active partner admins, who hear about its tier."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.organization_id == organization_id,
-                User.role == Role.PARTNER_ADMIN.value,
-                User.active.is_(True),
-            )
-            .order_by(User.id)
+def partner_admins(organization_ids: list[int]) -> dict[int, list[User]]:
+    """Each organisation's active partner admins, who hear about its tier (one statement)."""
+    admins: dict[int, list[User]] = {org_id: [] for org_id in organization_ids}
+    users = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.organization_id.in_(organization_ids),
+            User.role == Role.PARTNER_ADMIN.value,
+            User.active.is_(True),
         )
+        .order_by(User.id)
     )
+    for user in users:
+        admins[user.organization_id or 0].append(user)
+    return admins
 
 
 def tell_grace_started(
     org: Organization,
+    admins: list[User],
     program: Program,
     tier: Tier,
     falls_to: Tier,
@@ -38,7 +41,6 @@ def tell_grace_started(
     ends_on: date,
 ) -> int:
     """E-mail each partner admin what is missing and the day the grace period ends; how many."""
-    admins = partner_admins(org.id)
     for admin in admins:
         queue_email(
             admin.email,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from portal.accounts.models import Organization
+from portal.accounts.models import Organization, User
 from portal.content.model import Program, Tier
 from portal.extensions import db
 from portal.staff.service import change_tier
@@ -47,6 +47,7 @@ class Situation:
     status: TierStatus
     review: TierReview | None = None
     declined_upgrades: frozenset[str] = frozenset()
+    admins: list[User] = field(default_factory=list)  # its active partner admins
     recorded: list[str] = field(default_factory=list)  # history kinds written this run
 
 
@@ -202,7 +203,9 @@ class _Run:
         self.status.grace_ends_on = ends_on
         told = 0
         if tier is not None:
-            told = tell_grace_started(self.org, self.program, tier, falls_to, missing, ends_on)
+            told = tell_grace_started(
+                self.org, self.s.admins, self.program, tier, falls_to, missing, ends_on
+            )
         self.record(
             HistoryKind.GRACE_STARTED,
             f"Below the requirements of {tier_name(self.program, self.org.tier)}: it keeps the "

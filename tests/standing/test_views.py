@@ -37,7 +37,7 @@ def test_the_organisation_page_shows_the_standing_and_what_the_next_tier_needs(
     # The any_of group in words: each option against its target.
     assert "Five won deals a year: 0 of 5 · USD 100,000 won in a year: USD 0.00 of USD" in page
     assert "A quarterly business review in the last six months" not in page  # met: not missing
-    assert 'action="/staff/orgs/{}/facts"'.format(org.id) in page
+    assert f'action="/staff/orgs/{org.id}/facts"' in page
 
 
 def test_the_standing_page_lists_every_tier(app, client, staff_user) -> None:

@@ -54,7 +54,7 @@ from portal.content.program import build_program
 from portal.content.reach import reach_problems
 from portal.content.rendering import render_index
 from portal.content.search import build_search_index
-from portal.content.tiers import reference_problems
+from portal.content.tier_references import reference_problems
 
 PROGRAM_FILE = "program.yml"
 # Top-level folders this engine reads; anything else (README.md, ...) is not read, but still

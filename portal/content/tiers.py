@@ -3,14 +3,14 @@
 Each requirement of a tier is a criterion with a `kind` and a `label` people read, or an
 `any_of` group of criteria. Everything is checked here that program.yml alone can tell
 (kinds, keys, numbers, windows, partner types, fact ids, the order of the tiers); learning
-paths and onboarding steps live in other files and are checked by `reference_problems` once
-those are loaded.
+paths and onboarding steps live in other files and are checked by
+portal.content.tier_references once those are loaded.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.content import fields as f
@@ -20,11 +20,7 @@ from portal.content.model import (
     ANY_OF,
     CRITERION_KINDS,
     AttestedFact,
-    Checklist,
-    ContentProblem,
     Criterion,
-    LearningPath,
-    Program,
     Tier,
     TierRules,
 )
@@ -68,13 +64,12 @@ def build_tier_rules(src: Source, root: LineDict) -> TierRules:
     if section is None:
         return TierRules()
     f.check_keys(src, section, "'tier_rules'", (), ("grace_days", "upgrades_need_approval"))
-    grace = f.integer(
-        src, section, "grace_days", "'tier_rules'", minimum=0, maximum=WINDOW_MAX,
-        default=DEFAULT_GRACE_DAYS,
-    )  # fmt: skip
-    approval = f.boolean(src, section, "upgrades_need_approval", "'tier_rules'", True)
-    return TierRules(grace_days=DEFAULT_GRACE_DAYS if grace is None else grace,
-                     upgrades_need_approval=approval)  # fmt: skip
+    what = "'tier_rules'"
+    grace = f.integer(src, section, "grace_days", what, minimum=0, maximum=WINDOW_MAX)
+    return TierRules(
+        grace_days=DEFAULT_GRACE_DAYS if grace is None else grace,
+        upgrades_need_approval=f.boolean(src, section, "upgrades_need_approval", what, True),
+    )
 
 
 def build_attested_facts(src: Source, root: LineDict) -> tuple[AttestedFact, ...]:
@@ -242,8 +237,8 @@ def _label(src: Source, entry: LineDict, what: str) -> str | None:
         src.report(entry.line_of("label"), f"'label' in {what} must be the text people read")
         return None
     if len(label) > LABEL_MAX:
-        src.report(entry.line_of("label"), f"'label' in {what} is longer than {LABEL_MAX} "
-                   "characters: say it in fewer words")  # fmt: skip
+        too_long = f"'label' in {what} is longer than {LABEL_MAX} characters: say it in fewer words"
+        src.report(entry.line_of("label"), too_long)
         return None
     return " ".join(label.split())
 
@@ -260,8 +255,8 @@ def _partner_types(src: Source, entry: LineDict, what: str, context: _Context) -
                 f"(partner types: {', '.join(sorted(context.type_ids))})",
             )
     if "partner_types" in entry and not types:
-        src.report(entry.line_of("partner_types"), f"'partner_types' in {what} lists no type: "
-                   "leave the key out for every type")  # fmt: skip
+        empty = f"'partner_types' in {what} lists no type: leave the key out for every type"
+        src.report(entry.line_of("partner_types"), empty)
     return tuple(dict.fromkeys(types))
 
 
@@ -318,85 +313,3 @@ def _amount(criterion: Criterion) -> str:
         if criterion.kind == "won_value"
         else str(criterion.target)
     )
-
-
-# --- references to other files ------------------------------------------------------------------
-
-
-def reference_problems(
-    program: Program,
-    paths: Mapping[str, LearningPath],
-    path_ids: Iterable[str],
-    checklists: Mapping[str, Checklist],
-    source: str,
-) -> list[ContentProblem]:
-    """Criteria naming a learning path or onboarding step that does not exist, or that some
-    partner type the criterion applies to could never meet."""
-    problems: list[ContentProblem] = []
-    known_paths = set(path_ids)
-    all_types = tuple(t.id for t in program.partner_types)
-    for tier in program.tiers:
-        for criterion in _flatten(tier.criteria):
-            types = criterion.partner_types or all_types
-            if criterion.path is not None:
-                problems.extend(_path_problems(criterion, types, paths, known_paths, source))
-            if criterion.step is not None:
-                problems.extend(_step_problems(criterion, types, checklists, source))
-    return problems
-
-
-def _flatten(criteria: tuple[Criterion, ...]) -> Iterable[Criterion]:
-    for criterion in criteria:
-        yield criterion
-        yield from criterion.options
-
-
-def _path_problems(
-    criterion: Criterion,
-    types: tuple[str, ...],
-    paths: Mapping[str, LearningPath],
-    known: set[str],
-    source: str,
-) -> list[ContentProblem]:
-    path_id = criterion.path or ""
-    if path_id not in known:
-        names = ", ".join(sorted(known)) or "none"
-        message = f"criterion names unknown learning path '{path_id}' (paths: {names})"
-        return [ContentProblem(source, criterion.line, message)]
-    path = paths.get(path_id)
-    if path is None:
-        return []  # the path's own file has problems, reported there
-    shut_out = [t for t in types if not path.is_for(t)]
-    if not shut_out:
-        return []
-    message = (
-        f"learning path '{path_id}' is not for partner type {_names(shut_out)} (its audience "
-        "leaves it out), so they could never meet this criterion: limit it with "
-        "partner_types"
-    )
-    return [ContentProblem(source, criterion.line, message)]
-
-
-def _step_problems(
-    criterion: Criterion,
-    types: tuple[str, ...],
-    checklists: Mapping[str, Checklist],
-    source: str,
-) -> list[ContentProblem]:
-    problems = []
-    for type_id in types:
-        checklist = checklists.get(type_id)
-        if checklist is None:
-            continue  # a missing checklist is reported on its own
-        step = checklist.step(criterion.step or "")
-        if step is None or step.kind != "acknowledge":
-            message = (
-                f"agreement_accepted needs an acknowledge step '{criterion.step}' in "
-                f"onboarding/{type_id}.md, where partners accept the agreement"
-            )
-            problems.append(ContentProblem(source, criterion.line, message))
-    return problems
-
-
-def _names(type_ids: list[str]) -> str:
-    return ", ".join(f"'{t}'" for t in type_ids)

@@ -58,7 +58,9 @@ def seed_standing(engine: sa.Engine, orgs: int, seed: int) -> dict[str, int]:
     writer = BulkWriter(engine)
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     ts = writer.ts
-    certs, steps, facts = [], [], []
+    certs: list[tuple[object, ...]] = []
+    steps: list[tuple[object, ...]] = []
+    facts: list[tuple[object, ...]] = []
     for org_id in range(1, orgs + 1):
         admin, colleague = 2 * org_id - 1, 2 * org_id  # the seeder's two people per org
         if rng.random() < 0.9:
@@ -98,7 +100,7 @@ def run(database: BenchDatabase, args: argparse.Namespace) -> bool:
     from portal.content_runtime import current_content
     from portal.db_types import utcnow
     from portal.extensions import db
-    from portal.standing.evaluation import BATCH_SIZE, evaluate_all
+    from portal.tiers.evaluation import BATCH_SIZE, evaluate_all
 
     app = create_app(
         {
@@ -127,7 +129,7 @@ def run(database: BenchDatabase, args: argparse.Namespace) -> bool:
         program = current_content().program
         statements: list[str] = []
 
-        def count(conn, cursor, statement, *rest) -> None:  # type: ignore[no-untyped-def]
+        def count(conn, cursor, statement, *rest) -> None:
             statements.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", count)

@@ -13,7 +13,7 @@ from portal.referrals.models import (
     Referral,
     ReferralEvent,
 )
-from portal.standing.models import (
+from portal.tiers.models import (
     AttestedFactRecord,
     TierEvaluationRun,
     TierHistoryEntry,

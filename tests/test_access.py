@@ -46,8 +46,8 @@ from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
-from tests.access_standing import ROUTES as STANDING_ROUTES
-from tests.access_standing import open_review
+from tests.access_tiers import ROUTES as STANDING_ROUTES
+from tests.access_tiers import open_review
 from tests.conftest import (
     new_certification,
     new_org,

@@ -213,7 +213,7 @@ def reinstate_organization(org: Organization, actor: User) -> bool:
 def change_tier(actor: User | None, org: Organization, tier: str, program: Program) -> bool:
     """Move the organisation to another tier of the program; False when it is already there.
 
-    Staff change a tier by hand, the daily tier evaluation (portal/standing) when a partner
+    Staff change a tier by hand, the daily tier evaluation (portal/tiers) when a partner
     qualifies or its grace period ends; both come here, so every change is locked and audited
     the same way (actor None: the evaluation itself). Raises ValueError for a tier the program
     does not have.

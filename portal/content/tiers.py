@@ -115,7 +115,8 @@ def build_tier(
     criteria = []
     items = f.item_list(src, entry, "requirements", "a tier")
     for index, item in enumerate(items or ()):
-        criterion = _criterion(src, item, items.line_of(index), context, nested=False)
+        line = items.line_of(index) if items is not None else entry.line_of("requirements")
+        criterion = _criterion(src, item, line, context, nested=False)
         if criterion is not None:
             criteria.append(criterion)
     if rank > 0 and items is not None and not items:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from portal.content import load_content
 from portal.content.model import ANY_OF, ContentIndex, TierRules
-from portal.content_runtime import content_cli
+from portal.content_cli import content_cli
 from tests.content.conftest import ContentCopy, only
 
 PROGRAM = "program.yml"

@@ -23,17 +23,17 @@ from portal.accounts.api import change_tier
 from portal.accounts.models import Organization, User
 from portal.content.model import Program, Tier
 from portal.extensions import db
-from portal.standing.compute import Standing
-from portal.standing.history import record_history
-from portal.standing.models import (
+from portal.tiers.compute import Standing
+from portal.tiers.history import record_history
+from portal.tiers.models import (
     HistoryKind,
     ReviewDirection,
     ReviewStatus,
     TierReview,
     TierStatus,
 )
-from portal.standing.notices import tell_grace_started
-from portal.standing.wording import missing_lines
+from portal.tiers.notices import tell_grace_started
+from portal.tiers.wording import missing_lines
 
 __all__ = ["Situation", "apply_standing", "tier_name"]
 

@@ -12,10 +12,10 @@ from portal.accounts.models import Organization, Role, User
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.standing.evaluation import evaluate_all
+from portal.tiers.evaluation import evaluate_all
 from tests.browser.test_journey import assert_accessible
 from tests.conftest import new_certification, new_org, new_user
-from tests.standing.conftest import accept_referrals, agree
+from tests.tiers.conftest import accept_referrals, agree
 
 PASSWORD = "a long enough staff password"
 

@@ -8,9 +8,9 @@ from portal.accounts.models import Role
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.onboarding.models import ChecklistProgress
-from portal.standing.gather import gather_facts
+from portal.tiers.gather import gather_facts
 from tests.conftest import new_certification, new_org, new_user, new_won_referral
-from tests.standing.conftest import accept_referrals, agree, attest
+from tests.tiers.conftest import accept_referrals, agree, attest
 
 
 def test_the_facts_of_an_organisation(app, program, staff_user) -> None:

@@ -25,17 +25,17 @@ from portal.accounts.models import Organization
 from portal.content.model import Program
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
-from portal.standing.compute import compute_standing
-from portal.standing.gather import EVALUATED_STATUSES, gather_facts
-from portal.standing.models import (
+from portal.tiers.compute import compute_standing
+from portal.tiers.gather import EVALUATED_STATUSES, gather_facts
+from portal.tiers.models import (
     ReviewDirection,
     ReviewStatus,
     TierEvaluationRun,
     TierReview,
     TierStatus,
 )
-from portal.standing.notices import partner_admins
-from portal.standing.transitions import Situation, apply_standing
+from portal.tiers.notices import partner_admins
+from portal.tiers.transitions import Situation, apply_standing
 
 __all__ = ["BATCH_SIZE", "EvaluationReport", "evaluate_all", "last_run"]
 

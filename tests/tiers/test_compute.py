@@ -16,8 +16,8 @@ from portal.content.model import (
     Tier,
     TierRules,
 )
-from portal.standing.compute import compute_standing
-from portal.standing.facts import Attestation, Certificate, OrgFacts, WonDeal
+from portal.tiers.compute import compute_standing
+from portal.tiers.facts import Attestation, Certificate, OrgFacts, WonDeal
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

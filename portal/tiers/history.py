@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.audit.service import json_safe, record_audit
 from portal.extensions import db
-from portal.standing.models import TierHistoryEntry
+from portal.tiers.models import TierHistoryEntry
 
 __all__ = ["history_for", "record_history"]
 

@@ -13,10 +13,10 @@ from portal.content.model import TierRules
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
-from portal.standing.evaluation import evaluate_all
-from portal.standing.models import TierHistoryEntry, TierReview, TierStatus
+from portal.tiers.evaluation import evaluate_all
+from portal.tiers.models import TierHistoryEntry, TierReview, TierStatus
 from tests.conftest import new_certification, new_org, new_user, sign_in
-from tests.standing.conftest import accept_referrals, agree, silver_partner
+from tests.tiers.conftest import accept_referrals, agree, silver_partner
 
 
 def history(org: Organization) -> list[str]:

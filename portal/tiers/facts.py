@@ -1,6 +1,6 @@
 """What tier criteria are judged on: plain values about one organisation, no database.
 
-`portal.standing.gather` fills these from the features' tables; tests build them by hand.
+`portal.tiers.gather` fills these from the features' tables; tests build them by hand.
 """
 
 from __future__ import annotations

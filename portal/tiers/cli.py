@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.content_runtime import current_content
-from portal.standing.evaluation import BATCH_SIZE, evaluate_all
+from portal.tiers.evaluation import BATCH_SIZE, evaluate_all
 
 tiers_cli = AppGroup("tiers", help="Partner tiers: the daily evaluation.")
 

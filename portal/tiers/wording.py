@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from portal.money import format_money
-from portal.standing.compute import CriterionResult
+from portal.tiers.compute import CriterionResult
 
 YES_NO_KINDS = frozenset({"agreement_accepted", "onboarding_complete", "staff_attested"})
 

@@ -20,10 +20,10 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
-from portal.standing.evaluation import EvaluationReport, evaluate_all
-from portal.standing.models import TierEvaluationRun, TierHistoryEntry, TierStatus
+from portal.tiers.evaluation import EvaluationReport, evaluate_all
+from portal.tiers.models import TierEvaluationRun, TierHistoryEntry, TierStatus
 from tests.conftest import new_certification, new_org, new_user
-from tests.standing.conftest import agree
+from tests.tiers.conftest import agree
 
 pytestmark = pytest.mark.usefixtures("real_commits")
 

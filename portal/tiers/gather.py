@@ -22,8 +22,8 @@ from portal.learning.models import Certification
 from portal.onboarding.models import ChecklistProgress
 from portal.referrals.events import EventKind
 from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
-from portal.standing.facts import Attestation, Certificate, OrgFacts, WonDeal
-from portal.standing.models import AttestedFactRecord
+from portal.tiers.facts import Attestation, Certificate, OrgFacts, WonDeal
+from portal.tiers.models import AttestedFactRecord
 
 __all__ = ["EVALUATED_STATUSES", "Needs", "gather_facts"]
 
@@ -136,6 +136,7 @@ def _certificates(ids: list[int], now: datetime) -> dict[int, list[Certificate]]
     return _grouped(
         (org_id, Certificate(user_id, path_id, issued, expires))
         for org_id, user_id, path_id, issued, expires in rows
+        if org_id is not None  # the query asks for these organisations; mypy cannot know
     )
 
 
@@ -169,7 +170,9 @@ def _won(ids: list[int], now: datetime, days: int) -> dict[int, list[WonDeal]]:
         )
     )
     return _grouped(
-        (org_id, WonDeal(closed, value, currency)) for org_id, closed, value, currency in rows
+        (org_id, WonDeal(closed, value, currency))
+        for org_id, closed, value, currency in rows
+        if closed is not None  # the query filters on closed_at; mypy cannot know
     )
 
 

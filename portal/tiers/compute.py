@@ -1,7 +1,7 @@
 """An organisation's standing against the program's tiers: one pure function.
 
 `compute_standing(program, facts, now)` judges every criterion of every tier on the facts
-(portal.standing.facts) and says, per tier, each criterion's current value, its target and
+(portal.tiers.facts) and says, per tier, each criterion's current value, its target and
 whether it is met; which tier the organisation qualifies for; and what is missing for its own
 tier and for the next one. No database, no Flask: the daily evaluation, the staff pages and
 tests all call it the same way.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from portal.content.model import ANY_OF, Criterion, Program, Tier
-from portal.standing.facts import OrgFacts
+from portal.tiers.facts import OrgFacts
 
 __all__ = ["CriterionResult", "Standing", "TierStanding", "compute_standing"]
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organization, User
 from portal.db_types import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class TierStatus(db.Model):
+class TierStatus(Model):
     """One row per organisation: what the evaluation last found, and its grace period.
 
     The evaluation locks these rows (SELECT ... FOR UPDATE SKIP LOCKED), so machines running
@@ -60,7 +60,7 @@ class ReviewDirection(StrEnum):
     DOWN = "down"
 
 
-class TierReview(db.Model):
+class TierReview(Model):
     """A tier change waiting for the partner team: an upgrade (when the program asks for
     approval) or a downgrade at the end of a grace period."""
 
@@ -98,7 +98,7 @@ class TierReview(db.Model):
         return self.status == ReviewStatus.OPEN
 
 
-class AttestedFactRecord(db.Model):
+class AttestedFactRecord(Model):
     """A fact the partner team recorded for an organisation ("QBR attended on 3 March")."""
 
     __tablename__ = "attested_facts"
@@ -128,7 +128,7 @@ class HistoryKind(StrEnum):
     FACT_RECORDED = "fact_recorded"
 
 
-class TierHistoryEntry(db.Model):
+class TierHistoryEntry(Model):
     """One line of an organisation's tier history.
 
     Entries the daily evaluation writes carry its day (`run_on`): one of each kind per
@@ -155,7 +155,7 @@ class TierHistoryEntry(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class TierEvaluationRun(db.Model):
+class TierEvaluationRun(Model):
     """A day's evaluation: when it started and finished, and what it did (all machines')."""
 
     __tablename__ = "tier_evaluation_runs"

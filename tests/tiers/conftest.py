@@ -19,7 +19,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.onboarding.models import ChecklistProgress
 from portal.referrals.models import ReferralEvent
-from portal.standing.models import AttestedFactRecord
+from portal.tiers.models import AttestedFactRecord
 from tests.conftest import new_certification, new_org, new_referral, new_user
 
 

@@ -17,13 +17,14 @@ from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.standing import decisions
-from portal.standing.forms import AttestedFactForm, ReviewDecisionForm
-from portal.standing.models import TierReview
-from portal.standing.pages import OrgStanding, org_records, org_standing, review_queue
-from portal.standing.wording import progress_text
+from portal.form_fields import field_text
+from portal.tiers import decisions
+from portal.tiers.forms import AttestedFactForm, ReviewDecisionForm
+from portal.tiers.models import TierReview
+from portal.tiers.pages import OrgStanding, org_records, org_standing, review_queue
+from portal.tiers.wording import progress_text
 
-bp = Blueprint("standing", __name__)
+bp = Blueprint("tiers", __name__)
 
 
 @bp.app_template_filter("criterion_progress")
@@ -41,7 +42,7 @@ def reviews():
 
 def _queue_page(status: int = 200, errors: dict[int, str] | None = None, **kept: Any):
     return render_template(
-        "standing/reviews.html",
+        "tiers/reviews.html",
         queue=review_queue(),
         program=current_content().program,
         errors=errors or {},
@@ -67,7 +68,7 @@ def _decide(review_id: int, approve: bool):
         return _queue_page(422, {review.id: message}, reason=form.reason.data or "")
     decide = decisions.approve_review if approve else decisions.decline_review
     try:
-        decide(review, current_user, form.reason.data, program)
+        decide(review, current_user, field_text(form.reason), program)
     except decisions.DecisionRefused as refused:
         db.session.rollback()
         return _queue_page(422, {review_id: refused.message}, reason=form.reason.data or "")
@@ -75,7 +76,7 @@ def _decide(review_id: int, approve: bool):
     verb = "approved" if approve else "declined"
     flash(f"The move of {review.organization.name} to "
           f"{_tier_name(program, review.to_tier)} was {verb}.", "success")  # fmt: skip
-    return redirect(url_for("standing.reviews"))
+    return redirect(url_for("tiers.reviews"))
 
 
 def _tier_name(program: Any, tier_id: str) -> str:
@@ -110,7 +111,7 @@ def _org_page(org: Organization, status: int = 200, form: AttestedFactForm | Non
         form = AttestedFactForm(formdata=None)
     form.set_program(program)
     return render_template(
-        "standing/organization.html",
+        "tiers/organization.html",
         org=org,
         program=program,
         view=org_standing(org, program),
@@ -127,10 +128,16 @@ def record_fact(org_id: int):
     program = current_content().program
     form = AttestedFactForm()
     form.set_program(program)
-    if form.validate_on_submit():
+    # A DateField that validates holds a date; the check is for mypy's sake.
+    if form.validate_on_submit() and form.attested_on.data is not None:
         try:
             decisions.record_fact(
-                org, current_user, form.fact.data, form.attested_on.data, form.note.data, program
+                org,
+                current_user,
+                form.fact.data or "",
+                form.attested_on.data,
+                field_text(form.note),
+                program,
             )
         except decisions.DecisionRefused as refused:
             db.session.rollback()
@@ -140,7 +147,7 @@ def record_fact(org_id: int):
             db.session.commit()
             fact = program.attested_fact(form.fact.data)
             flash(f"Recorded for {org.name}: {fact.name if fact else form.fact.data}.", "success")
-            return redirect(url_for("standing.organization", org_id=org.id))
+            return redirect(url_for("tiers.organization", org_id=org.id))
     return _org_page(org, 422, form)
 
 
@@ -154,7 +161,7 @@ class StandingPanel:
 
 def tier_standing(org: Organization) -> StandingPanel:
     """The organisation page's tier standing section (a template global: the page includes
-    standing/_panel.html with it, so portal/staff never imports this layer)."""
+    tiers/_panel.html with it, so portal/staff never imports this layer)."""
     program = current_content().program
     form = AttestedFactForm(formdata=None)
     form.set_program(program)

@@ -15,8 +15,8 @@ from portal.accounts.models import Organization, User
 from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.standing.history import record_history
-from portal.standing.models import (
+from portal.tiers.history import record_history
+from portal.tiers.models import (
     AttestedFactRecord,
     HistoryKind,
     ReviewDirection,
@@ -24,7 +24,7 @@ from portal.standing.models import (
     TierReview,
     TierStatus,
 )
-from portal.standing.transitions import tier_name
+from portal.tiers.transitions import tier_name
 
 __all__ = [
     "EARLIEST_FACT_DATE",

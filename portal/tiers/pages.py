@@ -12,11 +12,11 @@ from portal.accounts.models import Organization
 from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.standing.compute import Standing, compute_standing
-from portal.standing.evaluation import last_run
-from portal.standing.gather import gather_facts
-from portal.standing.history import history_for
-from portal.standing.models import (
+from portal.tiers.compute import Standing, compute_standing
+from portal.tiers.evaluation import last_run
+from portal.tiers.gather import gather_facts
+from portal.tiers.history import history_for
+from portal.tiers.models import (
     AttestedFactRecord,
     ReviewStatus,
     TierEvaluationRun,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired
 
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.standing.decisions import NOTE_MAX, REASON_MAX
+from portal.form_fields import SelectChoice
+from portal.tiers.decisions import NOTE_MAX, REASON_MAX
 
 
 def _stripped(value: object) -> object:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from tests.access_helpers import Route, staff
 
 ROUTES: dict[str, Route] = {
-    "standing.reviews": Route("/staff/tiers", staff()),
-    "standing.approve": Route(
+    "tiers.reviews": Route("/staff/tiers", staff()),
+    "tiers.approve": Route(
         "/staff/tiers/reviews/{review_id}/approve", staff("ok"), "POST", {"reason": "Earned it"}
     ),
-    "standing.decline": Route(
+    "tiers.decline": Route(
         "/staff/tiers/reviews/{review_id}/decline", staff("ok"), "POST", {"reason": "Not yet"}
     ),
-    "standing.organization": Route("/staff/orgs/{org_id}/standing", staff()),
-    "standing.record_fact": Route(
+    "tiers.organization": Route("/staff/orgs/{org_id}/standing", staff()),
+    "tiers.record_fact": Route(
         "/staff/orgs/{org_id}/facts",
         staff("ok"),
         "POST",
@@ -25,7 +25,7 @@ ROUTES: dict[str, Route] = {
 def open_review(org_id: int) -> int:
     """An open upgrade review for the organisation (registered → silver); its id."""
     from portal.extensions import db
-    from portal.standing.models import TierReview
+    from portal.tiers.models import TierReview
 
     review = TierReview(
         organization_id=org_id,

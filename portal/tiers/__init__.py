@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.standing import cli, views
+    from portal.tiers import cli, views
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.tiers_cli)

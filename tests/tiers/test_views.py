@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from portal.audit.models import AuditEntry
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.standing.evaluation import evaluate_all
-from portal.standing.models import AttestedFactRecord, TierReview
+from portal.tiers.evaluation import evaluate_all
+from portal.tiers.models import AttestedFactRecord, TierReview
 from tests.conftest import sign_in
-from tests.standing.conftest import attest, silver_partner
+from tests.tiers.conftest import attest, silver_partner
 
 
 def facts_of(org_id: int) -> list[AttestedFactRecord]:

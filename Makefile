@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-tiers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -52,6 +53,10 @@ bench-hostile: install
 # SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server.
 bench-customers: install
 	$(BIN)/python bench/customers.py
+
+# SQLite, or PostgreSQL with BENCH_ARGS="--database-url postgresql://...".
+bench-tiers: install
+	$(BIN)/python bench/tiers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -34,6 +34,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.referrals import init_app as init_referrals
     from portal.search import init_app as init_search
     from portal.staff import init_app as init_staff
+    from portal.tiers import init_app as init_tiers
 
     db.init_app(app)
     database.init_app(app)
@@ -65,6 +66,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_main,
         init_staff,
         init_admin,
+        init_tiers,  # the reporting layer above the features: registered last
     ):
         init_feature(app)
     cli.init_app(app)

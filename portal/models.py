@@ -13,9 +13,17 @@ from portal.referrals.models import (
     Referral,
     ReferralEvent,
 )
+from portal.tiers.models import (
+    AttestedFactRecord,
+    TierEvaluationRun,
+    TierHistoryEntry,
+    TierReview,
+    TierStatus,
+)
 
 __all__ = [
     "ActivityEvent",
+    "AttestedFactRecord",
     "AuditEntry",
     "Certification",
     "ChecklistProgress",
@@ -31,5 +39,9 @@ __all__ = [
     "QuizAttempt",
     "Referral",
     "ReferralEvent",
+    "TierEvaluationRun",
+    "TierHistoryEntry",
+    "TierReview",
+    "TierStatus",
     "User",
 ]

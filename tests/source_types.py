@@ -118,13 +118,20 @@ class Project:
         self.class_names = frozenset(fields)
         self.classes = self.read_fields(fields, self.class_names)
         # Where the class of an expression is not known, `x.referral` may still be read from
-        # what any class annotates `referral` with (its models only).
+        # what the classes annotate `referral` with, when every class that has the name means a
+        # model by it (`status` is a model on one class and text on another: not guessed).
         attributes: dict[str, list[Kind]] = {}
+        ambiguous: set[str] = set()
         for attrs in self.classes.values():
             for attr, kind in attrs.items():
-                attributes.setdefault(attr, []).append(Kind(kind.one & set(self.models)))
+                models = Kind(kind.one & set(self.models))
+                if not models.one:
+                    ambiguous.add(attr)
+                attributes.setdefault(attr, []).append(models)
         self.attributes = {
-            attr: union for attr, kinds in attributes.items() if (union := union_of(kinds)).one
+            attr: union
+            for attr, kinds in attributes.items()
+            if attr not in ambiguous and (union := union_of(kinds)).one
         }
         # A function name means one thing only when every definition of it agrees.
         returns: dict[str, set[Kind]] = {}

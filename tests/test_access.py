@@ -46,6 +46,8 @@ from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
+from tests.access_tiers import ROUTES as STANDING_ROUTES
+from tests.access_tiers import open_review
 from tests.conftest import (
     new_certification,
     new_org,
@@ -115,6 +117,7 @@ ACCESS: dict[str, Route] = {
     **KIT_ROUTES,
     **PLAYBOOK_ROUTES,
     **SEARCH_ROUTES,
+    **STANDING_ROUTES,
 }
 
 
@@ -135,6 +138,7 @@ class World:
     commission_id: int
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
+    review_id: int  # an open tier review of the third organisation
 
 
 def _build_world() -> World:
@@ -209,6 +213,7 @@ def _build_world() -> World:
         commission_id=commission.id,
         customer_id=customer_id,
         dispute_id=dispute.id,
+        review_id=open_review(third_org.id),
     )
 
 

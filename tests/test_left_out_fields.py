@@ -13,7 +13,7 @@ from flask import Flask
 
 from portal.content_runtime import current_content
 from portal.extensions import db
-from portal.inbox import actions
+from portal.referrals import api as referrals
 from portal.referrals.models import Referral
 from tests import test_access
 from tests.access_helpers import ROLES
@@ -76,7 +76,7 @@ def test_won_without_the_optional_note_closes_the_referral_with_no_note(
     app, login, staff_user, partner_user, make_referral
 ) -> None:
     referral = make_referral(partner_user)
-    actions.accept(referral, staff_user, current_content().program)
+    referrals.accept(referral, staff_user, current_content().program)
     db.session.commit()
     client = login(staff_user)
     response = client.post(f"/inbox/{referral.reference}/won", data={"amount": "1000"})

@@ -25,6 +25,7 @@ never commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -35,11 +36,15 @@ from portal.audit.service import record_audit
 from portal.db_types import utcnow
 from portal.extensions import db
 
+if TYPE_CHECKING:
+    from portal.content.model import Program
+
 __all__ = [
     "ACTIVATABLE",
     "TransitionRefused",
     "activate_organization",
     "awaiting_activation",
+    "change_tier",
     "register_organization",
     "reinstate_organization",
     "reinstated_status",
@@ -202,4 +207,31 @@ def reinstate_organization(org: Organization, actor: User) -> bool:
         raise _refuse(org, "be reinstated")
     org.status = reinstated_status(org).value
     _record(actor, "organization.reinstated", org, OrgStatus.SUSPENDED.value)
+    return True
+
+
+def change_tier(actor: User | None, org: Organization, tier: str, program: Program) -> bool:
+    """Move the organisation to another tier of the program; False when it is already there.
+
+    Staff change a tier by hand, the daily tier evaluation (portal/tiers) when a partner
+    qualifies or its grace period ends; both come here, so every change is locked and audited
+    the same way (actor None: the evaluation itself). Raises ValueError for a tier the program
+    does not have.
+    """
+    if program.tier(tier) is None:
+        raise ValueError(f"unknown tier {tier!r}")
+    _lock(org)
+    if org.tier == tier:
+        return False
+    before = {"tier": org.tier}
+    org.tier = tier
+    record_audit(
+        actor,
+        "organization.tier_changed",
+        "organization",
+        org.id,
+        organization_id=org.id,
+        before=before,
+        after={"tier": tier},
+    )
     return True

@@ -18,7 +18,7 @@ from portal.accounts.models import Organization
 from portal.content.model import ContentIndex, Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.onboarding.service import ChecklistState, checklist_for
+from portal.onboarding.api import ChecklistState, checklist_for
 from portal.referrals.api import SlaClock, clock, is_customer, parse_reference, stale_due
 from portal.referrals.models import Commission, Referral, ReferralEvent
 

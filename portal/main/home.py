@@ -11,9 +11,8 @@ from flask import url_for
 from portal.accounts.models import Organization, OrgStatus, User
 from portal.content.model import ContentIndex
 from portal.extensions import db
-from portal.learning.certificates import certifications_for_user
-from portal.learning.progress import next_module_for, paths_progress
-from portal.onboarding.service import checklist_for
+from portal.learning.api import certifications_for_user, next_module_for, paths_progress
+from portal.onboarding.api import checklist_for
 
 
 @dataclass(frozen=True)

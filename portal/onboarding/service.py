@@ -21,10 +21,10 @@ from portal.audit.service import record_audit
 from portal.content.model import Checklist, ContentIndex, Step
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
-from portal.kits.service import org_has_kit_download
-from portal.learning.certificates import org_has_valid_certification
+from portal.kits.api import org_has_kit_download
+from portal.learning.api import org_has_valid_certification
 from portal.onboarding.models import ChecklistProgress
-from portal.referrals.service import org_has_referral
+from portal.referrals.api import org_has_referral
 
 # Kinds whose completion is a ChecklistProgress row; the other kinds are computed.
 RECORDED_KINDS = frozenset({"acknowledge", "staff"})

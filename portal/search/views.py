@@ -12,7 +12,7 @@ from portal.accounts.access import login_required
 from portal.content_runtime import current_content
 from portal.extensions import limiter
 from portal.http import render_page
-from portal.kits.presentation import KIND_LABELS
+from portal.kits.api import KIND_LABELS
 from portal.search.service import search
 
 # As-you-type sends a request per pause in typing: plenty for people, a ceiling for scripts.

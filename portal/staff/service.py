@@ -1,4 +1,6 @@
-"""Rules for the partner team's work on organisations: list, create, invite, change tier.
+"""Rules for the partner team's work on organisations: list, create, invite.
+
+A tier change is accounts' `change_tier` (portal.accounts.api), which the staff page calls.
 
 Functions add to the session and never commit; the view commits once per request.
 """
@@ -18,7 +20,6 @@ from portal.accounts.api import (
     team_members,
 )
 from portal.accounts.models import Invite, Organization, OrgStatus, Role, User
-from portal.audit.service import record_audit
 from portal.content.model import Program
 from portal.extensions import db
 from portal.pagination import Page, cut_page
@@ -29,7 +30,6 @@ __all__ = [
     "OrganizationDetail",
     "OrganizationPage",
     "OrganizationRow",
-    "change_tier",
     "create_organization",
     "email_has_account",
     "invite_person",
@@ -157,23 +157,3 @@ def invite_person(actor: User, org: Organization, email: str, role: str) -> Invi
     except AccountError as refused:
         raise InviteRefused(str(refused)) from refused
     return invite
-
-
-def change_tier(actor: User, org: Organization, tier: str, program: Program) -> bool:
-    """Move the organisation to another tier of the program; False when it is already there."""
-    if program.tier(tier) is None:
-        raise ValueError(f"unknown tier {tier!r}")
-    if org.tier == tier:
-        return False
-    before = {"tier": org.tier}
-    org.tier = tier
-    record_audit(
-        actor,
-        "organization.tier_changed",
-        "organization",
-        org.id,
-        organization_id=org.id,
-        before=before,
-        after={"tier": tier},
-    )
-    return True

@@ -8,14 +8,15 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from htmx_flask import request
 
+from portal.accounts import api as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import render_page
-from portal.learning.certificates import certifications_for_org
-from portal.onboarding.service import checklist_for
+from portal.learning.api import certifications_for_org
+from portal.onboarding.api import checklist_for
 from portal.staff import service
 from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
 
@@ -128,7 +129,7 @@ def change_tier(org_id: int):
     form = TierForm()
     form.set_program(program)
     if form.validate_on_submit():
-        if service.change_tier(current_user, org, form.tier.data, program):
+        if accounts.change_tier(current_user, org, form.tier.data, program):
             db.session.commit()
             # change_tier refuses a tier the program does not have; the fallback is the id.
             tier = program.tier(org.tier)

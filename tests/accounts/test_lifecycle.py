@@ -259,3 +259,28 @@ def test_only_the_lifecycle_writes_an_organisations_status():
         if WRITES_LIFECYCLE.search(line)
     )
     assert writers == []
+
+
+# --- tier ----------------------------------------------------------------------------------
+
+
+def test_a_tier_change_is_recorded_once_and_an_unknown_tier_is_refused(make_org, staff_user):
+    from portal.accounts.api import change_tier
+    from portal.content_runtime import current_content
+
+    program = current_content().program
+    org = make_org(name="Tiered Co", status=ACTIVE)
+    start = org.tier
+
+    assert change_tier(staff_user, org, "gold", program) is True
+    assert change_tier(staff_user, org, "gold", program) is False  # a double click
+    with pytest.raises(ValueError, match="unknown tier 'platinum'"):
+        change_tier(staff_user, org, "platinum", program)
+
+    assert org.tier == "gold"
+    [entry] = entries(org)
+    assert (entry.action, entry.before, entry.after) == (
+        "organization.tier_changed",
+        {"tier": start},
+        {"tier": "gold"},
+    )

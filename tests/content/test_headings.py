@@ -34,6 +34,8 @@ DYNAMIC_IDS = {
     "referrals/_macros.html": "referral form",
     "referrals/earnings_row.html": "earnings",
     "referrals/earnings_totals.html": "earnings",
+    "tiers/organization.html": "staff tier standing: no content on the page",
+    "tiers/reviews.html": "staff tier reviews: no content on the page",
 }
 
 

@@ -1,0 +1,23 @@
+"""The learning feature's public door: what other features may import from it.
+
+Certificates (issued, expiring, revoked) live in certificates.py; a person's progress through a
+path in progress.py. Other features read them only through these functions.
+"""
+
+from __future__ import annotations
+
+from portal.learning.certificates import (
+    certifications_for_org,
+    certifications_for_user,
+    org_has_valid_certification,
+)
+from portal.learning.progress import PathProgress, next_module_for, paths_progress
+
+__all__ = [
+    "PathProgress",
+    "certifications_for_org",
+    "certifications_for_user",
+    "next_module_for",
+    "org_has_valid_certification",
+    "paths_progress",
+]

@@ -131,9 +131,8 @@ def change_tier(org_id: int):
     if form.validate_on_submit():
         if accounts.change_tier(current_user, org, form.tier.data, program):
             db.session.commit()
-            # change_tier refuses a tier the program does not have; the fallback is the id.
-            tier = program.tier(org.tier)
-            flash(f"{org.name} is now on the {tier.name if tier else org.tier} tier.", "success")
+            tier = program.tier_name(org.tier)
+            flash(f"{org.name} is now on the {tier} tier.", "success")
         else:
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))

@@ -19,7 +19,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(config_overrides)
     check_backends(app.config)
 
-    from portal import cli, content_runtime, database, http, models  # noqa: F401  (models: tables)
+    from portal import cli, content_runtime, database, http, models, urls  # noqa: F401  (models)
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
@@ -50,6 +50,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     http.init_app(app)
+    urls.init_app(app)
     content_runtime.init_app(app)
     for init_feature in (
         init_accounts,

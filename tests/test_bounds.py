@@ -24,7 +24,7 @@ def _forms() -> list[type[Form]]:
 
 def _text_fields(form: type[Form]) -> dict[str, UnboundField]:
     """The fields a person types into: StringField and its kinds, hidden fields aside (the app
-    writes those, and their readers bound them: `safe_next`, the idempotency key's pattern)."""
+    writes those, and their readers bound them: `local_target`, the idempotency key's pattern)."""
     fields = {}
     for name in dir(form):
         value = getattr(form, name, None)

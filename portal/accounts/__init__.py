@@ -9,9 +9,10 @@ from portal.extensions import login_manager
 
 def init_app(app: Flask) -> None:
     """Register the blueprint, Flask-Login, the session rules and the `flask users` commands."""
-    from portal.accounts import authentication, cli, signin, views
+    from portal.accounts import authentication, cli, signin, users, views
 
     app.register_blueprint(views.bp)
+    app.add_template_filter(users.role_label, "role_label")
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

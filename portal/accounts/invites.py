@@ -28,10 +28,9 @@ from portal.accounts.models import (
     Invite,
     Organization,
     OrgStatus,
-    Role,
     User,
 )
-from portal.accounts.users import ROLE_LABELS, ensure_email_free, user_by_email
+from portal.accounts.users import ensure_email_free, role_label, user_by_email
 from portal.audit.service import recent_entries, record_audit
 from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
@@ -101,8 +100,8 @@ def create_invite(
         sensitive=True,
         url=invite_url(token),
         organization_name=organization_name,
-        inviter_name=_display_name(invited_by),
-        role_label=ROLE_LABELS.get(Role(role), role),
+        inviter_name=invited_by.display_name if invited_by is not None else "",
+        role_label=role_label(role),
         valid_days=valid_days,
         expires_at=invite.expires_at,
     )
@@ -135,7 +134,7 @@ def invite_colleague(email: str, role: str, inviter: User) -> Invite | None:
     if existing is None:
         invite, _token = create_invite(email, role, org, inviter)
         return invite
-    inviter_name = _display_name(inviter)
+    inviter_name = inviter.display_name
     queue_email(
         existing.email,
         "invite_existing_account",
@@ -153,10 +152,6 @@ def invite_colleague(email: str, role: str, inviter: User) -> Invite | None:
         after={"email": email, "role": role},
     )
     return None
-
-
-def _display_name(user: User | None) -> str:
-    return (user.name or user.email) if user is not None else ""
 
 
 def find_invite(token: str) -> Invite | None:

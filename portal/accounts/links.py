@@ -1,18 +1,10 @@
-"""Absolute links for e-mails: built from BASE_URL, so they work in CLI commands too."""
+"""The accounts e-mails' links: absolute (portal.urls), so they work in CLI commands too."""
 
 from __future__ import annotations
 
-from typing import Any
+from portal.urls import absolute_url
 
-from flask import current_app
-
-__all__ = ["absolute_url", "invite_url", "login_url", "reset_url"]
-
-
-def absolute_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of an endpoint, from BASE_URL rather than the request (proxies, CLI)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
+__all__ = ["invite_url", "login_url", "reset_url"]
 
 
 def invite_url(token: str) -> str:

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -113,6 +114,17 @@ class User(UserMixin, Model):
             return False
         org = self.organization
         return org is None or org.status != OrgStatus.SUSPENDED
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """How pages and e-mails name a person: their name, or their e-mail when they gave none."""
+        return self.name or self.email
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls) -> sa.ColumnElement[str]:
+        # The same rule in SQL, for lists that select the label rather than the user.
+        return sa.func.coalesce(sa.func.nullif(cls.name, ""), cls.email)
 
     @property
     def first_name(self) -> str:

@@ -9,14 +9,26 @@ from portal.accounts.models import Organization, Role, User
 from portal.audit.service import record_audit
 from portal.extensions import db
 
-__all__ = ["ROLE_LABELS", "create_admin", "ensure_email_free", "team_members", "user_by_email"]
+__all__ = [
+    "ROLE_LABELS",
+    "create_admin",
+    "ensure_email_free",
+    "role_label",
+    "team_members",
+    "user_by_email",
+]
 
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, str] = {  # keyed by Role, a str: `role_label` looks up plain strings
     Role.PARTNER_USER: "Partner user",
     Role.PARTNER_ADMIN: "Partner admin",
     Role.STAFF: "Staff",
     Role.ADMIN: "Admin",
 }
+
+
+def role_label(role: str) -> str:
+    """A role in words ("Partner admin"), as every page and e-mail names it (`role_label`)."""
+    return ROLE_LABELS.get(role, role)
 
 
 def user_by_email(email: str) -> User | None:

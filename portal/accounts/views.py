@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -31,6 +29,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import User
 from portal.extensions import db, limiter
 from portal.form_fields import field_text
+from portal.urls import local_target
 
 bp = Blueprint("accounts", __name__)
 
@@ -79,21 +78,6 @@ def _inviter_key() -> str:
     return f"team-invite:{user_id}" if user_id is not None else _address_key()
 
 
-def _local_next(target: str | None) -> str | None:
-    """The `next` target if it is a path on this site, else None (no open redirects)."""
-    if not target:
-        return None
-    # Browsers read a backslash as a slash and "///host" as "//host": refuse both outright.
-    if "\\" in target or target.startswith("//") or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    if not parts.path.startswith("/") or parts.path.startswith("//"):
-        return None
-    return target
-
-
 def _sign_in(user: User, remember: bool = False) -> None:
     """Start a fresh session for the user and note the sign-in."""
     signin.start_session(user, remember=remember)
@@ -116,7 +100,7 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))
-        form.next.data = _local_next(request.args.get("next")) or ""
+        form.next.data = local_target(request.args.get("next")) or ""
         return _render_login(form)
     if not form.validate_on_submit():
         return _render_login(form, 422)
@@ -126,7 +110,7 @@ def login() -> Response | str | tuple[str, int]:
         return _render_login(form, 422)
     _sign_in(user, remember=bool(form.remember.data))
     db.session.commit()
-    target = _local_next(form.next.data) or _local_next(request.args.get("next"))
+    target = local_target(form.next.data) or local_target(request.args.get("next"))
     return redirect(target or url_for("main.home"))
 
 
@@ -222,7 +206,6 @@ def _render_team(form: TeamInviteForm, status: int = 200) -> tuple[str, int]:
         org=org,
         members=users.team_members(org),
         invites=invites.open_invitations(org),
-        role_labels=users.ROLE_LABELS,
         form=form,
     ), status
 

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional
 
-from portal.form_fields import SelectChoice
+from portal.form_fields import FilterForm, SelectChoice
 from portal.ids import IdField
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(FilterForm):
     """Filter the audit log by action and organisation; `before` is the keyset cursor."""
-
-    class Meta:
-        csrf = False
 
     action = SelectField("Action", default="", validators=[Optional()])
     org = IdField(

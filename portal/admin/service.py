@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, Role, User
 from portal.audit.models import AuditEntry
 from portal.extensions import db
+from portal.pagination import Page, cut_page
 
 __all__ = [
     "AUDIT_PER_PAGE",
@@ -47,18 +48,14 @@ class AuditRow:
     """An audit entry with its actor's and organisation's names and its changes as text."""
 
     entry: AuditEntry
-    actor_name: str | None
+    actor_name: str | None  # the name, or the e-mail when they gave none; None: the system
     actor_email: str | None
     organization_name: str | None
     changes: list[Change]
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of the audit log, newest first."""
-
-    rows: list[AuditRow]
-    next_before: int | None  # pass as ?before= for the next (older) page
+# One page of the audit log, newest first; its cursor (`?before=`) is an entry id.
+AuditPage = Page[AuditRow, int]
 
 
 def get_user(user_id: int) -> User | None:
@@ -90,7 +87,7 @@ def audit_log(
 ) -> AuditPage:
     """A page of audit entries, newest first, older than entry `before` (keyset on id)."""
     stmt = (
-        sa.select(AuditEntry, User.name, User.email, Organization.name)
+        sa.select(AuditEntry, User.display_name, User.email, Organization.name)
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .outerjoin(Organization, Organization.id == AuditEntry.organization_id)
     )
@@ -102,12 +99,8 @@ def audit_log(
         stmt = stmt.where(AuditEntry.id < before)
     stmt = stmt.order_by(AuditEntry.id.desc()).limit(per_page + 1)
     results = db.session.execute(stmt).all()
-    rows = [
-        AuditRow(entry, name, email, org_name, changes_of(entry))
-        for entry, name, email, org_name in results[:per_page]
-    ]
-    next_before = rows[-1].entry.id if len(results) > per_page else None
-    return AuditPage(rows=rows, next_before=next_before)
+    page = cut_page(results, per_page, cursor_of=lambda result: result[0].id, after=before)
+    return page.map(lambda result: AuditRow(*result, changes=changes_of(result[0])))
 
 
 def _display(value: Any) -> str:

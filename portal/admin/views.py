@@ -44,19 +44,18 @@ def audit():
     """The audit log, newest first, filtered by action and organisation."""
     form = AuditFilterForm(formdata=request.args)
     form.set_actions(service.audit_actions())
-    valid = form.validate()
-    filters = {"action": form.action.data or None, "org": form.org.data} if valid else {}
+    form.validate()
+    filters = form.applied("action", "org")
     page = service.audit_log(
         action=filters.get("action"),
         organization_id=filters.get("org"),
-        before=form.before.data if valid else None,
+        before=form.value("before"),
     )
-    organization = db.session.get(Organization, filters["org"]) if filters.get("org") else None
-    filters = {key: value for key, value in filters.items() if value}
+    organization = db.session.get(Organization, filters["org"]) if "org" in filters else None
     return render_page(
         "admin/audit.html",
         "results",
-        status=200 if valid else 422,
+        status=form.status_code,
         form=form,
         page=page,
         filters=filters,

@@ -146,8 +146,19 @@ class Program:
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)
 
+    def partner_type_name(self, type_id: str) -> str:
+        """The partner type's name; its id when the program no longer has that type."""
+        partner_type = self.partner_type(type_id)
+        return partner_type.name if partner_type is not None else type_id
+
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
+
+    def tier_name(self, tier_id: str | None) -> str:
+        """The tier's name as pages and messages show it: its id when the program no longer has
+        that tier (the page still says something true), "" for no tier at all."""
+        tier = self.tier(tier_id or "")
+        return tier.name if tier is not None else (tier_id or "")
 
     def attested_fact(self, fact_id: str) -> AttestedFact | None:
         return next((f for f in self.attested_facts if f.id == fact_id), None)

@@ -93,10 +93,7 @@ def _describe(audience: Audience, index: ContentIndex) -> str:
     if not audience.partner_types:
         who = "every partner type"
     else:
-        names = [index.program.partner_type(t) for t in audience.partner_types]
-        who = ", ".join(
-            n.name if n else t for n, t in zip(names, audience.partner_types, strict=True)
-        )
+        who = ", ".join(index.program.partner_type_name(t) for t in audience.partner_types)
     if audience.min_tier_rank:
         tier = audience.min_tier or next(
             (t.id for t in index.program.tiers if t.rank == audience.min_tier_rank), "?"

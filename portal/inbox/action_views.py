@@ -51,13 +51,13 @@ from portal.inbox.views import (
     ROW_TEMPLATE,
     prepare_forms,
     referral_page,
-    safe_next,
     template_helpers,
 )
 from portal.money import format_money
 from portal.referrals import api as referrals
 from portal.referrals.api import ActionError, clock, parse_reference, stage_name
 from portal.referrals.models import Referral
+from portal.urls import local_target
 
 Perform = Callable[[Referral, Any, Program], str]
 
@@ -100,7 +100,8 @@ def _done(found: Referral, notice: str, next_url: str | None) -> BaseResponse:
     if request.htmx:
         return referral_page(found, notice=notice)
     flash(notice, "success")
-    return redirect(safe_next(next_url) or url_for("inbox.referral", ref=found.reference))
+    back = local_target(next_url, within="/inbox")
+    return redirect(back or url_for("inbox.referral", ref=found.reference))
 
 
 def _refused(found: Referral, name: str, form: ActionForm, message: str) -> Response:
@@ -117,7 +118,7 @@ def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Resp
     row = InboxRow(
         referral=found,
         organization_name=found.organization.name,
-        owner_name=(owner.name or owner.email) if owner is not None else "",
+        owner_name=owner.display_name if owner is not None else "",
         clock=clock(found.next_due_at, now) if found.is_open and found.next_due_at else None,
         age=now - found.submitted_at,
     )
@@ -126,7 +127,7 @@ def _row_response(found: Referral, *, notice: str = "", error: str = "") -> Resp
         row=row,
         notice=notice,
         row_error=error,
-        here=safe_next(request.form.get("next")) or url_for("inbox.index"),
+        here=local_target(request.form.get("next"), within="/inbox") or url_for("inbox.index"),
         **template_helpers(program),
     )
     response = Response(body)

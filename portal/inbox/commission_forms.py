@@ -13,7 +13,7 @@ from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from portal.bounds import MaxLength
-from portal.form_fields import SelectChoice
+from portal.form_fields import FilterForm, SelectChoice
 from portal.ids import IdField
 from portal.referrals.api import (
     ANSWER_MAX,
@@ -45,11 +45,8 @@ def _checked_by(check: Callable[[str | None], str]) -> Callable[[FlaskForm, Fiel
     return validate
 
 
-class CommissionFilterForm(FlaskForm):
-    """Filter the staff list by status; `after` is the keyset cursor (a GET form, no CSRF)."""
-
-    class Meta:
-        csrf = False
+class CommissionFilterForm(FilterForm):
+    """Filter the staff list by status; `after` is the keyset cursor."""
 
     status = SelectField("Status", choices=STATUS_CHOICES, default="", validators=[Optional()])
     after = IdField("Continue after", validators=[Optional()])

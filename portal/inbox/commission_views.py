@@ -142,16 +142,16 @@ def _row(commission_id: int, notice: str = "", error: dict[str, Any] | None = No
 
 def _list_page(status_code: int = 200, **context: Any):
     form = CommissionFilterForm(formdata=request.args)
-    valid = form.validate()
-    status = (form.status.data or None) if valid else None
-    page = referrals.commissions_for_staff(status, form.after.data if valid else None)
+    form.validate()
+    filters = form.applied("status")
+    page = referrals.commissions_for_staff(filters.get("status"), form.value("after"))
     context.setdefault("row_errors", {})
     return render_page(
         "inbox/commissions.html",
         "results",
-        status_code if valid else 422,
+        422 if form.errors else status_code,
         form=form,
         page=page,
-        filters={"status": status} if status else {},
+        filters=filters,
         **context,
     )

@@ -175,14 +175,12 @@ def _nothing_imported(problem_count: int) -> str:
 
 def _index_page(status: int = 200, **forms: Any):
     q = request.args.get("q", "").strip()[:CUSTOMER_NAME_MAX]
-    cursor = request.args.get("after") or None
     return render_page(
         "inbox/customers.html",
         "results",
         status=status,
-        page=list_customers(q, cursor),
+        page=list_customers(q, request.args.get("after") or None),
         q=q,
-        cursor=cursor,
         add_form=forms.get("add_form") or CustomerForm(formdata=None),
         upload_form=forms.get("upload_form") or CustomerUploadForm(formdata=None),
         upload_limit=size_text(_file_limit()),

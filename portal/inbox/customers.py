@@ -5,11 +5,10 @@ Changing the list (add, remove, CSV import) is the referral feature's: portal.re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.pagination import Page, cut_page
 from portal.referrals.api import CUSTOMER_DOMAIN_MAX, CUSTOMER_NAME_MAX
 from portal.referrals.models import Customer
 
@@ -18,10 +17,8 @@ __all__ = ["PAGE_SIZE", "CustomerPage", "list_customers"]
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class CustomerPage:
-    customers: list[Customer]
-    next_cursor: str | None  # the last domain shown, when more follow
+# Customers by domain; the cursor (`?after=`) is the last domain shown.
+CustomerPage = Page[Customer, str]
 
 
 def list_customers(q: str = "", cursor: str | None = None, limit: int = PAGE_SIZE) -> CustomerPage:
@@ -39,6 +36,6 @@ def list_customers(q: str = "", cursor: str | None = None, limit: int = PAGE_SIZ
     if cursor:
         stmt = stmt.where(Customer.domain > cursor[:CUSTOMER_DOMAIN_MAX])
     customers = list(db.session.scalars(stmt))
-    more = len(customers) > limit
-    customers = customers[:limit]
-    return CustomerPage(customers, customers[-1].domain if more and customers else None)
+    return cut_page(
+        customers, limit, cursor_of=lambda customer: customer.domain, after=cursor or None
+    )

@@ -25,6 +25,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.ids import parse_id
 from portal.inbox.cursor import Position, read_cursor, write_cursor
+from portal.pagination import Page, cut_page
 from portal.referrals.api import (
     CLOSED_STATUSES,
     DUE_SOON_WITHIN,
@@ -178,11 +179,8 @@ class InboxRow:
     age: timedelta  # since submission
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    rows: list[InboxRow]
-    next_cursor: str | None
-    filters: InboxFilters
+# One page of the inbox; the cursor (`?cursor=`) is a signed Position (portal/inbox/cursor.py).
+InboxPage = Page[InboxRow, str]
 
 
 def inbox_page(
@@ -195,9 +193,10 @@ def inbox_page(
     """One page of the inbox after `cursor` (None or an unreadable cursor: the first page)."""
     now = as_utc(now, "now") if now is not None else utcnow()
     limit = max(1, min(limit, 500))
-    rows, last = _fetch(filters, viewer, read_cursor(cursor), now, limit)
+    after = read_cursor(cursor)
+    rows, last = _fetch(filters, viewer, after, now, limit)
     next_cursor = write_cursor(last) if last is not None else None
-    return InboxPage(rows=rows, next_cursor=next_cursor, filters=filters)
+    return InboxPage(rows, next_cursor, after=cursor if after is not None else None)
 
 
 def iter_rows(
@@ -215,7 +214,7 @@ def iter_rows(
 
 def staff_choices() -> list[tuple[int, str]]:
     """Active staff and admin users as (id, name) for the owner filter and assignment."""
-    label = sa.func.coalesce(sa.func.nullif(User.name, ""), User.email)
+    label = User.display_name
     stmt = (
         sa.select(User.id, label)
         .where(User.role.in_([str(role) for role in STAFF_ROLES]), User.active.is_(True))
@@ -247,7 +246,7 @@ def _fetch(
     page = (branches[0] if len(branches) == 1 else sa.union_all(*branches)).subquery("page")
     referral = aliased(Referral, page)
     owner = aliased(User)
-    owner_name = sa.func.coalesce(sa.func.nullif(owner.name, ""), owner.email, "")
+    owner_name = sa.func.coalesce(owner.display_name, "")
     in_phase_order = sa.case((page.c.phase == 0, page.c.id), else_=-page.c.id)
     stmt = (
         sa.select(referral, Organization.name, owner_name, page.c.phase)
@@ -256,15 +255,14 @@ def _fetch(
         .order_by(page.c.phase, page.c.next_due_at, in_phase_order)
         .limit(limit + 1)
     )
-    results = db.session.execute(stmt).all()
-    more = len(results) > limit
-    results = results[:limit]
-    rows = [_row(ref, org_name or "", name or "", now) for ref, org_name, name, _ in results]
-    last = None
-    if more and results:
-        ref, _, _, phase = results[-1]
-        last = Position(phase=int(phase), due=ref.next_due_at, id=ref.id)
-    return rows, last
+    cut = cut_page(db.session.execute(stmt).all(), limit, cursor_of=_position_of)
+    rows = [_row(ref, org_name or "", name or "", now) for ref, org_name, name, _ in cut.rows]
+    return rows, cut.next_cursor
+
+
+def _position_of(result: sa.Row[Referral, str, str, int]) -> Position:
+    referral, phase = result[0], result[3]
+    return Position(phase=int(phase), due=referral.next_due_at, id=referral.id)
 
 
 def _phase_branch(

@@ -7,7 +7,6 @@ view is in portal/inbox/blueprint.py.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -58,6 +57,7 @@ from portal.referrals.api import (
     stage_name,
 )
 from portal.referrals.models import Referral
+from portal.urls import local_target
 
 LIST_PAGE = "inbox/index.html"
 REFERRAL_PAGE = "inbox/referral.html"
@@ -107,18 +107,6 @@ def prepare_forms(
             form.set_program(program)
 
 
-def safe_next(value: str | None) -> str | None:
-    """`value` when it is a local inbox address (never another site), else None."""
-    if not value or len(value) > 2000 or "\\" in value or any(ord(c) < 32 for c in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or value.startswith("//"):
-        return None
-    if parts.path != "/inbox" and not parts.path.startswith("/inbox/"):
-        return None
-    return value
-
-
 @staff_required
 def index():
     """The referral inbox: filters, search, rows with SLA clocks and row actions."""
@@ -166,7 +154,7 @@ def row_actions(ref: str):
         "inbox/_row_more.html",
         r=found,
         target=f"{ROW_ID_PREFIX}{found.id}",
-        here=safe_next(request.args.get("next")) or url_for("inbox.index"),
+        here=local_target(request.args.get("next"), within="/inbox") or url_for("inbox.index"),
         unaccepted=found.status in UNACCEPTED,
         forms=blank_forms(program, staff_choices()),
         **template_helpers(program),

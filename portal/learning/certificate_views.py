@@ -6,7 +6,7 @@ Their URLs (and the `certification_status` template filter) are in `blueprint.py
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.access import (
@@ -24,6 +24,7 @@ from portal.learning import certificates
 from portal.learning.forms import RevokeForm
 from portal.learning.models import Certification
 from portal.learning.views import path_or_404
+from portal.urls import absolute_url
 
 
 def certification_status_filter(cert: Certification) -> str:
@@ -50,7 +51,7 @@ def certificate(cert_id: int):
         cert=cert,
         organization=org,
         status=certificates.certification_status(cert, utcnow()),
-        verify_url=_verify_url(cert.code),
+        verify_url=absolute_url("learning.verify", code=cert.code),
     )
 
 
@@ -108,7 +109,3 @@ def _scoped_certification(cert_id: int) -> Certification | None:
     """The certification if it belongs to the user's organisation (staff: any), else None."""
     stmt = sa.select(Certification).where(Certification.id == cert_id)
     return db.session.scalar(scoped_to_org(stmt, Certification.organization_id, current_user))
-
-
-def _verify_url(code: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("learning.verify", code=code)

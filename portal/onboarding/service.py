@@ -132,7 +132,7 @@ def checklist_of(org: Organization, content: ContentIndex) -> Checklist | None:
 def step_records(org: Organization) -> dict[str, StepRecord]:
     """Every recorded step completion of the organisation, by step id (one query)."""
     rows = db.session.execute(
-        sa.select(ChecklistProgress, User.name, User.email)
+        sa.select(ChecklistProgress, User.display_name)
         .outerjoin(User, User.id == ChecklistProgress.completed_by_id)
         .where(ChecklistProgress.organization_id == org.id)
     ).all()
@@ -140,9 +140,9 @@ def step_records(org: Organization) -> dict[str, StepRecord]:
         progress.step_id: StepRecord(
             step_id=progress.step_id,
             completed_at=progress.completed_at,
-            completed_by=(name or email) if (name or email) else None,
+            completed_by=done_by,
         )
-        for progress, name, email in rows
+        for progress, done_by in rows
     }
 
 

@@ -72,11 +72,6 @@ def stage_of(referral: Referral) -> str:
     return stage_name(referral.status).lower()
 
 
-def person_name(user: User) -> str:
-    """The user's name, or their e-mail when they gave none."""
-    return user.name or user.email
-
-
 def audit_referral(
     actor: User,
     action: str,

@@ -119,8 +119,7 @@ def approvable_from(won_at: datetime, program: Program) -> datetime:
 
 def _partner_words(program: Program, type_id: str) -> str:
     """'a referral partner', 'a strategic alliance': the type's name inside a sentence."""
-    partner_type = program.partner_type(type_id)
-    name = partner_type.name if partner_type else type_id
+    name = program.partner_type_name(type_id)
     # Lower-case a leading capital ("Referral partner") but keep acronyms ("ISV partner").
     if len(name) > 1 and name[0].isupper() and not name[1].isupper():
         name = name[0].lower() + name[1:]

@@ -10,6 +10,7 @@ from portal.accounts.access import scoped_to_org
 from portal.accounts.models import Organization, User
 from portal.extensions import db
 from portal.money import format_money
+from portal.pagination import Page, cut_page
 from portal.referrals.commission_lifecycle import amount_text
 from portal.referrals.models import (
     Commission,
@@ -121,10 +122,8 @@ class StaffRow(_CommissionLine):
     open_dispute: CommissionDispute | None
 
 
-@dataclass(frozen=True)
-class StaffPage:
-    rows: list[StaffRow]
-    next_cursor: int | None  # the id to continue after, None on the last page
+# A page of the staff list of commissions; the cursor (`?after=`) is a commission id.
+StaffPage = Page[StaffRow, int]
 
 
 def _staff_select() -> sa.Select:
@@ -158,9 +157,8 @@ def commissions_for_staff(
         stmt = stmt.where(Commission.id > cursor if ascending else Commission.id < cursor)
     order = Commission.id.asc() if ascending else Commission.id.desc()
     results = db.session.execute(stmt.order_by(order).limit(per_page + 1)).all()
-    rows = [StaffRow(*result) for result in results[:per_page]]
-    next_cursor = rows[-1].commission.id if len(results) > per_page else None
-    return StaffPage(rows=rows, next_cursor=next_cursor)
+    page = cut_page(results, per_page, cursor_of=lambda result: result[0].id, after=cursor)
+    return page.map(lambda result: StaffRow(*result))
 
 
 def staff_row(commission_id: int) -> StaffRow | None:

@@ -126,7 +126,7 @@ def submit_referral(
         f"New referral {referral.reference}: {referral.company_name}",
         referral=referral,
         organization_name=user.organization.name if user.organization else "",
-        submitter_name=user.name or user.email,
+        submitter_name=user.display_name,
         under_review=under_review,
     )
     referral_submitted.send(None, organization_id=user.organization_id, referral=referral)

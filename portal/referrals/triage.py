@@ -25,7 +25,6 @@ from portal.referrals.action_checks import (
     ActionError,
     audit_referral,
     clean_text,
-    person_name,
     require_open,
     stage_of,
 )
@@ -51,7 +50,7 @@ def assign(
     if owner is None or not owner.is_staff or not owner.active:
         raise ActionError("Choose an active member of the partner team.", field="owner")
     if referral.owner_id == owner.id:
-        raise ActionError(f"{person_name(owner)} already owns this referral.", field="owner")
+        raise ActionError(f"{owner.display_name} already owns this referral.", field="owner")
     before = {"owner_id": referral.owner_id}
     referral.owner_id = owner.id
     referral.owner = owner
@@ -59,7 +58,7 @@ def assign(
         referral,
         EventKind.ASSIGNED,
         actor,
-        message=f"Assigned to {person_name(owner)}.",
+        message=f"Assigned to {owner.display_name}.",
         program=program,
         now=now,
     )
@@ -71,7 +70,7 @@ def assign(
             referral=referral,
             organization_name=referral.organization.name,
             recipient_name=owner.first_name,
-            assigned_by=person_name(actor),
+            assigned_by=actor.display_name,
             stage=stage_name(referral.status),
         )
     audit_referral(actor, "assign", referral, before, {"owner_id": owner.id})

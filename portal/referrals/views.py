@@ -22,6 +22,7 @@ from portal.extensions import db, limiter
 from portal.http import render_page
 from portal.ids import parse_id
 from portal.money import format_money
+from portal.pagination import Page, cut_page
 from portal.referrals import events, sla
 from portal.referrals.forms import (
     COMPANY_NAME_MAX,
@@ -60,11 +61,8 @@ class ReferralRow:
     next_step: str
 
 
-@dataclass(frozen=True)
-class ReferralPage:
-    rows: list[ReferralRow]
-    next_before: int | None  # the `before` of the next (older) page, None on the last page
-    first_page: bool
+# The organisation's referrals, newest first; the cursor (`?before=`) is a referral id.
+ReferralPage = Page[ReferralRow, int]
 
 
 def next_step(referral: Referral, now: datetime) -> str:
@@ -93,22 +91,16 @@ def _owners_by_id(referrals: list[Referral]) -> dict[int, User]:
 
 def _referral_page(organization_id: int, before: int | None, size: int) -> ReferralPage:
     found = org_referrals(organization_id, limit=size + 1, before_id=before)
-    referrals, more = found[:size], len(found) > size
-    owners = _owners_by_id(referrals)
+    page = cut_page(found, size, cursor_of=lambda referral: referral.id, after=before)
+    owners = _owners_by_id(page.rows)
     now = utcnow()
-    rows = [
-        ReferralRow(
+    return page.map(
+        lambda r: ReferralRow(
             referral=r,
             stage=events.stage_name(r.status),
             owner_first_name=owners[r.owner_id].first_name if r.owner_id in owners else None,
             next_step=next_step(r, now),
         )
-        for r in referrals
-    ]
-    return ReferralPage(
-        rows=rows,
-        next_before=referrals[-1].id if more and referrals else None,
-        first_page=before is None,
     )
 
 

@@ -23,7 +23,7 @@ from wtforms.validators import (
 from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.form_fields import SelectChoice
+from portal.form_fields import FilterForm, SelectChoice
 
 # Deep offsets are slow and nobody pages that far: filter instead.
 MAX_PAGE = 200
@@ -91,11 +91,8 @@ class TierForm(FlaskForm):
         self.tier.choices = tier_choices(program)
 
 
-class OrganizationFilterForm(FlaskForm):
-    """Query-string filters for the organisation list (GET, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
+class OrganizationFilterForm(FilterForm):
+    """Query-string filters for the organisation list; `page` is the page number."""
 
     status = SelectField(
         "Status",

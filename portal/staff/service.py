@@ -22,6 +22,7 @@ from portal.accounts.api import (
 from portal.accounts.models import Invite, Organization, OrgStatus, Role, User
 from portal.content.model import Program
 from portal.extensions import db
+from portal.pagination import Page, cut_page
 
 __all__ = [
     "ORGS_PER_PAGE",
@@ -52,17 +53,9 @@ class OrganizationRow:
     member_count: int
 
 
-@dataclass(frozen=True)
-class OrganizationPage:
-    """One page of the staff list; `page` is 1-based."""
-
-    rows: list[OrganizationRow]
-    page: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
+# One page of the staff list. Numbered pages (1-based), not a keyset cursor: the list reads
+# newest first by creation time, and page numbers are bounded (forms.MAX_PAGE).
+OrganizationPage = Page[OrganizationRow, int]
 
 
 @dataclass(frozen=True)
@@ -91,12 +84,10 @@ def list_organizations(
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    orgs = list(db.session.scalars(stmt))
-    has_next = len(orgs) > per_page
-    orgs = orgs[:per_page]
-    counts = _active_member_counts([o.id for o in orgs])
-    rows = [OrganizationRow(o, counts.get(o.id, 0)) for o in orgs]
-    return OrganizationPage(rows=rows, page=page, has_next=has_next)
+    found = list(db.session.scalars(stmt))
+    cut = cut_page(found, per_page, cursor_of=lambda _last: page + 1, after=page - 1 or None)
+    counts = _active_member_counts([o.id for o in cut.rows])
+    return cut.map(lambda o: OrganizationRow(o, counts.get(o.id, 0)))
 
 
 def _active_member_counts(org_ids: list[int]) -> dict[int, int]:

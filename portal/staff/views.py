@@ -30,18 +30,17 @@ def orgs():
     program = current_content().program
     form = OrganizationFilterForm(formdata=request.args)
     form.set_program(program)
-    valid = form.validate()
+    form.validate()
+    filters = form.applied("status", "type")
     page = service.list_organizations(
-        status=form.status.data if valid else None,
-        partner_type=form.type.data if valid else None,
-        page=(form.page.data or 1) if valid else 1,
+        status=filters.get("status"),
+        partner_type=filters.get("type"),
+        page=form.value("page", 1),
     )
-    filters = {"status": form.status.data, "type": form.type.data} if valid else {}
-    filters = {key: value for key, value in filters.items() if value}
     return render_page(
         "staff/orgs.html",
         "results",
-        status=200 if valid else 422,
+        status=form.status_code,
         form=form,
         page=page,
         program=program,
@@ -132,9 +131,8 @@ def change_tier(org_id: int):
     if form.validate_on_submit():
         if accounts.change_tier(current_user, org, form.tier.data, program):
             db.session.commit()
-            # change_tier refuses a tier the program does not have; the fallback is the id.
-            tier = program.tier(org.tier)
-            flash(f"{org.name} is now on the {tier.name if tier else org.tier} tier.", "success")
+            tier = program.tier_name(org.tier)
+            flash(f"{org.name} is now on the {tier} tier.", "success")
         else:
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))

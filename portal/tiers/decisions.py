@@ -96,7 +96,7 @@ def approve_review(
     record_history(
         org.id,
         HistoryKind.REVIEW_APPROVED,
-        f"{_name(actor)} approved the move to {tier_name(program, review.to_tier)}: {reason}",
+        f"{actor.display_name} approved the move to {tier_name(program, review.to_tier)}: {reason}",
         actor=actor,
         from_tier=review.from_tier,
         to_tier=review.to_tier,
@@ -119,7 +119,7 @@ def decline_review(
     record_history(
         review.organization_id,
         HistoryKind.REVIEW_DECLINED,
-        f"{_name(actor)} declined the move to {tier_name(program, review.to_tier)}: {reason}",
+        f"{actor.display_name} declined the move to {tier_name(program, review.to_tier)}: {reason}",
         actor=actor,
         from_tier=review.from_tier,
         to_tier=review.to_tier,
@@ -171,12 +171,8 @@ def record_fact(
     record_history(
         org.id,
         HistoryKind.FACT_RECORDED,
-        f"{_name(actor)} recorded '{fact.name}' on {attested_on.strftime('%d %b %Y')}: {note}",
+        f"{actor.display_name} recorded '{fact.name}' on {attested_on:%d %b %Y}: {note}",
         actor=actor,
         details={"fact": fact.id, "attested_on": attested_on, "record_id": record.id},
     )
     return record
-
-
-def _name(user: User) -> str:
-    return user.name or user.email

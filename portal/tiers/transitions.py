@@ -52,8 +52,8 @@ class Situation:
 
 
 def tier_name(program: Program, tier_id: str | None) -> str:
-    tier = program.tier(tier_id or "")
-    return tier.name if tier is not None else (tier_id or "none")
+    """The tier's name for the history and e-mails; "none" for no tier."""
+    return program.tier_name(tier_id) or "none"
 
 
 def apply_standing(

@@ -108,10 +108,10 @@ def test_service_pages_and_changes(app, staff_user):
 
     page = audit_log(per_page=2)
     assert [row.entry.target_id for row in page.rows] == ["4", "3"]
-    assert page.next_before == page.rows[-1].entry.id
-    last = audit_log(per_page=2, before=audit_log(per_page=2, before=page.next_before).next_before)
+    assert page.next_cursor == page.rows[-1].entry.id
+    last = audit_log(per_page=2, before=audit_log(per_page=2, before=page.next_cursor).next_cursor)
     assert [row.entry.target_id for row in last.rows] == ["0"]
-    assert last.next_before is None
+    assert last.next_cursor is None
 
     changes = changes_of(page.rows[0].entry)
     assert [(c.field, c.before, c.after) for c in changes] == [("a", "4", "5"), ("b", None, "[4]")]

@@ -25,7 +25,6 @@ DYNAMIC_IDS = {
     "admin/audit.html": "audit log",
     "inbox/_macros.html": "staff inbox",
     "inbox/_row.html": "staff inbox",
-    "inbox/commissions.html": "staff inbox",
     "inbox/commissions_row.html": "staff inbox",
     "learning/_org_certifications.html": "staff organisation page",
     "learning/paths.html": "the list of paths: titles only",
@@ -35,7 +34,6 @@ DYNAMIC_IDS = {
     "referrals/_macros.html": "referral form",
     "referrals/earnings_row.html": "earnings",
     "referrals/earnings_totals.html": "earnings",
-    "staff/orgs.html": "staff",
     "tiers/organization.html": "staff tier standing: no content on the page",
     "tiers/reviews.html": "staff tier reviews: no content on the page",
 }

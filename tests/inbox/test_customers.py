@@ -33,14 +33,14 @@ def test_list_customers_searches_and_pages_by_domain(app, staff_user):
     seen, cursor = [], None
     while True:
         page = list_customers("", cursor, limit=3)
-        seen += [customer.domain for customer in page.customers]
+        seen += [customer.domain for customer in page.rows]
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
     assert seen == sorted(seen) and len(seen) == len(set(seen)) == 8
-    assert [c.domain for c in list_customers("COMPANY 3").customers] == ["company3.com"]
-    assert [c.domain for c in list_customers("%").customers] == ["percent.com"]
-    assert list_customers("_").customers == []
+    assert [c.domain for c in list_customers("COMPANY 3").rows] == ["company3.com"]
+    assert [c.domain for c in list_customers("%").rows] == ["percent.com"]
+    assert list_customers("_").rows == []
 
 
 # --- the pages -----------------------------------------------------------------------------

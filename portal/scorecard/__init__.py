@@ -1,0 +1,16 @@
+"""The quarterly scorecard: a reporting layer above the features.
+
+It reads the features' models for aggregate queries (the design's one declared exception, as
+portal/insights does) and writes nothing; no feature imports it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register /scorecard and the staff scorecard under each organisation."""
+    from portal.scorecard import views
+
+    app.register_blueprint(views.bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,10 +11,19 @@ from flask import url_for
 
 from portal.accounts.models import Organization, OrgStatus, User
 from portal.content.model import ContentIndex
+from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.certificates import certifications_for_user
 from portal.learning.progress import next_module_for, paths_progress
 from portal.onboarding.service import checklist_for
+from portal.referrals.summary import (
+    AnsweredDispute,
+    EarningsThisYear,
+    OpenReferrals,
+    answered_disputes,
+    earnings_this_year,
+    open_referrals,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,18 @@ class PartnerHome:
     checklist: Any  # onboarding.service.ChecklistState
     paths: list[Any]  # learning.progress.PathProgress, in content order
     certifications: list[Any]
+    referrals: OpenReferrals
+    earnings: EarningsThisYear
+    answered_disputes: list[AnsweredDispute]
+
+    @property
+    def renewals_due(self) -> list[Any]:
+        """Learning paths whose certificate is due for renewal: waiting on the partner."""
+        return [p for p in self.paths if p.due_for_renewal]
+
+    @property
+    def waiting_on_partner(self) -> bool:
+        return bool(self.answered_disputes or self.renewals_due)
 
 
 @dataclass(frozen=True)
@@ -40,10 +62,12 @@ class StaffHome:
     program_name: str
 
 
-def partner_home(user: User, content: ContentIndex) -> PartnerHome:
-    """The partner's next best action (onboarding first, then learning), progress, certificates."""
+def partner_home(user: User, content: ContentIndex, now: datetime | None = None) -> PartnerHome:
+    """Open referrals and what waits on the partner, this year's earnings, the next best
+    action (onboarding first, then learning), progress and certificates."""
     org = user.organization
     assert org is not None
+    now = now or utcnow()
     checklist = checklist_for(org, content)
     progress = paths_progress(user, content.paths_for(org.partner_type))
     return PartnerHome(
@@ -52,6 +76,9 @@ def partner_home(user: User, content: ContentIndex) -> PartnerHome:
         checklist=checklist,
         paths=progress,
         certifications=certifications_for_user(user.id),
+        referrals=open_referrals(org.id),
+        earnings=earnings_this_year(org.id, content.program.currency, now),
+        answered_disputes=answered_disputes(org.id, now),
     )
 
 

@@ -13,6 +13,7 @@ from portal.referrals.models import (
     Referral,
     ReferralEvent,
 )
+from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
 
 __all__ = [
     "ActivityEvent",

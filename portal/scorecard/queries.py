@@ -63,6 +63,17 @@ def _during(column: Any, quarter: Quarter) -> sa.ColumnElement[bool]:
     return sa.and_(column >= quarter.start, column < quarter.end)
 
 
+def _window(column: Any, quarters: Sequence[Quarter]) -> sa.ColumnElement[bool]:
+    """From the first quarter's start up to the last one's end."""
+    return sa.and_(column >= quarters[0].start, column < quarters[-1].end)
+
+
+def _bucket(column: Any, quarters: Sequence[Quarter]) -> sa.ColumnElement[int]:
+    """Which of the quarters (0 = the first) a time inside the window falls in."""
+    last = len(quarters) - 1
+    return sa.case(*((column < q.end, i) for i, q in enumerate(quarters[:last])), else_=last)
+
+
 def _count_when(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.count(sa.case((sa.and_(*conditions), 1)))
 
@@ -154,8 +165,7 @@ def module_completions(organization_id: int, quarters: Sequence[Quarter]) -> lis
         .join(User, User.id == ModuleCompletion.user_id)
         .where(
             User.organization_id == organization_id,
-            ModuleCompletion.completed_at >= quarters[0].start,
-            ModuleCompletion.completed_at < quarters[-1].end,
+            _window(ModuleCompletion.completed_at, quarters),
         )
     ).one()
     return [q["modules"] for q in _per_quarter(row, ("modules",), quarters)]
@@ -168,26 +178,21 @@ class ActivityCounts:
 
 
 def activity_counts(organization_id: int, quarters: Sequence[Quarter]) -> list[ActivityCounts]:
-    """Kit downloads and content views in each quarter (one statement)."""
-    columns = []
-    for i, quarter in enumerate(quarters):
-        during = _during(ActivityEvent.created_at, quarter)
-        columns += [
-            _count_when(during, ActivityEvent.kind == KIT_DOWNLOAD).label(f"downloads_{i}"),
-            _count_when(during, ActivityEvent.kind == CONTENT_VIEW).label(f"views_{i}"),
-        ]
-    row = db.session.execute(
-        sa.select(*columns).where(
+    """Kit downloads and content views in each quarter (one statement, an index range)."""
+    created_in = _bucket(ActivityEvent.created_at, quarters)
+    rows = db.session.execute(
+        sa.select(created_in, ActivityEvent.kind, sa.func.count())
+        .where(
             ActivityEvent.organization_id == organization_id,
             ActivityEvent.kind.in_((KIT_DOWNLOAD, CONTENT_VIEW)),
-            ActivityEvent.created_at >= quarters[0].start,
-            ActivityEvent.created_at < quarters[-1].end,
+            _window(ActivityEvent.created_at, quarters),
         )
-    ).one()
-    return [
-        ActivityCounts(q["downloads"], q["views"])
-        for q in _per_quarter(row, ("downloads", "views"), quarters)
-    ]
+        .group_by(created_in, ActivityEvent.kind)
+    ).all()
+    counts = [{KIT_DOWNLOAD: 0, CONTENT_VIEW: 0} for _ in quarters]
+    for quarter, kind, count in rows:
+        counts[int(quarter)][kind] = int(count)
+    return [ActivityCounts(c[KIT_DOWNLOAD], c[CONTENT_VIEW]) for c in counts]
 
 
 # --- referrals ---------------------------------------------------------------------------------
@@ -215,50 +220,70 @@ class ReferralCounts:
 def referral_counts(
     organization_id: int, quarters: Sequence[Quarter], now: datetime, currency: str
 ) -> list[ReferralCounts]:
-    """The organisation's referral figures for each quarter, in one statement."""
+    """The organisation's referral figures for each quarter, in two statements: the
+    referrals submitted in the window by quarter of submission, and the deals closed in the
+    window by quarter of closing (each reads only its window's rows, through an index)."""
     r = Referral
-    columns = []
-    for i, quarter in enumerate(quarters):
-        submitted = _during(r.submitted_at, quarter)
-        closed = _during(r.closed_at, quarter)
-        due = sa.and_(submitted, r.first_response_due_at <= now)
-        on_time = sa.and_(due, r.first_responded_at <= r.first_response_due_at)
-        won = r.status == ReferralStatus.WON.value
-        columns += [
-            _count_when(submitted).label(f"submitted_{i}"),
-            _count_when(submitted, r.status.not_in(NOT_ACCEPTED)).label(f"accepted_{i}"),
-            _count_when(submitted, won).label(f"won_of_submitted_{i}"),
-            _count_when(closed, won).label(f"won_{i}"),
-            _count_when(closed, r.status == ReferralStatus.LOST.value).label(f"lost_{i}"),
-            _sum_when(r.deal_value_minor, closed, won, r.deal_currency == currency).label(
-                f"won_value_{i}"
+    won = r.status == ReferralStatus.WON.value
+    due = r.first_response_due_at <= now
+    submitted_in = _bucket(r.submitted_at, quarters)
+    cohorts = db.session.execute(
+        sa.select(
+            submitted_in.label("quarter"),
+            sa.func.count().label("submitted"),
+            _count_when(r.status.not_in(NOT_ACCEPTED)).label("accepted"),
+            _count_when(won).label("won_of_submitted"),
+            _count_when(due).label("response_due"),
+            _count_when(due, r.first_responded_at <= r.first_response_due_at).label(
+                "response_on_time"
             ),
-            _count_when(due).label(f"response_due_{i}"),
-            _count_when(on_time).label(f"response_on_time_{i}"),
-        ]
-    row = db.session.execute(sa.select(*columns).where(r.organization_id == organization_id)).one()
-    names = list(ReferralCounts.__dataclass_fields__)
-    return [ReferralCounts(**q) for q in _per_quarter(row, names, quarters)]
+        )
+        .where(r.organization_id == organization_id, _window(r.submitted_at, quarters))
+        .group_by(submitted_in)
+    ).all()
+    closed_in = _bucket(r.closed_at, quarters)
+    closed = db.session.execute(
+        sa.select(
+            closed_in.label("quarter"),
+            _count_when(won).label("won"),
+            _count_when(r.status == ReferralStatus.LOST.value).label("lost"),
+            _sum_when(r.deal_value_minor, won, r.deal_currency == currency).label("won_value"),
+        )
+        .where(
+            r.organization_id == organization_id,
+            r.status.in_((ReferralStatus.WON.value, ReferralStatus.LOST.value)),
+            _window(r.closed_at, quarters),
+        )
+        .group_by(closed_in)
+    ).all()
+    figures: list[dict[str, int]] = [
+        dict.fromkeys(ReferralCounts.__dataclass_fields__, 0) for _ in quarters
+    ]
+    for row in (*cohorts, *closed):
+        values = row._mapping
+        figures[int(values["quarter"])].update(
+            {name: int(value or 0) for name, value in values.items() if name != "quarter"}
+        )
+    return [ReferralCounts(**f) for f in figures]
 
 
 def program_outcomes(quarters: Sequence[Quarter]) -> list[tuple[int, int]]:
-    """(won, lost) across the whole program for each quarter: the program's win rate."""
+    """(won, lost) across the whole program for each quarter: the program's win rate
+    (one statement, an index range per status)."""
     r = Referral
-    columns = []
-    for i, quarter in enumerate(quarters):
-        closed = _during(r.closed_at, quarter)
-        columns += [
-            _count_when(closed, r.status == ReferralStatus.WON.value).label(f"won_{i}"),
-            _count_when(closed, r.status == ReferralStatus.LOST.value).label(f"lost_{i}"),
-        ]
-    row = db.session.execute(
-        sa.select(*columns).where(
-            r.closed_at >= quarters[0].start,
-            r.closed_at < quarters[-1].end,
+    closed_in = _bucket(r.closed_at, quarters)
+    rows = db.session.execute(
+        sa.select(closed_in, r.status, sa.func.count())
+        .where(
             r.status.in_((ReferralStatus.WON.value, ReferralStatus.LOST.value)),
+            _window(r.closed_at, quarters),
         )
-    ).one()
-    return [(q["won"], q["lost"]) for q in _per_quarter(row, ("won", "lost"), quarters)]
+        .group_by(closed_in, r.status)
+    ).all()
+    outcomes = [[0, 0] for _ in quarters]
+    for quarter, status, count in rows:
+        outcomes[int(quarter)][0 if status == ReferralStatus.WON.value else 1] = int(count)
+    return [(won, lost) for won, lost in outcomes]
 
 
 def _seconds_between(later: Any, earlier: Any) -> sa.ColumnElement[float]:
@@ -276,9 +301,7 @@ def first_response_medians(organization_id: int, quarters: Sequence[Quarter]) ->
     SQLite has no percentile function).
     """
     r = Referral
-    bucket = sa.case(
-        *((r.submitted_at < q.end, i) for i, q in enumerate(quarters[:-1])), else_=len(quarters) - 1
-    )
+    bucket = _bucket(r.submitted_at, quarters)
     answered = (
         sa.select(
             bucket.label("quarter"),
@@ -286,8 +309,7 @@ def first_response_medians(organization_id: int, quarters: Sequence[Quarter]) ->
         )
         .where(
             r.organization_id == organization_id,
-            r.submitted_at >= quarters[0].start,
-            r.submitted_at < quarters[-1].end,
+            _window(r.submitted_at, quarters),
             r.first_responded_at.is_not(None),
         )
         .subquery()

@@ -141,4 +141,4 @@ def test_the_statement_count_does_not_grow_with_the_data(app, make_org, count_qu
     assert data.acme.name
     with count_queries() as after:
         scorecard_for(data.acme, SELECTED, program, NOW)
-    assert before.count == after.count == 9
+    assert before.count == after.count == 10

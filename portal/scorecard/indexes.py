@@ -1,0 +1,38 @@
+"""The indexes the scorecard's aggregate reads need on the features' tables.
+
+Declared here, beside the queries that use them (portal/scorecard/queries.py), so the
+features' own models stay about the features; portal/models.py imports this module so the
+metadata, and Alembic, see them. Migration: migrations/versions/0004_scorecard_indexes.py.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.audit.models import ActivityEvent
+from portal.referrals.models import Referral
+
+__all__ = ["SCORECARD_INDEXES"]
+
+SCORECARD_INDEXES = (
+    # An organisation's referrals submitted in a window (the quarterly cohorts, the median
+    # first response): one index range instead of every referral the organisation has.
+    sa.Index("ix_referrals_org_submitted", Referral.organization_id, Referral.submitted_at),
+    # An organisation's deals closed in a window (status IN won, lost), and its open pipeline
+    # by status, read from the index.
+    sa.Index(
+        "ix_referrals_org_status_closed",
+        Referral.organization_id,
+        Referral.status,
+        Referral.closed_at,
+    ),
+    # The program's won and lost deals in a window: the average win rate, from the index alone.
+    sa.Index("ix_referrals_status_closed", Referral.status, Referral.closed_at),
+    # An organisation's kit downloads and content views in a window.
+    sa.Index(
+        "ix_activity_events_org_kind_created",
+        ActivityEvent.organization_id,
+        ActivityEvent.kind,
+        ActivityEvent.created_at,
+    ),
+)

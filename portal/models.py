@@ -14,6 +14,7 @@ from portal.referrals.models import (
     ReferralEvent,
 )
 from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
+from portal.scorecard.models import ProgramQuarter
 
 __all__ = [
     "ActivityEvent",
@@ -29,6 +30,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "PasswordReset",
+    "ProgramQuarter",
     "QuizAttempt",
     "Referral",
     "ReferralEvent",

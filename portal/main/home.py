@@ -23,6 +23,7 @@ from portal.referrals.summary import (
     answered_disputes,
     earnings_this_year,
     open_referrals,
+    open_statuses,
 )
 
 
@@ -76,7 +77,7 @@ def partner_home(user: User, content: ContentIndex, now: datetime | None = None)
         checklist=checklist,
         paths=progress,
         certifications=certifications_for_user(user.id),
-        referrals=open_referrals(org.id),
+        referrals=open_referrals(org.id, open_statuses(content.program.pipeline_stages)),
         earnings=earnings_this_year(org.id, content.program.currency, now),
         answered_disputes=answered_disputes(org.id, now),
     )

@@ -7,6 +7,7 @@ year's commissions by status, and disputes the partner team answered lately.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,7 @@ from portal.referrals.models import (
     CommissionStatus,
     Referral,
     ReferralEvent,
+    ReferralStatus,
     reference_of,
 )
 
@@ -36,12 +38,23 @@ __all__ = [
     "answered_disputes",
     "earnings_this_year",
     "open_referrals",
+    "open_statuses",
 ]
 
 OPEN_SHOWN = 5
 # An answer to a dispute stays on the partner's home this long: long enough to be read.
 ANSWERED_DISPUTES_WITHIN = timedelta(days=30)
-_CLOSED = tuple(status.value for status in CLOSED_STATUSES)
+_CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
+
+
+def open_statuses(pipeline_stages: Sequence[str]) -> tuple[str, ...]:
+    """Every status an open referral can have in the program: waiting for triage, in a
+    conflict, or at a pipeline stage that is not an outcome. Listing them (rather than "not
+    closed") lets a query read one index range per status."""
+    everything = (ReferralStatus.SUBMITTED.value, ReferralStatus.CONFLICT.value, *pipeline_stages)
+    return tuple(s for s in dict.fromkeys(everything) if s not in _CLOSED)
+
+
 # The statuses the home's earnings line shows, in the order a commission moves through them.
 EARNINGS_STATUSES = (
     CommissionStatus.PENDING.value,
@@ -71,9 +84,12 @@ class OpenReferrals:
     shown: list[OpenReferral]  # the most recently updated first, at most OPEN_SHOWN
 
 
-def open_referrals(organization_id: int, limit: int = OPEN_SHOWN) -> OpenReferrals:
-    """The organisation's open referrals updated most recently, with their latest
-    partner-visible event, and how many are open in all (two statements)."""
+def open_referrals(
+    organization_id: int, statuses: Sequence[str], limit: int = OPEN_SHOWN
+) -> OpenReferrals:
+    """The organisation's open referrals (`statuses`: `open_statuses(...)`) updated most
+    recently, with their latest partner-visible event, and how many are open in all (two
+    statements)."""
     r = Referral
     rows = db.session.execute(
         sa.select(
@@ -83,7 +99,7 @@ def open_referrals(organization_id: int, limit: int = OPEN_SHOWN) -> OpenReferra
             r.last_partner_update_at,
             sa.func.count().over().label("open_count"),
         )
-        .where(r.organization_id == organization_id, r.status.not_in(_CLOSED))
+        .where(r.organization_id == organization_id, r.status.in_(statuses))
         .order_by(r.last_partner_update_at.desc(), r.id.desc())
         .limit(limit)
     ).all()

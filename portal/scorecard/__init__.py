@@ -10,7 +10,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register /scorecard and the staff scorecard under each organisation."""
-    from portal.scorecard import views
+    """Register /scorecard, the staff scorecard under each organisation, and
+    `flask scorecard refresh`."""
+    from portal.scorecard import cli, views
 
     app.register_blueprint(views.bp)
+    app.cli.add_command(cli.scorecard_cli)

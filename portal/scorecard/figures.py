@@ -9,7 +9,9 @@ from datetime import datetime
 
 from portal.accounts.models import Organization
 from portal.content.model import Program
+from portal.referrals.summary import open_statuses
 from portal.scorecard import queries
+from portal.scorecard.program import program_outcomes
 from portal.scorecard.quarters import Quarter
 from portal.scorecard.queries import (
     ActivityCounts,
@@ -52,6 +54,7 @@ class QuarterFigures:
     referrals: ReferralCounts
     program_won: int
     program_lost: int
+    program_counted_at: datetime | None  # when the program's deals were counted; None: now
     median_response_seconds: float | None
     commissions: CommissionSums
 
@@ -102,11 +105,12 @@ def scorecard_for(
     """The scorecard of `organization` for `quarter` and the quarters before it, as of `now`."""
     quarters = quarter.trailing(QUARTERS_SHOWN)
     org_id = organization.id
+    statuses = open_statuses(program.pipeline_stages)
     people = queries.people_counts(org_id, quarters, now)
     modules = queries.module_completions(org_id, quarters)
     activity = queries.activity_counts(org_id, quarters)
     referrals = queries.referral_counts(org_id, quarters, now, program.currency)
-    program_outcomes = queries.program_outcomes(quarters)
+    outcomes = program_outcomes(quarters)
     medians = queries.first_response_medians(org_id, quarters)
     commissions = queries.commission_sums(org_id, quarters)
     figures = tuple(
@@ -116,8 +120,9 @@ def scorecard_for(
             modules_completed=modules[i],
             activity=activity[i],
             referrals=referrals[i],
-            program_won=program_outcomes[i][0],
-            program_lost=program_outcomes[i][1],
+            program_won=outcomes[i].won,
+            program_lost=outcomes[i].lost,
+            program_counted_at=outcomes[i].computed_at,
             median_response_seconds=medians[i],
             commissions=commissions[i],
         )
@@ -126,7 +131,7 @@ def scorecard_for(
     return Scorecard(
         organization=organization,
         quarters=figures,
-        pipeline=tuple(_in_stage_order(queries.open_pipeline(org_id), program)),
+        pipeline=tuple(_in_stage_order(queries.open_pipeline(org_id, statuses), program)),
         currency=program.currency,
         as_of=now,
     )

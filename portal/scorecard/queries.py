@@ -21,7 +21,6 @@ from portal.extensions import db
 from portal.kits.service import KIT_DOWNLOAD
 from portal.learning.models import Certification, ModuleCompletion
 from portal.referrals.models import (
-    CLOSED_STATUSES,
     Commission,
     Referral,
     ReferralStatus,
@@ -42,7 +41,6 @@ __all__ = [
     "module_completions",
     "open_pipeline",
     "people_counts",
-    "program_outcomes",
     "referral_counts",
 ]
 
@@ -56,7 +54,6 @@ NOT_ACCEPTED = (
     ReferralStatus.CONFLICT.value,
     ReferralStatus.REJECTED.value,
 )
-_CLOSED = tuple(status.value for status in CLOSED_STATUSES)
 
 
 def _during(column: Any, quarter: Quarter) -> sa.ColumnElement[bool]:
@@ -267,69 +264,59 @@ def referral_counts(
     return [ReferralCounts(**f) for f in figures]
 
 
-def program_outcomes(quarters: Sequence[Quarter]) -> list[tuple[int, int]]:
-    """(won, lost) across the whole program for each quarter: the program's win rate
-    (one statement, an index range per status)."""
-    r = Referral
-    closed_in = _bucket(r.closed_at, quarters)
-    rows = db.session.execute(
-        sa.select(closed_in, r.status, sa.func.count())
-        .where(
-            r.status.in_((ReferralStatus.WON.value, ReferralStatus.LOST.value)),
-            _window(r.closed_at, quarters),
-        )
-        .group_by(closed_in, r.status)
-    ).all()
-    outcomes = [[0, 0] for _ in quarters]
-    for quarter, status, count in rows:
-        outcomes[int(quarter)][0 if status == ReferralStatus.WON.value else 1] = int(count)
-    return [(won, lost) for won, lost in outcomes]
-
-
 def _seconds_between(later: Any, earlier: Any) -> sa.ColumnElement[float]:
     """`later - earlier` in seconds, on SQLite (text times) and on PostgreSQL."""
-    if db.session.get_bind().dialect.name == "sqlite":
+    if _dialect() == "sqlite":
         return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
     return sa.func.extract("epoch", later - earlier)
 
 
-def first_response_medians(organization_id: int, quarters: Sequence[Quarter]) -> list[float | None]:
-    """The median seconds to the partner team's first response, per quarter of submission.
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
-    One statement: the answered referrals of the window ranked by response time within their
-    quarter, and only the middle one or two of each quarter come back (the portable median;
-    SQLite has no percentile function).
+
+def first_response_medians(organization_id: int, quarters: Sequence[Quarter]) -> list[float | None]:
+    """The median seconds to the partner team's first response, per quarter of submission,
+    over the referrals submitted in the window and answered (one statement).
+
+    PostgreSQL computes it with `percentile_cont`; SQLite has no percentile function, so there
+    the answered referrals are ranked by response time within their quarter and only the
+    middle one or two of each quarter come back.
     """
     r = Referral
     bucket = _bucket(r.submitted_at, quarters)
-    answered = (
+    seconds = _seconds_between(r.first_responded_at, r.submitted_at)
+    answered = sa.and_(
+        r.organization_id == organization_id,
+        _window(r.submitted_at, quarters),
+        r.first_responded_at.is_not(None),
+    )
+    if _dialect() == "postgresql":
+        rows = db.session.execute(
+            sa.select(bucket, sa.func.percentile_cont(0.5).within_group(seconds))
+            .where(answered)
+            .group_by(bucket)
+        ).all()
+        medians = {int(quarter): float(value) for quarter, value in rows}
+        return [max(medians[i], 0.0) if i in medians else None for i in range(len(quarters))]
+    ranked = (
         sa.select(
             bucket.label("quarter"),
-            _seconds_between(r.first_responded_at, r.submitted_at).label("seconds"),
+            seconds.label("seconds"),
+            sa.func.row_number().over(partition_by=bucket, order_by=seconds).label("position"),
+            sa.func.count().over(partition_by=bucket).label("answered"),
         )
-        .where(
-            r.organization_id == organization_id,
-            _window(r.submitted_at, quarters),
-            r.first_responded_at.is_not(None),
-        )
+        .where(answered)
         .subquery()
     )
-    ranked = sa.select(
-        answered.c.quarter,
-        answered.c.seconds,
-        sa.func.row_number()
-        .over(partition_by=answered.c.quarter, order_by=answered.c.seconds)
-        .label("position"),
-        sa.func.count().over(partition_by=answered.c.quarter).label("answered"),
-    ).subquery()
     middle = db.session.execute(
         sa.select(ranked.c.quarter, ranked.c.seconds).where(
             ranked.c.position.in_([(ranked.c.answered + 1) // 2, (ranked.c.answered + 2) // 2])
         )
     ).all()
     values: dict[int, list[float]] = {}
-    for quarter, seconds in middle:
-        values.setdefault(int(quarter), []).append(max(float(seconds), 0.0))
+    for quarter, value in middle:
+        values.setdefault(int(quarter), []).append(max(float(value), 0.0))
     return [sum(values[i]) / len(values[i]) if i in values else None for i in range(len(quarters))]
 
 
@@ -342,14 +329,15 @@ class PipelineStage:
     estimated: dict[str, int]  # currency -> minor units
 
 
-def open_pipeline(organization_id: int) -> list[PipelineStage]:
-    """The organisation's open referrals by status now (one statement), in no set order."""
+def open_pipeline(organization_id: int, open_statuses: Sequence[str]) -> list[PipelineStage]:
+    """The organisation's open referrals by status now (one statement, an index range per
+    status on `ix_referrals_org_status_closed`), in no set order."""
     r = Referral
     rows = db.session.execute(
         sa.select(
             r.status, r.estimated_currency, sa.func.count(), sa.func.sum(r.estimated_value_minor)
         )
-        .where(r.organization_id == organization_id, r.status.not_in(_CLOSED))
+        .where(r.organization_id == organization_id, r.status.in_(open_statuses))
         .group_by(r.status, r.estimated_currency)
     ).all()
     counts: dict[str, int] = {}

@@ -3,7 +3,7 @@ aggregate reads need (portal/scorecard/models.py, portal/scorecard/indexes.py).
 
 Revision ID: 0004_scorecard
 Revises: 0003
-Create Date: 2026-12-07 16:40:09.484897
+Create Date: 2026-12-07 16:46:57.452208
 
 """
 from alembic import op
@@ -31,8 +31,8 @@ def upgrade():
         batch_op.create_index('ix_activity_events_org_kind_created', ['organization_id', 'kind', 'created_at'], unique=False)
 
     with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.create_index('ix_referrals_org_status_closed', ['organization_id', 'status', 'closed_at'], unique=False)
-        batch_op.create_index('ix_referrals_org_submitted', ['organization_id', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_referrals_org_status_closed', ['organization_id', 'status', 'closed_at', 'deal_currency', 'deal_value_minor'], unique=False)
+        batch_op.create_index('ix_referrals_org_submitted', ['organization_id', 'submitted_at', 'status', 'first_response_due_at', 'first_responded_at'], unique=False)
         batch_op.create_index('ix_referrals_status_closed', ['status', 'closed_at'], unique=False)
 
     # ### end Alembic commands ###

@@ -175,21 +175,36 @@ class ActivityCounts:
 
 
 def activity_counts(organization_id: int, quarters: Sequence[Quarter]) -> list[ActivityCounts]:
-    """Kit downloads and content views in each quarter (one statement, an index range)."""
-    created_in = _bucket(ActivityEvent.created_at, quarters)
-    rows = db.session.execute(
-        sa.select(created_in, ActivityEvent.kind, sa.func.count())
-        .where(
-            ActivityEvent.organization_id == organization_id,
-            ActivityEvent.kind.in_((KIT_DOWNLOAD, CONTENT_VIEW)),
-            _window(ActivityEvent.created_at, quarters),
+    """Kit downloads and content views in each quarter (one statement).
+
+    A count per quarter and kind, each an index range on `ix_activity_events_org_kind_created`
+    counted from the index alone: cheaper than sorting every event of the window into quarters.
+    """
+    a = ActivityEvent
+
+    def count(kind: str, quarter: Quarter) -> sa.ScalarSelect[int]:
+        return (
+            sa.select(sa.func.count())
+            .select_from(a)
+            .where(
+                a.organization_id == organization_id, a.kind == kind, _during(a.created_at, quarter)
+            )
+            .scalar_subquery()
         )
-        .group_by(created_in, ActivityEvent.kind)
-    ).all()
-    counts = [{KIT_DOWNLOAD: 0, CONTENT_VIEW: 0} for _ in quarters]
-    for quarter, kind, count in rows:
-        counts[int(quarter)][kind] = int(count)
-    return [ActivityCounts(c[KIT_DOWNLOAD], c[CONTENT_VIEW]) for c in counts]
+
+    row = db.session.execute(
+        sa.select(
+            *(
+                count(kind, q).label(f"{name}_{i}")
+                for i, q in enumerate(quarters)
+                for name, kind in (("downloads", KIT_DOWNLOAD), ("views", CONTENT_VIEW))
+            )
+        )
+    ).one()
+    return [
+        ActivityCounts(q["downloads"], q["views"])
+        for q in _per_quarter(row, ("downloads", "views"), quarters)
+    ]
 
 
 # --- referrals ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-customers: install
 bench-scorecard: install
 	$(BIN)/python bench/scorecard.py --database-url ''
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python bench/scorecard.py; fi
+
+# SQLite, or PostgreSQL with BENCH_ARGS="--database-url postgresql://...".
+bench-tiers: install
+	$(BIN)/python bench/tiers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

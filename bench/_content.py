@@ -99,18 +99,56 @@ partner_types:
   - id: alliance
     name: Strategic alliance
     description: Builds joint offers with us.
+tier_rules:
+  grace_days: 90
+  upgrades_need_approval: true
+attested_facts:
+  - id: qbr-attended
+    name: Quarterly business review attended
+    valid_days: 183
 tiers:
   - id: registered
     name: Registered
-    requirements: [Signed partner agreement]
+    requirements:
+      - kind: agreement_accepted
+        label: Signed partner agreement
+      - kind: onboarding_complete
+        label: Onboarding completed
     benefits: [Portal access]
   - id: silver
     name: Silver
-    requirements: [One certified person, Two referrals a year]
+    requirements:
+      - kind: certified_people
+        count: 1
+        label: One certified person
+      - label: Two accepted referrals or one won deal a year
+        any_of:
+          - kind: accepted_referrals
+            count: 2
+            window_days: 365
+            label: Two accepted referrals a year
+          - kind: won_deals
+            count: 1
+            window_days: 365
+            label: One won deal a year
     benefits: [Co-marketing funds]
   - id: gold
     name: Gold
-    requirements: [Three certified people, Five won deals a year]
+    requirements:
+      - kind: certified_people
+        count: 3
+        label: Three certified people
+      - kind: won_deals
+        count: 5
+        window_days: 365
+        label: Five won deals a year
+      - kind: won_value
+        amount: 100000
+        window_days: 365
+        label: USD 100,000 won a year
+      - kind: staff_attested
+        fact: qbr-attended
+        label: A quarterly business review in the last two quarters
     benefits: [Named partner manager]
 sla:
   first_response_hours: 48

@@ -35,6 +35,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.scorecard import init_app as init_scorecard
     from portal.search import init_app as init_search
     from portal.staff import init_app as init_staff
+    from portal.standing import init_app as init_standing
 
     db.init_app(app)
     database.init_app(app)
@@ -65,6 +66,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_main,
         init_staff,
         init_admin,
+        init_standing,  # the reporting layers above the features: registered last
         init_scorecard,
     ):
         init_feature(app)

@@ -15,9 +15,17 @@ from portal.referrals.models import (
 )
 from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
 from portal.scorecard.models import ProgramQuarter
+from portal.standing.models import (
+    AttestedFactRecord,
+    TierEvaluationRun,
+    TierHistoryEntry,
+    TierReview,
+    TierStatus,
+)
 
 __all__ = [
     "ActivityEvent",
+    "AttestedFactRecord",
     "AuditEntry",
     "Certification",
     "ChecklistProgress",
@@ -34,5 +42,9 @@ __all__ = [
     "QuizAttempt",
     "Referral",
     "ReferralEvent",
+    "TierEvaluationRun",
+    "TierHistoryEntry",
+    "TierReview",
+    "TierStatus",
     "User",
 ]

@@ -47,6 +47,8 @@ from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
+from tests.access_standing import ROUTES as STANDING_ROUTES
+from tests.access_standing import open_review
 from tests.conftest import (
     new_certification,
     new_org,
@@ -117,6 +119,7 @@ ACCESS: dict[str, Route] = {
     **PLAYBOOK_ROUTES,
     **SEARCH_ROUTES,
     **SCORECARD_ROUTES,
+    **STANDING_ROUTES,
 }
 
 
@@ -137,6 +140,7 @@ class World:
     commission_id: int
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
+    review_id: int  # an open tier review of the third organisation
 
 
 def _build_world() -> World:
@@ -211,6 +215,7 @@ def _build_world() -> World:
         commission_id=commission.id,
         customer_id=customer_id,
         dispute_id=dispute.id,
+        review_id=open_review(third_org.id),
     )
 
 

@@ -42,6 +42,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         "related-heading", "search-results-live", "search-status", "site-search-q",
         "staff-steps", "state-heading", "status-heading", "steps-heading", "submitted-heading",
         "template-text", "timeline-heading", "upload-heading", "upload-status", "verify-status",
+        # the staff tier standing pages (portal/templates/standing)
+        "facts-heading", "grace-heading", "history-heading", "open-heading", "record-fact",
+        "summary-heading", "tier-standing", "tier-standing-heading",
     }
 )  # fmt: skip
 

@@ -54,6 +54,7 @@ from portal.content.program import build_program
 from portal.content.reach import reach_problems
 from portal.content.rendering import render_index
 from portal.content.search import build_search_index
+from portal.content.tier_references import reference_problems
 
 PROGRAM_FILE = "program.yml"
 # Top-level folders this engine reads; anything else (README.md, ...) is not read, but still
@@ -145,6 +146,12 @@ def load_content(root: Path) -> ContentIndex:
     pages = _load_pages(build, layout.pages)
     paths = _load_paths(build, layout, type_ids)
     checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
+    if program is not None:
+        build.problems.extend(
+            reference_problems(
+                program, {p.id: p for p in paths}, layout.path_files, checklists, PROGRAM_FILE
+            )
+        )
     kits = build_kits(build, layout.kits, build.assets, program)
     playbooks = build_playbooks(build, layout.playbooks, program)
 

@@ -38,13 +38,84 @@ class PartnerType:
     description: str = ""
 
 
+CRITERION_KINDS: tuple[str, ...] = (
+    "agreement_accepted",
+    "onboarding_complete",
+    "certified_people",
+    "accepted_referrals",
+    "won_deals",
+    "won_value",
+    "staff_attested",
+)
+ANY_OF = "any_of"  # a group met when any one of its options is met
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One requirement of a tier, as data; `label` is what people read.
+
+    Which of the optional fields a criterion carries depends on its kind (content/README.md
+    lists them); `options` holds the choices of an `any_of` group.
+    """
+
+    kind: str  # one of CRITERION_KINDS, or ANY_OF
+    label: str
+    partner_types: tuple[str, ...] = ()  # the types it applies to; empty means every type
+    count: int | None = None  # certified_people, accepted_referrals, won_deals
+    amount_minor: int | None = None  # won_value, in minor units of the program currency
+    window_days: int | None = None  # accepted_referrals, won_deals, won_value: trailing days
+    path: str | None = None  # certified_people: only certificates of this learning path
+    fact: str | None = None  # staff_attested: an attested fact id
+    step: str | None = None  # agreement_accepted: the onboarding step that records it
+    options: tuple[Criterion, ...] = ()  # any_of
+    line: int = field(default=0, compare=False)  # in program.yml, for cross-file checks
+
+    def applies_to(self, partner_type: str) -> bool:
+        """True when organisations of this partner type must meet the criterion."""
+        return not self.partner_types or partner_type in self.partner_types
+
+    @property
+    def target(self) -> int:
+        """The value that meets it: a count, an amount in minor units, or 1 for a yes/no."""
+        if self.amount_minor is not None:
+            return self.amount_minor
+        return self.count if self.count is not None else 1
+
+
+@dataclass(frozen=True)
+class AttestedFact:
+    """A fact the partner team records for an organisation ("QBR attended"), with a date."""
+
+    id: str
+    name: str
+    valid_days: int | None = None  # counts for this many days from its date; None: for good
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TierRules:
+    """How the daily evaluation moves organisations between tiers."""
+
+    grace_days: int = 90  # how long an organisation keeps a tier after falling below it
+    upgrades_need_approval: bool = True  # False: upgrades happen without a staff review
+
+
 @dataclass(frozen=True)
 class Tier:
     id: str
     name: str
     rank: int  # 0 is the entry tier; higher ranks are higher tiers
-    requirements: tuple[str, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
     benefits: tuple[str, ...] = ()
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        """Every criterion's label, for every partner type."""
+        return tuple(c.label for c in self.criteria)
+
+    def requirements_for(self, partner_type: str) -> tuple[str, ...]:
+        """The labels of the criteria that apply to this partner type."""
+        return tuple(c.label for c in self.criteria if c.applies_to(partner_type))
 
 
 @dataclass(frozen=True)
@@ -69,12 +140,17 @@ class Program:
     regions: tuple[str, ...]
     commission_rules: tuple[CommissionRule, ...]
     commission_hold_days: int
+    attested_facts: tuple[AttestedFact, ...] = ()
+    tier_rules: TierRules = field(default_factory=TierRules)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
+
+    def attested_fact(self, fact_id: str) -> AttestedFact | None:
+        return next((f for f in self.attested_facts if f.id == fact_id), None)
 
     def tier_rank(self, tier_id: str) -> int:
         """The tier's rank; a tier the program no longer lists counts as the entry tier (0)."""

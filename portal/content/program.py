@@ -1,4 +1,7 @@
-"""program.yml: partner types, tiers, SLAs, pipeline stages, regions and commission rules."""
+"""program.yml: partner types, tiers, SLAs, pipeline stages, regions and commission rules.
+
+The tiers' requirements, attested facts and tier rules are read by portal.content.tiers.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,25 @@ from decimal import Decimal, InvalidOperation
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
-from portal.content.model import CommissionRule, PartnerType, Program, Tier
+from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.tiers import (
+    build_attested_facts,
+    build_tier,
+    build_tier_rules,
+    check_tier_order,
+)
 from portal.money import minor_units
 
 PROGRAM_KEYS_REQUIRED = ("name", "vendor", "currency", "partner_types", "tiers")
-PROGRAM_KEYS_OPTIONAL = ("sla", "registration", "pipeline_stages", "regions", "commissions")
+PROGRAM_KEYS_OPTIONAL = (
+    "sla",
+    "registration",
+    "pipeline_stages",
+    "regions",
+    "commissions",
+    "tier_rules",
+    "attested_facts",
+)
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
 DEFAULT_FIRST_RESPONSE_HOURS = 48
@@ -55,12 +72,14 @@ def build_program(src: Source, data: object) -> Program | None:
         _check_pipeline_shape(src, root, stages)
     regions = f.text_list(src, root, "regions", what)
     _check_unique_texts(src, root, "regions", regions)
+    facts = build_attested_facts(src, root)
+    tiers = _tiers(src, root, type_ids, facts, _exponent(currency))
     return Program(
         name=name,
         vendor=vendor,
         currency=currency,
         partner_types=partner_types,
-        tiers=_tiers(src, root),
+        tiers=tiers,
         first_response_hours=f.integer(
             src, sla, "first_response_hours", "sla", minimum=1, default=DEFAULT_FIRST_RESPONSE_HOURS
         ),
@@ -77,6 +96,8 @@ def build_program(src: Source, data: object) -> Program | None:
         commission_hold_days=f.integer(
             src, commissions, "hold_days", "commissions", minimum=0, default=DEFAULT_HOLD_DAYS
         ),
+        attested_facts=facts,
+        tier_rules=build_tier_rules(src, root),
     )  # fmt: skip
 
 
@@ -122,23 +143,25 @@ def _partner_types(src: Source, root: LineDict) -> tuple[PartnerType, ...]:
     return tuple(result)
 
 
-def _tiers(src: Source, root: LineDict) -> tuple[Tier, ...]:
+def _tiers(
+    src: Source,
+    root: LineDict,
+    type_ids: set[str],
+    facts: tuple[AttestedFact, ...],
+    exponent: int,
+) -> tuple[Tier, ...]:
     seen: dict[str, int] = {}
-    result = []
+    result: list[Tier] = []
     for entry, line in _items(src, root, "tiers", "tier"):
         f.check_keys(src, entry, "a tier", ("id", "name"), ("requirements", "benefits"))
         tier_id = f.slug(src, entry, "id", "a tier")
         f.unique(src, seen, tier_id, line, "tier id")
         if tier_id is not None:
-            result.append(
-                Tier(
-                    id=tier_id,
-                    name=f.text(src, entry, "name", "a tier"),
-                    rank=len(result),
-                    requirements=f.text_list(src, entry, "requirements", "a tier"),
-                    benefits=f.text_list(src, entry, "benefits", "a tier"),
-                )
+            tier = build_tier(
+                src, entry, tier_id, len(result), type_ids=type_ids, facts=facts, exponent=exponent
             )
+            result.append(tier)
+    check_tier_order(src, tuple(result))
     return tuple(result)
 
 

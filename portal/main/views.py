@@ -32,7 +32,10 @@ def program_index():
     """The program's pages: guide, rules of engagement, payouts, governance."""
     content = current_content()
     return render_template(
-        "main/program_index.html", program=content.program, pages=content.pages.values()
+        "main/program_index.html",
+        program=content.program,
+        pages=content.pages.values(),
+        partner_type=current_user.organization.partner_type,
     )
 
 

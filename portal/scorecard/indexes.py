@@ -2,7 +2,7 @@
 
 Declared here, beside the queries that use them (portal/scorecard/queries.py), so the
 features' own models stay about the features; portal/models.py imports this module so the
-metadata, and Alembic, see them. Migration: migrations/versions/0004_scorecard_indexes.py.
+metadata, and Alembic, see them. Migration: migrations/versions/0005_scorecard.py.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ def invite_person(actor: User, org: Organization, email: str, role: str) -> Invi
     return invite
 
 
-def change_tier(actor: User, org: Organization, tier: str, program: Program) -> bool:
+def change_tier(actor: User | None, org: Organization, tier: str, program: Program) -> bool:
     """Move the organisation to another tier of the program; False when it is already there."""
     if program.tier(tier) is None:
         raise ValueError(f"unknown tier {tier!r}")

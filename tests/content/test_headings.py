@@ -36,6 +36,8 @@ DYNAMIC_IDS = {
     "referrals/earnings_row.html": "earnings",
     "referrals/earnings_totals.html": "earnings",
     "staff/orgs.html": "staff",
+    "standing/organization.html": "staff tier standing: no content on the page",
+    "standing/reviews.html": "staff tier reviews: no content on the page",
 }
 
 

@@ -11,6 +11,9 @@ def test_program_index_lists_pages_and_tiers(client, partner_user) -> None:
     assert "Program guide" in page and "Rules of engagement" in page
     assert page.index("Program guide") < page.index("Rules of engagement")  # by `order`
     assert "Silver" in page and "Co-marketing funds" in page
+    # The requirements are the criteria's labels, the any_of group's as one line.
+    assert "Two referrals a year" in page
+    assert "Five won deals a year, or USD 100,000 won in a year" in page
 
 
 def test_program_page_renders_markdown(client, partner_user) -> None:

@@ -1,8 +1,8 @@
 """The quarterly scorecard: the program's stored win rate per quarter, and the indexes its
 aggregate reads need (portal/scorecard/models.py, portal/scorecard/indexes.py).
 
-Revision ID: 0004_scorecard
-Revises: 0003
+Revision ID: 0005_scorecard
+Revises: 0004
 Create Date: 2026-12-07 16:46:57.452208
 
 """
@@ -12,8 +12,8 @@ import portal.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_scorecard'
-down_revision = '0003'
+revision = '0005_scorecard'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.certificates import certifications_for_user
 from portal.learning.progress import next_module_for, paths_progress
+from portal.main.tier_card import TierCard, tier_card_for
 from portal.onboarding.service import checklist_for
 from portal.referrals.summary import (
     AnsweredDispute,
@@ -45,6 +46,7 @@ class PartnerHome:
     referrals: OpenReferrals
     earnings: EarningsThisYear
     answered_disputes: list[AnsweredDispute]
+    tier_card: TierCard | None
 
     @property
     def renewals_due(self) -> list[Any]:
@@ -64,8 +66,8 @@ class StaffHome:
 
 
 def partner_home(user: User, content: ContentIndex, now: datetime | None = None) -> PartnerHome:
-    """Open referrals and what waits on the partner, this year's earnings, the next best
-    action (onboarding first, then learning), progress and certificates."""
+    """Open referrals and what waits on the partner, this year's earnings, the tier card,
+    the next best action (onboarding first, then learning), progress and certificates."""
     org = user.organization
     assert org is not None
     now = now or utcnow()
@@ -80,6 +82,7 @@ def partner_home(user: User, content: ContentIndex, now: datetime | None = None)
         referrals=open_referrals(org.id, open_statuses(content.program.pipeline_stages)),
         earnings=earnings_this_year(org.id, content.program.currency, now),
         answered_disputes=answered_disputes(org.id, now),
+        tier_card=tier_card_for(org),
     )
 
 

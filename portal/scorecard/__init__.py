@@ -10,9 +10,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register /scorecard, the staff scorecard under each organisation, and
-    `flask scorecard refresh`."""
-    from portal.scorecard import cli, views
+    """Register /scorecard, the staff scorecard under each organisation,
+    `flask scorecard refresh`, and the partner home's tier card source."""
+    from portal.main.tier_card import register_tier_card_source
+    from portal.scorecard import cli, tier_card, views
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.scorecard_cli)
+    # The partner home's tier card, from tier standing (portal/main may not import it).
+    register_tier_card_source(app, tier_card.partner_tier_card)

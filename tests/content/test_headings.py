@@ -35,6 +35,7 @@ DYNAMIC_IDS = {
     "referrals/_macros.html": "referral form",
     "referrals/earnings_row.html": "earnings",
     "referrals/earnings_totals.html": "earnings",
+    "scorecard/scorecard.html": "the scorecard: figures only, no content on the page",
     "staff/orgs.html": "staff",
     "standing/organization.html": "staff tier standing: no content on the page",
     "standing/reviews.html": "staff tier reviews: no content on the page",

@@ -1,5 +1,6 @@
 """An organisation's quarterly scorecard: every figure for the quarter asked for and the three
-before it, read in a fixed number of statements (ten) whatever the organisation's size.
+before it, read in a fixed number of statements whatever the organisation's size: ten, and
+one more while the program's average for a quarter is not stored yet (portal/scorecard/program.py).
 """
 
 from __future__ import annotations
@@ -10,16 +11,11 @@ from datetime import datetime
 from portal.accounts.models import Organization
 from portal.content.model import Program
 from portal.referrals.summary import open_statuses
-from portal.scorecard import queries
+from portal.scorecard import queries, referral_queries
 from portal.scorecard.program import program_outcomes
 from portal.scorecard.quarters import Quarter
-from portal.scorecard.queries import (
-    ActivityCounts,
-    CommissionSums,
-    PeopleCounts,
-    PipelineStage,
-    ReferralCounts,
-)
+from portal.scorecard.queries import ActivityCounts, CommissionSums, PeopleCounts
+from portal.scorecard.referral_queries import PipelineStage, ReferralCounts
 
 __all__ = ["QUARTERS_SHOWN", "QuarterFigures", "Ratio", "Scorecard", "scorecard_for"]
 
@@ -109,9 +105,9 @@ def scorecard_for(
     people = queries.people_counts(org_id, quarters, now)
     modules = queries.module_completions(org_id, quarters)
     activity = queries.activity_counts(org_id, quarters)
-    referrals = queries.referral_counts(org_id, quarters, now, program.currency)
+    referrals = referral_queries.referral_counts(org_id, quarters, now, program.currency)
     outcomes = program_outcomes(quarters)
-    medians = queries.first_response_medians(org_id, quarters)
+    medians = referral_queries.first_response_medians(org_id, quarters)
     commissions = queries.commission_sums(org_id, quarters)
     figures = tuple(
         QuarterFigures(
@@ -131,7 +127,7 @@ def scorecard_for(
     return Scorecard(
         organization=organization,
         quarters=figures,
-        pipeline=tuple(_in_stage_order(queries.open_pipeline(org_id, statuses), program)),
+        pipeline=tuple(_in_stage_order(referral_queries.open_pipeline(org_id, statuses), program)),
         currency=program.currency,
         as_of=now,
     )

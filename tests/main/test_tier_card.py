@@ -40,7 +40,7 @@ def test_the_next_tiers_criteria_with_the_action_that_moves_each(
     assert "Your tier: Registered" in text
     assert "1 of 2 requirements of Silver met." in text
     assert "One certified person Met 1 of 1" in text
-    assert "Two referrals a year 1 of 2 · 1 more accepted referral → : next step Submit a" in text
+    assert "Two referrals a year 1 of 2 · 1 more accepted referral → , next step: Submit a" in text
     assert '<a href="/referrals/new">Submit a referral</a>' in card
     assert card.count('<svg class="bar"') == 2
     assert "Your organisation no longer meets" not in text

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-tiers clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench-hostile: install
 # SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server.
 bench-customers: install
 	$(BIN)/python bench/customers.py
+
+# SQLite, then PostgreSQL too when BENCH_DATABASE_URL names a server (a throwaway database
+# flywheel_bench_<random> is made there and dropped).
+bench-scorecard: install
+	$(BIN)/python bench/scorecard.py --database-url ''
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then $(BIN)/python bench/scorecard.py; fi
 
 # SQLite, or PostgreSQL with BENCH_ARGS="--database-url postgresql://...".
 bench-tiers: install

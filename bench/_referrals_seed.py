@@ -90,6 +90,7 @@ class ReferralScale:
     orgs: int
     referrals: int
     customers: int = 20_000
+    probe_referrals: int = PROBE_REFERRALS  # organisation 1's (the probe partner's) share
 
 
 @dataclass
@@ -188,7 +189,8 @@ class ReferralSeeder:
         cumulative = list(accumulate(weights))
         orgs = [2 + bisect(cumulative, rng.random() * cumulative[-1]) for _ in range(total)]
         orgs = [min(o, self.scale.orgs) for o in orgs]
-        for index in random.Random(7).sample(range(total), min(PROBE_REFERRALS, total)):
+        probe = min(self.scale.probe_referrals, total)
+        for index in random.Random(7).sample(range(total), probe):
             orgs[index] = 1
         for index, (age, org_id) in enumerate(zip(ages, orgs, strict=True)):
             self._referral(index + 1, org_id, self.now - timedelta(days=age))

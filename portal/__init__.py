@@ -32,6 +32,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.onboarding import init_app as init_onboarding
     from portal.playbooks import init_app as init_playbooks
     from portal.referrals import init_app as init_referrals
+    from portal.scorecard import init_app as init_scorecard
     from portal.search import init_app as init_search
     from portal.staff import init_app as init_staff
     from portal.tiers import init_app as init_tiers
@@ -66,7 +67,8 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_main,
         init_staff,
         init_admin,
-        init_tiers,  # the reporting layer above the features: registered last
+        init_tiers,  # the reporting layers above the features: registered last
+        init_scorecard,
     ):
         init_feature(app)
     cli.init_app(app)

@@ -13,6 +13,8 @@ from portal.referrals.models import (
     Referral,
     ReferralEvent,
 )
+from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
+from portal.scorecard.models import ProgramQuarter
 from portal.tiers.models import (
     AttestedFactRecord,
     TierEvaluationRun,
@@ -36,6 +38,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "PasswordReset",
+    "ProgramQuarter",
     "QuizAttempt",
     "Referral",
     "ReferralEvent",

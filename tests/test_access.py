@@ -45,6 +45,7 @@ from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
+from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
 from tests.access_tiers import ROUTES as STANDING_ROUTES
 from tests.access_tiers import open_review
@@ -117,6 +118,7 @@ ACCESS: dict[str, Route] = {
     **KIT_ROUTES,
     **PLAYBOOK_ROUTES,
     **SEARCH_ROUTES,
+    **SCORECARD_ROUTES,
     **STANDING_ROUTES,
 }
 

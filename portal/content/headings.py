@@ -45,6 +45,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the staff tier standing pages (portal/templates/standing)
         "facts-heading", "grace-heading", "history-heading", "open-heading", "record-fact",
         "summary-heading", "tier-standing", "tier-standing-heading",
+        # the partner home's figures and tier card, the scorecard (portal/templates/scorecard)
+        "earnings-heading", "funnel-heading", "open-referrals-heading", "pipeline-heading",
+        "quarter", "tier-card-heading", "waiting-heading", "winrate-heading",
     }
 )  # fmt: skip
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,9 +11,20 @@ from flask import url_for
 
 from portal.accounts.models import Organization, OrgStatus, User
 from portal.content.model import ContentIndex
+from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.api import certifications_for_user, next_module_for, paths_progress
+from portal.main.tier_card import TierCard, tier_card_for
 from portal.onboarding.api import checklist_for
+from portal.referrals.api import (
+    AnsweredDispute,
+    EarningsThisYear,
+    OpenReferrals,
+    answered_disputes,
+    earnings_this_year,
+    open_referrals,
+    open_statuses,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,19 @@ class PartnerHome:
     checklist: Any  # onboarding.service.ChecklistState
     paths: list[Any]  # learning.progress.PathProgress, in content order
     certifications: list[Any]
+    referrals: OpenReferrals
+    earnings: EarningsThisYear
+    answered_disputes: list[AnsweredDispute]
+    tier_card: TierCard | None
+
+    @property
+    def renewals_due(self) -> list[Any]:
+        """Learning paths whose certificate is due for renewal: waiting on the partner."""
+        return [p for p in self.paths if p.due_for_renewal]
+
+    @property
+    def waiting_on_partner(self) -> bool:
+        return bool(self.answered_disputes or self.renewals_due)
 
 
 @dataclass(frozen=True)
@@ -39,10 +64,12 @@ class StaffHome:
     program_name: str
 
 
-def partner_home(user: User, content: ContentIndex) -> PartnerHome:
-    """The partner's next best action (onboarding first, then learning), progress, certificates."""
+def partner_home(user: User, content: ContentIndex, now: datetime | None = None) -> PartnerHome:
+    """Open referrals and what waits on the partner, this year's earnings, the tier card,
+    the next best action (onboarding first, then learning), progress and certificates."""
     org = user.organization
     assert org is not None
+    now = now or utcnow()
     checklist = checklist_for(org, content)
     progress = paths_progress(user, content.paths_for(org.partner_type))
     return PartnerHome(
@@ -51,6 +78,10 @@ def partner_home(user: User, content: ContentIndex) -> PartnerHome:
         checklist=checklist,
         paths=progress,
         certifications=certifications_for_user(user.id),
+        referrals=open_referrals(org.id, open_statuses(content.program.pipeline_stages)),
+        earnings=earnings_this_year(org.id, content.program.currency, now),
+        answered_disputes=answered_disputes(org.id, now),
+        tier_card=tier_card_for(org),
     )
 
 

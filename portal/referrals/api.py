@@ -11,6 +11,7 @@ commits (the caller commits once). Where each rule lives:
   (the amount itself: commission_calculation.py).
 - customer_list.py: add, remove and import customers (the conflict check reads the list).
 - sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
+- summary.py: what the partner home shows (open referrals, earnings this year, answers).
 - action_checks.py: the row lock every staff action takes first, and the error they raise.
 """
 
@@ -72,6 +73,15 @@ from portal.referrals.sla import (
     first_response_due,
     stale_due,
 )
+from portal.referrals.summary import (
+    AnsweredDispute,
+    EarningsThisYear,
+    OpenReferrals,
+    answered_disputes,
+    earnings_this_year,
+    open_referrals,
+    open_statuses,
+)
 from portal.referrals.triage import accept, assign, reject
 
 __all__ = [
@@ -88,10 +98,13 @@ __all__ = [
     "TIMINGS",
     "UNACCEPTED",
     "ActionError",
+    "AnsweredDispute",
     "CommissionError",
     "CommissionStatus",
     "CustomerRefused",
+    "EarningsThisYear",
     "ImportResult",
+    "OpenReferrals",
     "ReferralStatus",
     "SlaClock",
     "StaffPage",
@@ -100,6 +113,7 @@ __all__ = [
     "add_customer",
     "add_note",
     "advance",
+    "answered_disputes",
     "approve",
     "as_utc",
     "assign",
@@ -108,6 +122,7 @@ __all__ = [
     "clock",
     "commissions_for_staff",
     "describe",
+    "earnings_this_year",
     "event_title",
     "first_response_due",
     "import_customers_csv",
@@ -120,6 +135,8 @@ __all__ = [
     "mark_won",
     "next_stage",
     "normalise_company_name",
+    "open_referrals",
+    "open_statuses",
     "org_has_referral",
     "parse_reference",
     "post_update",

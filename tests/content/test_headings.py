@@ -36,6 +36,7 @@ DYNAMIC_IDS = {
     "referrals/earnings_totals.html": "earnings",
     "tiers/organization.html": "staff tier standing: no content on the page",
     "tiers/reviews.html": "staff tier reviews: no content on the page",
+    "scorecard/scorecard.html": "the scorecard: figures only, no content on the page",
 }
 
 

@@ -54,7 +54,10 @@ def test_partner_home_statement_count_is_small(app, client, partner_user, count_
     with count_queries() as counter:
         response = client.get("/")
     assert response.status_code == 200
-    assert counter.count <= 10, counter.statements
+    # Ten for the next action and progress; the figures above it add at most four (open
+    # referrals, their latest news, this year's earnings, answered disputes: one each) and the
+    # tier card at most six (one per kind of fact the tiers ask for, and the grace period).
+    assert counter.count <= 20, counter.statements
 
 
 def test_staff_home_shows_organisations_by_status(client, staff_user, make_org) -> None:

@@ -1,0 +1,254 @@
+"""Scorecard and partner home benchmark: server time and SQL statements per request.
+
+    .venv/bin/python bench/scorecard.py                                   # SQLite
+    .venv/bin/python bench/scorecard.py --referrals 20000 --compare-small 0   # quick run
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python bench/scorecard.py
+    make bench-scorecard                                # SQLite, then PostgreSQL if the URL is set
+
+One program of `--referrals` referrals (default 100,000) over `--orgs` organisations
+(default 1,000); organisation 1 is the large one, holding `--large-share` of them (default 10 %)
+with 62 people and `--activity` activity events (default 50,000). Measured as organisation 1's
+partner admin:
+`/scorecard` (before `flask scorecard refresh` has stored the program's average, then after:
+the current quarter and one a year back), the CSV, the partner home `/`; as staff: the
+organisation's scorecard under /staff/orgs/1. Only the "live avg" row grows with the program:
+it is what a scorecard costs until the hourly refresh has run.
+
+Budget (issue 12, section 4): scorecard and partner home <= 50 ms on PostgreSQL (checked on
+p95), and the statement count the same at `--compare-small` referrals as at the full size.
+Columns as in bench/referrals.py: wall-clock median and p95, this process's CPU (`cpu med`),
+time inside the driver (`sql med`), statements per request. The exit code is 0 even when a
+budget fails; failures are printed as FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
+from bench._referrals_measure import ReferralBench, ReferralPageResult  # noqa: E402
+from bench._referrals_seed import ReferralScale  # noqa: E402
+from bench._referrals_tables import check_columns  # noqa: E402
+from bench._scorecard_seed import ScorecardScale, seed_scorecard  # noqa: E402
+from bench.learning import machine_reference  # noqa: E402
+
+CONTENT_DIR = ROOT / "content"
+BUDGET_MS = 50.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workdir", type=Path, help="where SQLite files go (default: a temp dir)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="a PostgreSQL server URL (default: $BENCH_DATABASE_URL; unset: SQLite); a "
+        "throwaway database flywheel_bench_<random> is created there and dropped at the end",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the workdir and databases")
+    parser.add_argument("--referrals", type=int, default=100_000, help="default 100,000")
+    parser.add_argument("--orgs", type=int, default=1_000, help="organisations (default 1,000)")
+    parser.add_argument(
+        "--large-share",
+        type=float,
+        default=0.10,
+        help="organisation 1's share of the referrals (default 0.10)",
+    )
+    parser.add_argument(
+        "--activity",
+        type=int,
+        default=50_000,
+        help="organisation 1's activity events (default 50,000: fifty times the average of a "
+        "program with 5,000,000 events over 5,000 organisations)",
+    )
+    parser.add_argument(
+        "--compare-small",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="first run on N referrals and compare statement counts (default 10,000; 0 skips)",
+    )
+    parser.add_argument("--requests", type=int, default=60, help="measured requests per page")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests first")
+    parser.add_argument("--seed", type=int, default=20261207, help="random seed")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its report; 0 even when a budget fails."""
+    args = parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="flywheel-bench-scorecard-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SECRET_KEY", "flywheel-bench-secret")
+    print(machine_reference(), flush=True)
+    runs = []
+    if args.compare_small:
+        runs.append(("small", _scale(args, args.compare_small)))
+    runs.append(("full", _scale(args, args.referrals)))
+    measured: dict[str, list[ReferralPageResult]] = {}
+    passed = True
+    try:
+        for label, scale in runs:
+            database = create_database(args.database_url, workdir, label)
+            try:
+                measured[label] = run_once(database, scale, args, label)
+            finally:
+                if args.keep:
+                    print(f"kept {database.describe()}", flush=True)
+                else:
+                    database.drop()
+        on_postgresql = bool(args.database_url)
+        dialect = "PostgreSQL" if on_postgresql else "SQLite"
+        for label, scale in runs:
+            passed &= results_table(measured[label], scale, dialect, enforce=on_postgresql)
+        if "small" in measured:
+            passed &= compare_table(measured["small"], measured["full"], runs[0][1], runs[1][1])
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\nOVERALL: {'PASS' if passed else 'FAIL (see the rows marked FAIL)'}", flush=True)
+    return 0
+
+
+def _scale(args: argparse.Namespace, referrals: int) -> ScorecardScale:
+    large = int(referrals * args.large_share)
+    return ScorecardScale(
+        ReferralScale(args.orgs, referrals, customers=2_000, probe_referrals=large),
+        large_org_activity=args.activity,
+    )
+
+
+def run_once(
+    database: BenchDatabase, scale: ScorecardScale, args: argparse.Namespace, label: str
+) -> list[ReferralPageResult]:
+    """Create the schema, seed it, measure every page."""
+    from portal import create_app
+    from portal.extensions import db
+
+    refs = scale.referrals
+    print(
+        f"\n[{label}] {database.describe()}: {refs.referrals:,} referrals, {refs.orgs:,} orgs, "
+        f"organisation 1 holds {refs.probe_referrals:,}",
+        flush=True,
+    )
+    app = create_app(
+        {
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "CONTENT_DIR": str(CONTENT_DIR),
+            "CONTENT_AUTO_RELOAD": False,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "MAIL_BACKEND": "log",
+            "BASE_URL": "http://portal.bench",
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        check_columns(db.metadata)
+        started = time.perf_counter()
+        seeded = seed_scorecard(BulkWriter(db.engine), scale, args.seed, time.perf_counter)
+        analyze(db.engine)
+        counts = ", ".join(f"{table} {count:,}" for table, count in seeded.counts.items())
+        print(f"[{label}] seeded in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+    from portal.db_types import utcnow
+    from portal.scorecard.program import refresh_program_outcomes
+    from portal.scorecard.quarters import quarter_of
+
+    bench = ReferralBench(app, seeded, args.requests, args.warmup)
+    try:
+        year_back = quarter_of(utcnow()).trailing(5)[0].label
+        bench.sign_in(seeded.probe_token)
+        # Before `flask scorecard refresh` has run: the program's average counted live.
+        results = [bench.measure_get("scorecard, live avg", ["/scorecard"])]
+        with app.app_context():
+            started = time.perf_counter()
+            refresh_program_outcomes(utcnow())
+            db.session.commit()
+            print(f"[{label}] flask scorecard refresh: {time.perf_counter() - started:.2f} s")
+        results += [
+            bench.measure_get("scorecard", ["/scorecard"]),
+            bench.measure_get("scorecard, year back", [f"/scorecard?quarter={year_back}"]),
+            bench.measure_get("scorecard CSV", ["/scorecard.csv"]),
+            bench.measure_get("partner home", ["/"]),
+        ]
+        bench.sign_in(seeded.staff_token)
+        results.append(bench.measure_get("staff scorecard", ["/staff/orgs/1/scorecard"]))
+    finally:
+        bench.close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return results
+
+
+def results_table(
+    results: list[ReferralPageResult], scale: ScorecardScale, dialect: str, enforce: bool
+) -> bool:
+    """Print the timings; on PostgreSQL each page's p95 must be within BUDGET_MS."""
+    refs = scale.referrals
+    budget = f"p95 <= {BUDGET_MS:.0f} ms" if enforce else "no time budget on SQLite"
+    print(f"\n{dialect}, {refs.referrals:,} referrals, {refs.orgs:,} orgs ({budget})")
+    header = (
+        f"{'page':<22} {'n':>4} {'median ms':>9} {'p95 ms':>8} {'cpu med':>8} {'sql med':>8} "
+        f"{'stmts max':>9} {'stmts med':>9}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    passed = True
+    for r in results:
+        ok = not r.error and bool(r.times_ms) and (not enforce or r.p95_ms <= BUDGET_MS)
+        passed &= ok
+        print(
+            f"{r.page:<22} {len(r.times_ms):>4} {r.median_ms:>9.1f} {r.p95_ms:>8.1f} "
+            f"{r.cpu_median_ms:>8.1f} {r.sql_median_ms:>8.1f} {r.statements_max:>9} "
+            f"{r.statements_median:>9.0f}  {'PASS' if ok else 'FAIL'}"
+        )
+        if r.error:
+            print(f"    error: {r.error}")
+    return passed
+
+
+def compare_table(
+    small: list[ReferralPageResult],
+    full: list[ReferralPageResult],
+    small_scale: ScorecardScale,
+    scale: ScorecardScale,
+) -> bool:
+    """Statement counts must not grow with the data."""
+    print(
+        f"\nStatements per request (max/median) at {small_scale.referrals.referrals:,} vs "
+        f"{scale.referrals.referrals:,} referrals (must be equal)"
+    )
+    passed = True
+    for before, after in zip(small, full, strict=True):
+        same = (
+            not before.error
+            and not after.error
+            and before.statements_max == after.statements_max
+            and before.statements_median == after.statements_median
+        )
+        passed &= same
+        print(
+            f"{after.page:<22} {before.statements_max:>4}/{before.statements_median:<4.0f} "
+            f"{after.statements_max:>4}/{after.statements_median:<4.0f}  "
+            f"{'PASS' if same else 'FAIL'}"
+        )
+    return passed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The indexes the scorecard's aggregate reads need on the features' tables.
+
+Declared here, beside the queries that use them (portal/scorecard/queries.py), so the
+features' own models stay about the features; portal/models.py imports this module so the
+metadata, and Alembic, see them. Migration: migrations/versions/0005_scorecard.py.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.audit.models import ActivityEvent
+from portal.referrals.models import Referral
+
+__all__ = ["SCORECARD_INDEXES"]
+
+SCORECARD_INDEXES = (
+    # An organisation's referrals submitted in a window (the quarterly cohorts, the median
+    # first response): one index range instead of every referral the organisation has, and
+    # every column those reads use, so neither database visits the table (a large partner's
+    # referrals are spread over thousands of pages of it).
+    sa.Index(
+        "ix_referrals_org_submitted",
+        Referral.organization_id,
+        Referral.submitted_at,
+        Referral.status,
+        Referral.first_response_due_at,
+        Referral.first_responded_at,
+    ),
+    # An organisation's deals closed in a window (status IN won, lost) with their value, from
+    # the index alone; and its open pipeline, one index range per status.
+    sa.Index(
+        "ix_referrals_org_status_closed",
+        Referral.organization_id,
+        Referral.status,
+        Referral.closed_at,
+        Referral.deal_currency,
+        Referral.deal_value_minor,
+    ),
+    # The program's won and lost deals in a window: the average win rate, from the index alone.
+    sa.Index("ix_referrals_status_closed", Referral.status, Referral.closed_at),
+    # An organisation's kit downloads and content views in a window.
+    sa.Index(
+        "ix_activity_events_org_kind_created",
+        ActivityEvent.organization_id,
+        ActivityEvent.kind,
+        ActivityEvent.created_at,
+    ),
+)

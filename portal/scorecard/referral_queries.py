@@ -1,0 +1,191 @@
+"""The scorecard's aggregate reads of an organisation's referrals: the quarterly cohorts, the
+deals closed, the median first response and the open pipeline, each in one statement that
+reads an index range (portal/scorecard/indexes.py), whatever the organisation's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.referrals.models import Referral, ReferralStatus
+from portal.scorecard.quarters import Quarter
+from portal.scorecard.sql import bucket, count_when, sum_when, window
+
+__all__ = [
+    "NOT_ACCEPTED",
+    "PipelineStage",
+    "ReferralCounts",
+    "first_response_medians",
+    "open_pipeline",
+    "referral_counts",
+]
+
+# A referral that is still waiting for triage, or was turned away, never entered the pipeline;
+# every other status was accepted first (portal/referrals rejects only unaccepted ones).
+NOT_ACCEPTED = (
+    ReferralStatus.SUBMITTED.value,
+    ReferralStatus.CONFLICT.value,
+    ReferralStatus.REJECTED.value,
+)
+
+
+@dataclass(frozen=True)
+class ReferralCounts:
+    """One quarter of the organisation's referrals.
+
+    `submitted`, `accepted`, `won_of_submitted` and the SLA figures follow the referrals
+    submitted in the quarter (a cohort, so accepted ≤ submitted); `won`, `lost` and
+    `won_value` count deals closed in the quarter, whenever they were submitted.
+    """
+
+    submitted: int
+    accepted: int
+    won_of_submitted: int
+    won: int
+    lost: int
+    won_value: int  # minor units of the program currency, deals closed won in the quarter
+    response_due: int  # submitted in the quarter and the first response due by now
+    response_on_time: int  # ... and answered by its due time
+
+
+def referral_counts(
+    organization_id: int, quarters: Sequence[Quarter], now: datetime, currency: str
+) -> list[ReferralCounts]:
+    """The organisation's referral figures for each quarter, in two statements: the
+    referrals submitted in the window by quarter of submission, and the deals closed in the
+    window by quarter of closing (each reads only its window's rows, through an index)."""
+    r = Referral
+    won = r.status == ReferralStatus.WON.value
+    due = r.first_response_due_at <= now
+    submitted_in = bucket(r.submitted_at, quarters)
+    cohorts = db.session.execute(
+        sa.select(
+            submitted_in.label("quarter"),
+            sa.func.count().label("submitted"),
+            count_when(r.status.not_in(NOT_ACCEPTED)).label("accepted"),
+            count_when(won).label("won_of_submitted"),
+            count_when(due).label("response_due"),
+            count_when(due, r.first_responded_at <= r.first_response_due_at).label(
+                "response_on_time"
+            ),
+        )
+        .where(r.organization_id == organization_id, window(r.submitted_at, quarters))
+        .group_by(submitted_in)
+    ).all()
+    closed_in = bucket(r.closed_at, quarters)
+    closed = db.session.execute(
+        sa.select(
+            closed_in.label("quarter"),
+            count_when(won).label("won"),
+            count_when(r.status == ReferralStatus.LOST.value).label("lost"),
+            sum_when(r.deal_value_minor, won, r.deal_currency == currency).label("won_value"),
+        )
+        .where(
+            r.organization_id == organization_id,
+            r.status.in_((ReferralStatus.WON.value, ReferralStatus.LOST.value)),
+            window(r.closed_at, quarters),
+        )
+        .group_by(closed_in)
+    ).all()
+    figures: list[dict[str, int]] = [
+        dict.fromkeys(ReferralCounts.__dataclass_fields__, 0) for _ in quarters
+    ]
+    for row in (*cohorts, *closed):
+        values = row._mapping
+        figures[int(values["quarter"])].update(
+            {name: int(value or 0) for name, value in values.items() if name != "quarter"}
+        )
+    return [ReferralCounts(**f) for f in figures]
+
+
+def _seconds_between(later: Any, earlier: Any) -> sa.ColumnElement[float]:
+    """`later - earlier` in seconds, on SQLite (text times) and on PostgreSQL."""
+    if _dialect() == "sqlite":
+        return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
+    return sa.cast(sa.func.extract("epoch", later - earlier), sa.Float)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def first_response_medians(organization_id: int, quarters: Sequence[Quarter]) -> list[float | None]:
+    """The median seconds to the partner team's first response, per quarter of submission,
+    over the referrals submitted in the window and answered (one statement).
+
+    PostgreSQL computes it with `percentile_cont`; SQLite has no percentile function, so there
+    the answered referrals are ranked by response time within their quarter and only the
+    middle one or two of each quarter come back.
+    """
+    r = Referral
+    quarter_of_submission = bucket(r.submitted_at, quarters)
+    seconds = _seconds_between(r.first_responded_at, r.submitted_at)
+    answered = sa.and_(
+        r.organization_id == organization_id,
+        window(r.submitted_at, quarters),
+        r.first_responded_at.is_not(None),
+    )
+    if _dialect() == "postgresql":
+        rows = db.session.execute(
+            sa.select(quarter_of_submission, sa.func.percentile_cont(0.5).within_group(seconds))
+            .where(answered)
+            .group_by(quarter_of_submission)
+        ).all()
+        medians = {int(quarter): float(value) for quarter, value in rows}
+        return [max(medians[i], 0.0) if i in medians else None for i in range(len(quarters))]
+    ranked = (
+        sa.select(
+            quarter_of_submission.label("quarter"),
+            seconds.label("seconds"),
+            sa.func.row_number()
+            .over(partition_by=quarter_of_submission, order_by=seconds)
+            .label("position"),
+            sa.func.count().over(partition_by=quarter_of_submission).label("answered"),
+        )
+        .where(answered)
+        .subquery()
+    )
+    middle = db.session.execute(
+        sa.select(ranked.c.quarter, ranked.c.seconds).where(
+            ranked.c.position.in_([(ranked.c.answered + 1) // 2, (ranked.c.answered + 2) // 2])
+        )
+    ).all()
+    values: dict[int, list[float]] = {}
+    for quarter, value in middle:
+        values.setdefault(int(quarter), []).append(max(float(value), 0.0))
+    return [sum(values[i]) / len(values[i]) if i in values else None for i in range(len(quarters))]
+
+
+@dataclass(frozen=True)
+class PipelineStage:
+    """Open referrals in one status now, with their estimated value per currency."""
+
+    status: str
+    count: int
+    estimated: dict[str, int]  # currency -> minor units
+
+
+def open_pipeline(organization_id: int, open_statuses: Sequence[str]) -> list[PipelineStage]:
+    """The organisation's open referrals by status now (one statement, an index range per
+    status on `ix_referrals_org_status_closed`), in no set order."""
+    r = Referral
+    rows = db.session.execute(
+        sa.select(
+            r.status, r.estimated_currency, sa.func.count(), sa.func.sum(r.estimated_value_minor)
+        )
+        .where(r.organization_id == organization_id, r.status.in_(open_statuses))
+        .group_by(r.status, r.estimated_currency)
+    ).all()
+    counts: dict[str, int] = {}
+    estimated: dict[str, dict[str, int]] = {}
+    for status, currency, count, value in rows:
+        counts[status] = counts.get(status, 0) + int(count)
+        per_currency = estimated.setdefault(status, {})
+        per_currency[currency] = per_currency.get(currency, 0) + int(value or 0)
+    return [PipelineStage(status, counts[status], estimated[status]) for status in counts]

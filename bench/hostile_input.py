@@ -10,10 +10,10 @@ size limits let reach the view (MAX_QUERY_STRING_LENGTH, MAX_FORM_MEMORY_SIZE); 
 are printed beside, not judged (a 5xx there fails): on the smallest forms most of their time
 is Werkzeug decoding the percent-escapes, about 0.1 ms per kilobyte.
 
-How: the app runs on a temporary SQLite file with the test fixture content and a small world
-(bench/_hostile_world.py). Forms are found, not listed: every route of `app.url_map` is called
-at its example URL from tests/test_access.py as each role until one is let through, and the
-request's argument storage records every query argument and form field the view reads. Each
+How: the app runs on a temporary SQLite file with the test fixture content and the route
+table's own world (tests/test_access.py). Forms are found, not listed: every route of
+`app.url_map` is called at its example URL from tests/test_access.py as each role until one
+is let through, and the request's argument storage records every query argument and form field the view reads. Each
 of those names is then sent alone with an ordinary wrong value ("x": the form answers with a
 message) and with each hostile value: a 100,000-character run of each of a dozen characters
 after a digit and before a "!", near matches of each format (a phone number, an amount, a
@@ -44,12 +44,12 @@ if str(ROOT) not in sys.path:
 from flask import Flask, g  # noqa: E402
 from werkzeug.datastructures import ImmutableMultiDict  # noqa: E402
 
-from bench._hostile_world import HostileWorld, seed_world  # noqa: E402
 from portal import create_app  # noqa: E402
+from portal.accounts.models import User  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from tests.conftest import FIXTURE_CONTENT, sign_in  # noqa: E402
 from tests.hostile_values import HUGE_DIGITS, long_runs, near_matches  # noqa: E402
-from tests.test_access import ACCESS  # noqa: E402
+from tests.test_access import ACCESS, World, _build_world  # noqa: E402
 
 BUDGET_RATIO = 5.0
 LENGTH = 100_000
@@ -153,7 +153,7 @@ class FieldResult:
 
 
 class Bench:
-    def __init__(self, app: Flask, world: HostileWorld, repeat: int) -> None:
+    def __init__(self, app: Flask, world: World, repeat: int) -> None:
         self.app, self.world, self.repeat = app, world, repeat
         # One app context stays open, so requests share `g`: each starts without the user
         # Flask-Login cached there for the previous one (as tests/conftest.py does).
@@ -166,7 +166,9 @@ class Bench:
         if role not in self.clients:
             client = self.clients[role] = self.app.test_client()
             if role != "anonymous":
-                sign_in(client, self.world.users[role])
+                user = db.session.get(User, self.world.users[role])
+                assert user is not None  # the world's users are committed
+                sign_in(client, user)
         return self.clients[role]
 
     def send(self, form: Form, pairs: list[tuple[str, str]]) -> tuple[float, int]:
@@ -276,7 +278,6 @@ def main(argv: list[str] | None = None) -> int:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
                 "CONTENT_DIR": str(FIXTURE_CONTENT),
                 "CONTENT_AUTO_RELOAD": False,
-                "CONTENT_PRERENDER": False,
                 "WTF_CSRF_ENABLED": False,  # the values must reach the validators
                 "RATELIMIT_ENABLED": False,
                 "MAIL_BACKEND": "log",
@@ -285,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         with app.app_context():
             db.create_all()
-            bench = Bench(app, seed_world(), args.repeat)
+            bench = Bench(app, _build_world(), args.repeat)
             forms = bench.forms()
             values = hostile_values(args.length)
             print(f"{len(forms)} forms, {sum(len(f.names) for f in forms)} fields, "

@@ -10,11 +10,11 @@ size limits let reach the view (MAX_QUERY_STRING_LENGTH, MAX_FORM_MEMORY_SIZE); 
 are printed beside, not judged (a 5xx there fails): on the smallest forms most of their time
 is Werkzeug decoding the percent-escapes, about 0.1 ms per kilobyte.
 
-How: the app runs on a temporary SQLite file with the test fixture content and the route
-table's own world (tests/test_access.py). Forms are found, not listed: every route of
-`app.url_map` is called at its example URL from tests/test_access.py as each role until one
-is let through, and the request's argument storage records every query argument and form
-field the view reads. Each of those names is then sent alone with an ordinary wrong value ("x": the form answers with a
+How: the app runs on a temporary SQLite file with the test fixture content and the route table's
+own world (tests/test_access.py). Forms are found, not listed: every route of `app.url_map` is
+called at its example URL from tests/test_access.py as each role until one is let through, and
+the request's argument storage records every query argument and form field the view reads. Each
+of those names is then sent alone with an ordinary wrong value ("x": the form answers with a
 message) and with each hostile value: a 100,000-character run of each of a dozen characters
 after a digit and before a "!", near matches of each format (a phone number, an amount, a
 website, an e-mail address, a reference, Markdown, initials), control characters and 5,000

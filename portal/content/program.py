@@ -5,13 +5,21 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from portal.content import fields as f
+from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import CommissionRule, PartnerType, Program, Tier
 from portal.money import minor_units
 
 PROGRAM_KEYS_REQUIRED = ("name", "vendor", "currency", "partner_types", "tiers")
-PROGRAM_KEYS_OPTIONAL = ("sla", "registration", "pipeline_stages", "regions", "commissions")
+PROGRAM_KEYS_OPTIONAL = (
+    "sla",
+    "registration",
+    "pipeline_stages",
+    "regions",
+    "commissions",
+    "benchmarks",
+)
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
 DEFAULT_FIRST_RESPONSE_HOURS = 48
@@ -55,6 +63,7 @@ def build_program(src: Source, data: object) -> Program | None:
         _check_pipeline_shape(src, root, stages)
     regions = f.text_list(src, root, "regions", what)
     _check_unique_texts(src, root, "regions", regions)
+    stages = stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES
     return Program(
         name=name,
         vendor=vendor,
@@ -71,12 +80,13 @@ def build_program(src: Source, data: object) -> Program | None:
             src, registration, "protection_days", "registration", minimum=1,
             default=DEFAULT_PROTECTION_DAYS,
         ),
-        pipeline_stages=stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES,
+        pipeline_stages=stages,
         regions=regions,
         commission_rules=_commission_rules(src, commissions, type_ids, currency),
         commission_hold_days=f.integer(
             src, commissions, "hold_days", "commissions", minimum=0, default=DEFAULT_HOLD_DAYS
         ),
+        benchmarks=build_benchmarks(src, root, stages),
     )  # fmt: skip
 
 

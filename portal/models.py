@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
@@ -13,6 +14,7 @@ from portal.referrals.models import (
     Referral,
     ReferralEvent,
 )
+from portal.staff.models import Meeting
 
 __all__ = [
     "ActivityEvent",
@@ -23,7 +25,9 @@ __all__ = [
     "CommissionDispute",
     "CompanyRegistration",
     "Customer",
+    "InsightSnapshot",
     "Invite",
+    "Meeting",
     "ModuleCompletion",
     "Organization",
     "OutboxMessage",

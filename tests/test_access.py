@@ -102,6 +102,12 @@ ACCESS: dict[str, Route] = {
     "staff.org": Route("/staff/orgs/{org_id}", staff()),
     "staff.invite": Route("/staff/orgs/{org_id}/invites", staff("ok"), "POST"),
     "staff.change_tier": Route("/staff/orgs/{org_id}/tier", staff("ok"), "POST"),
+    "staff.log_meeting_view": Route(
+        "/staff/orgs/{org_id}/meetings",
+        staff("ok"),
+        "POST",
+        {"held_on": "2020-01-01", "kind": "call"},
+    ),
     "admin.audit": Route("/admin/audit", admins(200)),
     "admin.users": Route("/admin/users", admins(200)),
     "admin.deactivate_user": Route("/admin/users/{bystander_id}/deactivate", admins(), "POST"),

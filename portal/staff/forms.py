@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     URLField,
 )
 from wtforms.validators import (
@@ -24,6 +26,8 @@ from wtforms.validators import (
 from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
+from portal.staff.meetings import NOTE_MAX
+from portal.staff.models import MEETING_KIND_NAMES
 
 # Deep offsets are slow and nobody pages that far: filter instead.
 MAX_PAGE = 200
@@ -119,3 +123,15 @@ class OrganizationFilterForm(FlaskForm):
     def set_program(self, program: Program) -> None:
         """Offer the content's partner types."""
         self.type.choices = [SelectChoice("", "Any type"), *partner_type_choices(program)]
+
+
+class MeetingForm(FlaskForm):
+    """A meeting, call, QBR or joint-plan review held with the organisation."""
+
+    held_on = DateField("Date", validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(kind, name) for kind, name in MEETING_KIND_NAMES.items()],
+        validators=[DataRequired()],
+    )
+    note = TextAreaField("Note (optional)", validators=[Optional(), MaxLength(NOTE_MAX)])

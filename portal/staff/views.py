@@ -16,7 +16,14 @@ from portal.http import render_page
 from portal.learning.certificates import certifications_for_org
 from portal.onboarding.service import checklist_for
 from portal.staff import service
-from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
+from portal.staff.forms import (
+    MeetingForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    StaffInviteForm,
+    TierForm,
+)
+from portal.staff.meetings import MeetingRefused, log_meeting, recent_meetings
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -90,6 +97,8 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "certifications": certifications_for_org(org.id),
         "invite_form": invite_form,
         "tier_form": tier_form,
+        "meetings": recent_meetings(org.id),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
     }
     return render_template("staff/org.html", **context), status
 
@@ -135,3 +144,23 @@ def change_tier(org_id: int):
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))
     return _org_page(org, status=422, tier_form=form)
+
+
+@bp.post("/orgs/<id:org_id>/meetings")
+@staff_required
+def log_meeting_view(org_id: int):
+    """Log a meeting, call, QBR or joint-plan review held with the organisation."""
+    org = db.get_or_404(Organization, org_id)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = log_meeting(
+                current_user, org, form.held_on.data, form.kind.data, form.note.data or ""
+            )
+        except MeetingRefused as refused:
+            form.held_on.errors.append(str(refused))
+        else:
+            db.session.commit()
+            flash(f"{meeting.kind_name} on {meeting.held_on:%d %b %Y} logged.", "success")
+            return redirect(url_for("staff.org", org_id=org.id, _anchor="meetings"))
+    return _org_page(org, status=422, meeting_form=form)

@@ -10,3 +10,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register /insights and `flask insights rollup`."""
+    from portal.insights import cli, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.insights_cli)

@@ -5,7 +5,8 @@ Functions add to the session and never commit; the view commits once per request
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -19,10 +20,13 @@ from portal.accounts.service import (
 )
 from portal.audit.service import record_audit
 from portal.content.model import Program
+from portal.db_types import utcnow
 from portal.extensions import db
+from portal.staff.attention import FLAGS, flag_conditions
 
 __all__ = [
     "ORGS_PER_PAGE",
+    "SORTS",
     "InviteRefused",
     "OrganizationDetail",
     "OrganizationPage",
@@ -43,12 +47,28 @@ class InviteRefused(ValueError):
     """An invitation that the rules do not allow; the message is shown beside the e-mail field."""
 
 
+# Sortable columns and the direction each starts in.
+SORTS: dict[str, str] = {
+    "created": "desc",
+    "name": "asc",
+    "type": "asc",
+    "tier": "asc",
+    "status": "asc",
+    "activated": "desc",
+    "last_login": "desc",
+    "attention": "desc",
+    "members": "desc",
+}
+
+
 @dataclass(frozen=True)
 class OrganizationRow:
-    """An organisation in the staff list with its number of active members."""
+    """An organisation in the staff list: active members, last sign-in, attention flags."""
 
     organization: Organization
     member_count: int
+    last_login_at: datetime | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,35 +98,78 @@ def list_organizations(
     partner_type: str | None = None,
     page: int = 1,
     per_page: int = ORGS_PER_PAGE,
+    *,
+    tier: str | None = None,
+    flag: str | None = None,
+    sort: str = "created",
+    direction: str | None = None,
+    tier_order: tuple[str, ...] = (),
+    now: datetime | None = None,
 ) -> OrganizationPage:
-    """A page of organisations, newest first, with active-member counts (two statements)."""
-    stmt = sa.select(Organization)
+    """A page of organisations, filtered and sorted, with members, last sign-in and flags.
+
+    One statement whatever the page: the counts and flags are subqueries of it. `tier_order`
+    (the program's tier ids, entry tier first) sorts tiers by rank rather than by id.
+    """
+    now = now or utcnow()
+    flags = flag_conditions(now)
+    members = (
+        sa.select(sa.func.count(User.id))
+        .where(User.organization_id == Organization.id, User.active.is_(True))
+        .scalar_subquery()
+    )
+    last_login = (
+        sa.select(sa.func.max(User.last_login_at))
+        .where(User.organization_id == Organization.id)
+        .scalar_subquery()
+    )
+    flag_columns = [sa.case((flags[name], 1), else_=0) for name in FLAGS]
+    stmt = sa.select(Organization, members, last_login, *flag_columns)
     if status:
         stmt = stmt.where(Organization.status == status)
     if partner_type:
         stmt = stmt.where(Organization.partner_type == partner_type)
+    if tier:
+        stmt = stmt.where(Organization.tier == tier)
+    if flag in flags:
+        stmt = stmt.where(flags[flag])
+    sort = sort if sort in SORTS else "created"
+    keys = {
+        "created": Organization.created_at,
+        "name": sa.func.lower(Organization.name),
+        "type": Organization.partner_type,
+        "tier": sa.case(
+            {tier_id: rank for rank, tier_id in enumerate(tier_order)},
+            value=Organization.tier,
+            else_=len(tier_order),
+        )
+        if tier_order
+        else Organization.tier,
+        "status": Organization.status,
+        "activated": Organization.activated_at,
+        "last_login": last_login,
+        "attention": sum(flag_columns[1:], flag_columns[0]),
+        "members": members,
+    }
+    ascending = (direction or SORTS[sort]) == "asc"
+    key = keys[sort].asc() if ascending else keys[sort].desc()
     stmt = (
-        stmt.order_by(Organization.created_at.desc(), Organization.id.desc())
+        stmt.order_by(key.nulls_last(), Organization.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    orgs = list(db.session.scalars(stmt))
-    has_next = len(orgs) > per_page
-    orgs = orgs[:per_page]
-    counts = _active_member_counts([o.id for o in orgs])
-    rows = [OrganizationRow(o, counts.get(o.id, 0)) for o in orgs]
+    results = list(db.session.execute(stmt))
+    has_next = len(results) > per_page
+    rows = [
+        OrganizationRow(
+            org,
+            member_count or 0,
+            last_login_at,
+            [name for name, up in zip(FLAGS, flag_values, strict=True) if up],
+        )
+        for org, member_count, last_login_at, *flag_values in results[:per_page]
+    ]
     return OrganizationPage(rows=rows, page=page, has_next=has_next)
-
-
-def _active_member_counts(org_ids: list[int]) -> dict[int, int]:
-    if not org_ids:
-        return {}
-    stmt = (
-        sa.select(User.organization_id, sa.func.count(User.id))
-        .where(User.organization_id.in_(org_ids), User.active.is_(True))
-        .group_by(User.organization_id)
-    )
-    return dict(db.session.execute(stmt).all())
 
 
 def organization_detail(org: Organization) -> OrganizationDetail:

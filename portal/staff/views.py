@@ -16,6 +16,7 @@ from portal.http import render_page
 from portal.learning.certificates import certifications_for_org
 from portal.onboarding.service import checklist_for
 from portal.staff import service
+from portal.staff.attention import FLAGS
 from portal.staff.forms import (
     MeetingForm,
     OrganizationFilterForm,
@@ -27,22 +28,30 @@ from portal.staff.meetings import MeetingRefused, log_meeting, recent_meetings
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
+# The list's query-string filters and sort, kept in its links.
+FILTERS = ("status", "type", "tier", "flag", "sort", "dir")
+
 
 @bp.get("/orgs")
 @staff_required
 def orgs():
-    """Partner organisations, newest first, filtered by status and partner type."""
+    """Partner organisations: filtered, sorted by any column, with attention flags."""
     program = current_content().program
     form = OrganizationFilterForm(formdata=request.args)
     form.set_program(program)
     valid = form.validate()
+    chosen = {name: getattr(form, name).data for name in FILTERS} if valid else {}
     page = service.list_organizations(
-        status=form.status.data if valid else None,
-        partner_type=form.type.data if valid else None,
+        status=chosen.get("status") or None,
+        partner_type=chosen.get("type") or None,
         page=(form.page.data or 1) if valid else 1,
+        tier=chosen.get("tier") or None,
+        flag=chosen.get("flag") or None,
+        sort=chosen.get("sort") or "created",
+        direction=chosen.get("dir") or None,
+        tier_order=tuple(t.id for t in sorted(program.tiers, key=lambda t: t.rank)),
     )
-    filters = {"status": form.status.data, "type": form.type.data} if valid else {}
-    filters = {key: value for key, value in filters.items() if value}
+    filters = {key: value for key, value in chosen.items() if value and value != "created"}
     return render_page(
         "staff/orgs.html",
         "results",
@@ -51,6 +60,8 @@ def orgs():
         page=page,
         program=program,
         filters=filters,
+        flag_names=FLAGS,
+        sorts=service.SORTS,
     )
 
 

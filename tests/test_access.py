@@ -42,6 +42,7 @@ from tests.access_helpers import (
     staff,
 )
 from tests.access_inbox import ROUTES as INBOX_ROUTES
+from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
@@ -121,6 +122,7 @@ ACCESS: dict[str, Route] = {
     **KIT_ROUTES,
     **PLAYBOOK_ROUTES,
     **SEARCH_ROUTES,
+    **INSIGHTS_ROUTES,
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,7 +43,10 @@ class Rows:
         width = 3 if regional else 2
         for row in rows:
             group = (row[0], row[1], row[2] if regional else None)
-            self.groups[group].append((tuple(row[width : width + keys]), row[width + keys]))
+            value = row[width + keys]
+            # PostgreSQL sums bigints as numeric: whole numbers come back as Decimal.
+            value = int(value) if isinstance(value, Decimal) else value
+            self.groups[group].append((tuple(row[width : width + keys]), value))
 
     def _admitted(self, scope: Scope) -> Iterable[list[tuple[Key, Any]]]:
         for (partner_type, tier, region), entries in self.groups.items():
@@ -108,11 +111,16 @@ def hours_between(start: Any, end: Any) -> Any:
     return sa.extract("epoch", end - start) / 3600.0
 
 
+# SQLite measures time in fractional days (julianday): exactly 24 hours may come out as
+# 23.99999999. A nudge far below any unit we floor to keeps whole units whole.
+_NUDGE = 1e-6
+
+
 def floored(expression: Any) -> Any:
     """A non-negative number rounded down to a whole number."""
     if _dialect() == "sqlite":
-        return sa.cast(expression, sa.Integer)
-    return sa.cast(sa.func.floor(expression), sa.Integer)
+        return sa.cast(expression + _NUDGE, sa.Integer)
+    return sa.cast(sa.func.floor(expression + _NUDGE), sa.Integer)
 
 
 def in_window(column: Any, window: Window) -> Any:
@@ -135,14 +143,3 @@ def referral_scope(scope: Scope, region_column: Any) -> list[Any]:
     if scope.region:
         conditions.append(region_column == scope.region)
     return conditions
-
-
-def as_aware(moment: datetime | str | None) -> datetime | None:
-    """A time read through a raw column expression (SQLite may hand back text)."""
-    from datetime import UTC
-
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -175,7 +175,7 @@ def engagement_section(context: PageContext) -> Section:
 def _stale_href(context: PageContext, owner: int | None = None) -> str:
     if context.exact_in_inbox():
         owner_arg = None if owner is None else ("none" if owner == 0 else str(owner))
-        return context.inbox(sla="stale", owner=owner_arg, status="open")
+        return context.inbox(sla="stale", owner=owner_arg)
     return context.drill("stale", None if owner is None else str(owner))
 
 
@@ -301,7 +301,7 @@ def commissions_section(context: PageContext) -> Section:
                 f"commissions-{flow}",
                 name,
                 money_text(amounts[0], currency),
-                _changed(context, amounts),
+                _changed(context, amounts, currency=currency),
                 context.drill("commissions", flow),
                 hint=f"{counts[0]:,} commission{'s' if counts[0] != 1 else ''}",
             )

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: staff, an admin and two partner organisations of different types."""
+"""Demo data for `make run`: staff, an admin, two partner organisations people sign in to, and
+fifteen months of background partners (portal/demo_history.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
+from portal.demo_history import load_demo_history
 from portal.extensions import db
 from portal.referrals.demo import load_demo_referrals
 
@@ -94,5 +96,7 @@ def load_demo(content: ContentIndex) -> bool:
         users.append(user)
     # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
     load_demo_referrals(users, content.program)
+    # Fifteen months of background partners, so every chart on /insights tells a story.
+    load_demo_history(content, [user for user in users if user.is_staff])
     db.session.commit()
     return True

@@ -15,7 +15,7 @@ __all__ = ["Bar", "Chart", "Tick", "horizontal", "nice_ticks", "vertical"]
 
 WIDTH = 640
 LABEL_WIDTH = 190  # horizontal charts: category names on the left
-VALUE_ROOM = 90  # horizontal charts: the value written after each bar
+VALUE_ROOM = 120  # horizontal charts: the value written after each bar
 ROW = 22  # horizontal charts: height of one bar
 GAP = 10
 PLOT_HEIGHT = 180  # vertical charts

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-insights clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-hostile: install
 # SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server.
 bench-customers: install
 	$(BIN)/python bench/customers.py
+
+# SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server. Seeding takes minutes.
+bench-insights: install
+	nice -n 10 $(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

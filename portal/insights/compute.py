@@ -46,16 +46,28 @@ def compute_figures(
     commissions = collect_commissions(period, query_scope, program)
     attention = collect_attention(query_scope.without_region(), now)
     paths = sorted(content.paths)
+    # Organisations have no region: their sections are the same for every region, so each is
+    # computed once per partner type and tier.
+    about_orgs: dict[Scope, Figures] = {}
+
+    def org_sections(scope: Scope) -> Figures:
+        key = scope.without_region()
+        if key not in about_orgs:
+            about_orgs[key] = {
+                "recruitment": recruitment_figures(facts, key, period, now),
+                "enablement": enablement_figures(enablement, facts, key, paths),
+                "engagement": engagement_figures(engagement, key),
+                "attention": attention_figures(attention, key),
+            }
+        return about_orgs[key]
+
     return {
         scope: {
-            "recruitment": recruitment_figures(facts, scope, period, now),
-            "enablement": enablement_figures(enablement, facts, scope, paths),
+            **org_sections(scope),
             "pipeline": pipeline_figures(pipeline, scope, program),
             "conversion": conversion_figures(pipeline, scope, program),
-            "engagement": engagement_figures(engagement, scope),
             "responsiveness": responsiveness_figures(responsiveness, scope),
             "commissions": commission_figures(commissions, scope),
-            "attention": attention_figures(attention, scope),
         }
         for scope in scopes
     }

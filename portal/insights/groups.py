@@ -40,6 +40,9 @@ class Rows:
     def __init__(self, rows: Iterable[Sequence[Any]], keys: int = 0, regional: bool = False):
         self.regional = regional
         self.groups: dict[tuple[str, str, str | None], list[tuple[Key, Any]]] = defaultdict(list)
+        # The rollup asks each Rows the same scopes many times: which groups a scope admits
+        # is worked out once per scope.
+        self._admitted_by_scope: dict[Scope, list[list[tuple[Key, Any]]]] = {}
         width = 3 if regional else 2
         for row in rows:
             group = (row[0], row[1], row[2] if regional else None)
@@ -48,10 +51,16 @@ class Rows:
             value = int(value) if isinstance(value, Decimal) else value
             self.groups[group].append((tuple(row[width : width + keys]), value))
 
-    def _admitted(self, scope: Scope) -> Iterable[list[tuple[Key, Any]]]:
-        for (partner_type, tier, region), entries in self.groups.items():
-            if scope.admits(partner_type, tier, region):
-                yield entries
+    def _admitted(self, scope: Scope) -> list[list[tuple[Key, Any]]]:
+        found = self._admitted_by_scope.get(scope)
+        if found is None:
+            found = [
+                entries
+                for (partner_type, tier, region), entries in self.groups.items()
+                if scope.admits(partner_type, tier, region)
+            ]
+            self._admitted_by_scope[scope] = found
+        return found
 
     def total(self, scope: Scope) -> int:
         """The sum of the value column over the rows the scope admits."""

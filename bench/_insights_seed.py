@@ -119,7 +119,10 @@ class InsightsSeeder:
         return self.ids[table]
 
     def flush(self, table: str | None = None) -> None:
-        for name in [table] if table else TABLES:
+        """Write the buffered rows of `table` and of every table before it (its parents:
+        TABLES lists parents first, so a foreign key never points at an unwritten row)."""
+        last = TABLES.index(table) if table else len(TABLES) - 1
+        for name in TABLES[: last + 1]:
             rows = self.buffers[name]
             if rows:
                 self.w.write(name, self.columns[name], rows)

@@ -12,12 +12,14 @@ insights_cli = AppGroup("insights", help="Program insights: the figures behind /
 
 
 @insights_cli.command("rollup")
-def rollup_command() -> None:
-    """Compute every period and filter combination of /insights and store them.
+@click.option("--all", "everything", is_flag=True, help="Also the quarters that have ended.")
+def rollup_command(everything: bool) -> None:
+    """Compute the periods of /insights for every filter combination and store them.
 
-    Documented as an hourly cron job; safe to run on several machines at once.
+    Documented as an hourly cron job: each run does the rolling periods and the quarter in
+    progress; ended quarters once a day. Safe to run on several machines at once.
     """
-    report = rollup(current_content())
+    report = rollup(current_content(), everything=everything)
     for key, seconds in report.periods:
         click.echo(f"period {key}: {seconds:.2f} s")
     click.echo(f"{report.rows} snapshots written in {report.seconds:.1f} s.")

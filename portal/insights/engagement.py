@@ -12,7 +12,7 @@ from portal.accounts.models import Organization
 from portal.audit.models import ActivityEvent
 from portal.audit.service import CONTENT_VIEW
 from portal.extensions import db
-from portal.insights.groups import Rows, day_text, in_window, org_scope
+from portal.insights.groups import Rows, day_key, day_text, in_window, org_scope
 from portal.insights.periods import Period, Window
 from portal.insights.scope import Scope
 from portal.kits.service import KIT_DOWNLOAD, TEMPLATE_COPY, TEMPLATE_DOWNLOAD
@@ -100,7 +100,8 @@ def _daily(window: Window, scope: Scope) -> Rows:
         )
         .group_by(*GROUP, day, ActivityEvent.kind)
     )
-    return Rows(db.session.execute(stmt), keys=2)
+    rows = ((t, tier, day_key(d), kind, n) for t, tier, d, kind, n in db.session.execute(stmt))
+    return Rows(rows, keys=2)
 
 
 def collect_engagement(period: Period, scope: Scope) -> EngagementData:

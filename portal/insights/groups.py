@@ -22,6 +22,7 @@ from portal.insights.scope import Scope
 
 __all__ = [
     "Rows",
+    "day_key",
     "day_text",
     "floored",
     "hours_between",
@@ -107,10 +108,16 @@ def _dialect() -> str:
 
 
 def day_text(column: Any) -> Any:
-    """The UTC day of a stored time as 'YYYY-MM-DD'."""
+    """The UTC day of a stored time: 'YYYY-MM-DD' text on SQLite, a date on PostgreSQL
+    (a cast is several times cheaper than to_char over millions of rows); see `day_key`."""
     if _dialect() == "sqlite":
         return sa.func.substr(column, 1, 10)
-    return sa.func.to_char(column, "YYYY-MM-DD")
+    return sa.cast(column, sa.Date)
+
+
+def day_key(value: Any) -> str:
+    """A `day_text` value as 'YYYY-MM-DD'."""
+    return value if isinstance(value, str) else value.isoformat()
 
 
 def hours_between(start: Any, end: Any) -> Any:

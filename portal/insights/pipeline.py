@@ -17,6 +17,7 @@ from portal.content.model import Program
 from portal.extensions import db
 from portal.insights.groups import (
     Rows,
+    day_key,
     day_text,
     floored,
     hours_between,
@@ -161,8 +162,8 @@ def collect_pipeline(period: Period, scope: Scope, program: Program) -> Pipeline
         sa.func.count(),
     )
     # (group, day, what, count): what the day's count is of.
-    daily = [(*row[:4], "submitted", row[4]) for row in submitted_days]
-    daily += [(*row[:4], "won", row[4]) for row in won_days]
+    daily = [(*row[:3], day_key(row[3]), "submitted", row[4]) for row in submitted_days]
+    daily += [(*row[:3], day_key(row[3]), "won", row[4]) for row in won_days]
     open_rows = _grouped(
         [Referral.status],
         [Referral.status.not_in(_CLOSED)],

@@ -7,7 +7,9 @@ one row (`InsightSnapshot`). The page reads one row and says how old it is. With
 snapshot for its period (a new database, a quarter that began since the last run) the page
 computes its own scope live and says so.
 
-Safe to run on several machines at once: each row is an upsert on (period, filters).
+Each run computes the rolling periods and the quarter in progress; a quarter that has ended
+changes little, so it is computed again only once a day (or with `--all`). Safe to run on
+several machines at once: each row is an upsert on (period, filters).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ __all__ = ["STALE_AFTER", "PageFigures", "RollupReport", "page_figures", "rollup
 
 # Past this age the page warns that the hourly rollup has stopped.
 STALE_AFTER = timedelta(hours=26)
+# A quarter that has ended is refreshed once a day (its "now" figures, late corrections).
+CLOSED_QUARTER_REFRESH = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -51,26 +55,54 @@ class PageFigures:
         return not self.live and now - self.computed_at > STALE_AFTER
 
 
-def rollup(content: ContentIndex, now: datetime | None = None) -> RollupReport:
-    """Compute and store every offered period for every filter combination; commits."""
+def rollup(
+    content: ContentIndex, now: datetime | None = None, everything: bool = False
+) -> RollupReport:
+    """Compute and store the periods due (all of them with `everything`) for every filter
+    combination; commits after each period."""
     now = now or utcnow()
     started = time.perf_counter()
     scopes = list(all_scopes(content.program))
     facts = org_facts()
     timings: list[tuple[str, float]] = []
     rows = 0
-    for key, _label in offered_periods(now):
+    computed = dict(
+        db.session.execute(
+            sa.select(InsightSnapshot.period, sa.func.min(InsightSnapshot.computed_at)).group_by(
+                InsightSnapshot.period
+            )
+        ).all()
+    )
+    offered = [key for key, _label in offered_periods(now)]
+    for key in offered:
         period = period_for(key, now)
         assert period is not None
+        if not everything and not _due(period, computed.get(key), now):
+            continue
         began = time.perf_counter()
         figures = compute_figures(period, content, now, scopes, facts=facts)
         rows += _store(period, figures, now)
         db.session.commit()
         timings.append((key, time.perf_counter() - began))
-    # Periods no longer offered, and filters the program no longer has.
-    db.session.execute(sa.delete(InsightSnapshot).where(InsightSnapshot.computed_at < now))
+    # Periods no longer offered, and filters the program no longer has in the periods just done.
+    done = [key for key, _seconds in timings]
+    db.session.execute(
+        sa.delete(InsightSnapshot).where(
+            sa.or_(
+                InsightSnapshot.period.not_in(offered),
+                sa.and_(InsightSnapshot.period.in_(done), InsightSnapshot.computed_at < now),
+            )
+        )
+    )
     db.session.commit()
     return RollupReport(periods=timings, rows=rows, seconds=time.perf_counter() - started)
+
+
+def _due(period: Period, computed_at: datetime | None, now: datetime) -> bool:
+    """Whether a period's snapshots need computing in this run."""
+    if computed_at is None or not period.is_quarter or period.current.end >= now:
+        return True  # new, rolling, or the quarter in progress
+    return computed_at < period.current.end or now - computed_at > CLOSED_QUARTER_REFRESH
 
 
 def _store(period: Period, figures: dict, now: datetime) -> int:

@@ -12,7 +12,6 @@ from portal.insights.models import InsightSnapshot
 from portal.insights.periods import offered_periods
 from portal.insights.rollup import rollup
 
-
 # Mid-quarter, so an hour or a day later the same quarters are offered.
 NOW = datetime(2026, 5, 15, 12, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from flask import url_for
 from portal.content.model import ContentIndex
 from portal.insights.compute import Figures
 from portal.insights.scope import InsightsQuery
-from portal.insights.view_model import Section, Table
+from portal.insights.view_model import Section, Table, change_text
 
 __all__ = ["PageContext", "build_sections", "table_by_id"]
 
@@ -37,6 +37,11 @@ class PageContext:
             if self.query.period.is_quarter
             else (f"the {self.query.period.key} days before")
         )
+
+    def changed(self, current: Any, previous: Any, **options: Any) -> str:
+        """The change against the previous period in words, naming that period."""
+        words = change_text(current, previous, **options)
+        return f"{words} on {self.period_words}" if words else ""
 
     def drill(self, figure: str, key: str | None = None) -> str:
         """The list behind a figure, for this period and these filters."""

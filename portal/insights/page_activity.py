@@ -10,7 +10,6 @@ from portal.insights.view_model import (
     Figure,
     Section,
     Table,
-    change_text,
     count_text,
     money_text,
     percent,
@@ -48,7 +47,7 @@ COMMISSION_FLOWS = {
 
 
 def _changed(context: PageContext, pair: list, **options: object) -> str:
-    return f"{change_text(pair[0], pair[1], **options)} on {context.period_words}"  # type: ignore[arg-type]
+    return context.changed(pair[0], pair[1], **options)
 
 
 def engagement_section(context: PageContext) -> Section:

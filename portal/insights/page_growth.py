@@ -9,7 +9,6 @@ from portal.insights.view_model import (
     Figure,
     Section,
     Table,
-    change_text,
     count_text,
     percent,
     percent_text,
@@ -37,7 +36,7 @@ def _flow(context: PageContext, figure_id: str, label: str, pair: list[int], dri
         id=figure_id,
         label=label,
         value=count_text(current),
-        change=f"{change_text(current, previous)} on {context.period_words}",
+        change=context.changed(current, previous),
         href=context.drill(drill),
     )
 
@@ -161,7 +160,6 @@ def _cohort_chart(cohorts: list[list]) -> object:
 
 def enablement_section(context: PageContext) -> Section:
     figures = context.figures["enablement"]
-    words = context.period_words
     section = Section(
         id="enablement",
         number=2,
@@ -180,21 +178,21 @@ def enablement_section(context: PageContext) -> Section:
             "certificates-issued",
             "Certificates issued",
             count_text(figures["issued"][0]),
-            f"{change_text(*figures['issued'])} on {words}",
+            context.changed(*figures["issued"]),
             context.drill("certs-issued"),
         ),
         Figure(
             "completions",
             "Modules completed",
             count_text(figures["completions"][0]),
-            f"{change_text(*figures['completions'])} on {words}",
+            context.changed(*figures["completions"]),
             context.drill("completions"),
         ),
         Figure(
             "first-attempt-pass-rate",
             "Quiz pass rate at the first attempt",
             percent_text(rate_now),
-            f"{change_text(rate_now, rate_before, points=True)} on {words}",
+            context.changed(rate_now, rate_before, points=True),
             context.drill("first-attempts"),
             hint=f"{tried_now[0]:,} of {tried_now[1]:,} first attempts passed",
         ),
@@ -216,7 +214,7 @@ def enablement_section(context: PageContext) -> Section:
             "kit-used",
             "Organisations that used a kit",
             count_text(kit_now),
-            f"{change_text(kit_now, kit_before)} on {words}",
+            context.changed(kit_now, kit_before),
             context.drill("kit-used"),
             hint=f"{kit_ready:,} of {total_orgs:,} organisations have used a kit so far",
         ),

@@ -13,7 +13,6 @@ from portal.insights.view_model import (
     Figure,
     Section,
     Table,
-    change_text,
     count_text,
     money_text,
     percent,
@@ -64,7 +63,7 @@ def _pair_figure(
         figure_id,
         label,
         count_text(pair[0]),
-        f"{change_text(pair[0], pair[1])} on {context.period_words}",
+        context.changed(pair[0], pair[1]),
         context.drill(drill, key),
         hint,
     )
@@ -207,13 +206,12 @@ def conversion_section(context: PageContext) -> Section:
         if baseline and baseline.median_days_to_close
         else ""
     )
-    words = context.period_words
     section.figures = [
         Figure(
             "win-rate",
             "Win rate",
             percent_text(rate),
-            f"{change_text(rate, rate_before, points=True)} on {words}",
+            context.changed(rate, rate_before, points=True),
             context.drill("closed"),
             hint=f"{won:,} won, {lost:,} lost; {direct_rate}".strip("; "),
         ),
@@ -221,7 +219,7 @@ def conversion_section(context: PageContext) -> Section:
             "days-to-close",
             "Median days to close (won)",
             "—" if days is None else f"{days:.0f}",
-            f"{change_text(days, days_before, unit=' days')} on {words}",
+            context.changed(days, days_before, unit=" days"),
             context.drill("won"),
             hint=direct_days,
         ),

@@ -202,3 +202,11 @@ def test_names_are_escaped(client, login, staff_user, make_user, make_org, make_
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     drill = client.get("/insights/drill/submitted").get_data(as_text=True)
     assert "<img src=x" not in drill and "&lt;img src=x onerror=alert(1)&gt;" in drill
+
+
+def test_an_empty_program_shows_dashes_not_errors(client, login, staff_user):
+    html = login(staff_user).get("/insights?period=30").get_data(as_text=True)
+    assert _figure(html, "win-rate") == ("—", "")
+    assert _figure(html, "median-first-response") == ("—", "")
+    assert _figure(html, "invited") == ("0", "no change on the 30 days before")
+    assert "Nothing to show." not in html.split('id="funnel"')[1].split("</table>")[0]

@@ -42,6 +42,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         "related-heading", "search-results-live", "search-status", "site-search-q",
         "staff-steps", "state-heading", "status-heading", "steps-heading", "submitted-heading",
         "template-text", "timeline-heading", "upload-heading", "upload-status", "verify-status",
+        # staff pages: /insights and the organisation page's meetings
+        "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
+        "meetings", "meetings-heading",
     }
 )  # fmt: skip
 

@@ -27,6 +27,8 @@ DYNAMIC_IDS = {
     "inbox/_row.html": "staff inbox",
     "inbox/commissions.html": "staff inbox",
     "inbox/commissions_row.html": "staff inbox",
+    "insights/_charts.html": "staff insights: charts and tables",
+    "insights/index.html": "staff insights: sections and figures",
     "learning/_org_certifications.html": "staff organisation page",
     "learning/paths.html": "the list of paths: titles only",
     "onboarding/_staff_steps.html": "staff organisation page",

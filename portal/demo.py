@@ -96,7 +96,21 @@ def load_demo(content: ContentIndex) -> bool:
         users.append(user)
     # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
     load_demo_referrals(users, content.program)
-    # Fifteen months of background partners, so every chart on /insights tells a story.
-    load_demo_history(content, [user for user in users if user.is_staff])
     db.session.commit()
     return True
+
+
+def load_demo_history_after_demo(content: ContentIndex) -> int:
+    """Fifteen months of background partners, so every chart on /insights tells a story.
+
+    Run by `flask demo load` right after `load_demo`; the demo staff own the history's
+    referrals and meetings. Returns the organisations created.
+    """
+    staff = list(
+        db.session.scalars(
+            sa.select(User).where(User.email.in_([u[0] for u in DEMO_USERS if u[4] is None]))
+        )
+    )
+    created = load_demo_history(content, staff)
+    db.session.commit()
+    return created

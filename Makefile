@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers clean
+.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench-scorecard: install
 # SQLite, or PostgreSQL with BENCH_ARGS="--database-url postgresql://...".
 bench-tiers: install
 	$(BIN)/python bench/tiers.py $(BENCH_ARGS)
+
+# SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server. Seeding takes minutes.
+bench-insights: install
+	nice -n 10 $(BIN)/python bench/insights.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

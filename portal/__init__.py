@@ -25,6 +25,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.audit import init_app as init_audit
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
+    from portal.insights import init_app as init_insights
     from portal.kits import init_app as init_kits
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
@@ -69,6 +70,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_admin,
         init_tiers,  # the reporting layers above the features: registered last
         init_scorecard,
+        init_insights,
     ):
         init_feature(app)
     cli.init_app(app)

@@ -7,7 +7,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.content_runtime import current_content
-from portal.demo import existing_demo_logins, load_demo
+from portal.demo import existing_demo_logins, load_demo, load_demo_history_after_demo
+from portal.insights.rollup import rollup
 
 demo_cli = AppGroup("demo", help="Demo data for trying the portal locally.")
 
@@ -19,6 +20,11 @@ def demo_load() -> None:
         raise click.ClickException("refusing to load demo data with PORTAL_ENV=production")
     loaded = load_demo(current_content())
     click.echo("Demo data loaded." if loaded else "Database not empty; demo data left as it is.")
+    if loaded:
+        organisations = load_demo_history_after_demo(current_content())
+        click.echo(f"Demo history loaded: {organisations} more organisations over 15 months.")
+        report = rollup(current_content())
+        click.echo(f"Insights rolled up ({report.rows} snapshots, {report.seconds:.1f} s).")
     logins = existing_demo_logins()
     if not logins:
         click.echo("No demo accounts in this database.")

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: staff, an admin and two partner organisations of different types."""
+"""Demo data for `make run`: staff, an admin, two partner organisations people sign in to, and
+fifteen months of background partners (portal/demo_history.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
+from portal.demo_history import load_demo_history
 from portal.extensions import db
 from portal.referrals.demo import load_demo_referrals
 
@@ -96,3 +98,19 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_referrals(users, content.program)
     db.session.commit()
     return True
+
+
+def load_demo_history_after_demo(content: ContentIndex) -> int:
+    """Fifteen months of background partners, so every chart on /insights tells a story.
+
+    Run by `flask demo load` right after `load_demo`; the demo staff own the history's
+    referrals and meetings. Returns the organisations created.
+    """
+    staff = list(
+        db.session.scalars(
+            sa.select(User).where(User.email.in_([u[0] for u in DEMO_USERS if u[4] is None]))
+        )
+    )
+    created = load_demo_history(content, staff)
+    db.session.commit()
+    return created

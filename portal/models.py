@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
@@ -15,6 +16,7 @@ from portal.referrals.models import (
 )
 from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
 from portal.scorecard.models import ProgramQuarter
+from portal.staff.models import Meeting
 from portal.tiers.models import (
     AttestedFactRecord,
     TierEvaluationRun,
@@ -33,7 +35,9 @@ __all__ = [
     "CommissionDispute",
     "CompanyRegistration",
     "Customer",
+    "InsightSnapshot",
     "Invite",
+    "Meeting",
     "ModuleCompletion",
     "Organization",
     "OutboxMessage",

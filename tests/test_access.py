@@ -42,6 +42,7 @@ from tests.access_helpers import (
     staff,
 )
 from tests.access_inbox import ROUTES as INBOX_ROUTES
+from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
@@ -105,6 +106,12 @@ ACCESS: dict[str, Route] = {
     "staff.org": Route("/staff/orgs/{org_id}", staff()),
     "staff.invite": Route("/staff/orgs/{org_id}/invites", staff("ok"), "POST"),
     "staff.change_tier": Route("/staff/orgs/{org_id}/tier", staff("ok"), "POST"),
+    "staff.log_meeting_view": Route(
+        "/staff/orgs/{org_id}/meetings",
+        staff("ok"),
+        "POST",
+        {"held_on": "2020-01-01", "kind": "call"},
+    ),
     "admin.audit": Route("/admin/audit", admins(200)),
     "admin.users": Route("/admin/users", admins(200)),
     "admin.deactivate_user": Route("/admin/users/{bystander_id}/deactivate", admins(), "POST"),
@@ -120,6 +127,7 @@ ACCESS: dict[str, Route] = {
     **SEARCH_ROUTES,
     **SCORECARD_ROUTES,
     **STANDING_ROUTES,
+    **INSIGHTS_ROUTES,
 }
 
 

@@ -26,11 +26,6 @@ def project() -> Project:
 # (path, what) of writes to another feature's models that stand for now, and why. An entry
 # that no longer matches anything fails too: take it out when its write is gone.
 KNOWN_WRITES: dict[tuple[str, str], str] = {
-    # `flask demo load` seeds the demo organisations and users.
-    ("portal/demo.py", "constructs Organization"): "demo seed",
-    ("portal/demo.py", "session.add() of a Organization"): "demo seed",
-    ("portal/demo.py", "constructs User"): "demo seed",
-    ("portal/demo.py", "session.add() of a User"): "demo seed",
     # A transient copy of the signed-in user for error pages, never added to a session.
     ("portal/errors.py", "constructs User"): "transient copy",
 }

@@ -51,12 +51,15 @@ def test_demo_load_prints_logins_and_is_idempotent(runner) -> None:
     assert {"staff", "admin"} <= set(roles)
     assert all(line.split()[1] == DEMO_PASSWORD for line in lines)
 
+    users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0
     assert "left as it is" in second.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == users
     orgs = db.session.scalars(sa.select(Organization)).all()
-    assert len(orgs) == 2 and len({o.partner_type for o in orgs}) == 2
+    # The two organisations people sign in to, and the background partners of the history.
+    assert {"Brightline Consulting", "Harbor Systems"} <= {o.name for o in orgs}
+    assert len(orgs) >= 30 and len({o.partner_type for o in orgs}) == 3
 
 
 def test_demo_logins_work(runner, client) -> None:
@@ -74,3 +77,34 @@ def test_demo_load_refuses_production(app, runner) -> None:
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_demo_history_gives_every_section_of_insights_a_story(runner, client) -> None:
+    """Several quarters of partners: each chart of /insights has something to show."""
+    from portal.insights.models import InsightSnapshot
+
+    result = runner.invoke(args=["demo", "load"])
+    assert "Insights rolled up" in result.output
+    snapshot = db.session.scalar(
+        sa.select(InsightSnapshot).where(
+            InsightSnapshot.period == "365",
+            InsightSnapshot.partner_type == "",
+            InsightSnapshot.tier == "",
+            InsightSnapshot.region == "",
+        )
+    )
+    assert snapshot is not None
+    figures = snapshot.figures
+    cohorts = [days for _month, _invited, _activated, days in figures["recruitment"]["cohorts"]]
+    known = [days for days in cohorts if days is not None]
+    assert len(known) >= 8 and known[-1] < known[0]  # activation gets faster
+    assert figures["recruitment"]["funnel"]["first_win"] >= 5
+    assert all(row["certified_now"] for row in figures["enablement"]["per_path"])
+    assert figures["pipeline"]["submitted"][0] >= 100
+    assert figures["conversion"]["current"]["won"] >= 10
+    assert figures["engagement"]["events"]["content_view"][0] > 0
+    assert sum(pair[0] for pair in figures["engagement"]["meetings"].values()) >= 20
+    assert len(figures["responsiveness"]["owners"]) >= 2
+    flows = figures["commissions"]["flows"]
+    assert all(flows[name]["count"][0] for name in ("earned", "approved", "paid", "disputed"))
+    assert all(figures["attention"].values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -37,7 +37,24 @@ class AuditEntry(Model):
 
 class ActivityEvent(Model):
     __tablename__ = "activity_events"
-    __table_args__ = (sa.Index("ix_activity_events_org_kind", "organization_id", "kind"),)
+    __table_args__ = (
+        sa.Index("ix_activity_events_org_kind", "organization_id", "kind"),
+        # Engagement figures count events in a period.
+        sa.Index("ix_activity_events_created", "created_at"),
+        # Events recorded at most once a day (content views) carry their day: a second view
+        # of the same document on the same day is refused by the database, however many
+        # requests race.
+        sa.Index(
+            "uq_activity_events_once_a_day",
+            "user_id",
+            "kind",
+            "subject",
+            "day",
+            unique=True,
+            sqlite_where=sa.text("day IS NOT NULL"),
+            postgresql_where=sa.text("day IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -45,3 +62,5 @@ class ActivityEvent(Model):
     kind: Mapped[str] = mapped_column(sa.String(30))
     subject: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The UTC day, for kinds recorded at most once a day per user and subject; else None.
+    day: Mapped[date | None] = mapped_column(sa.Date)

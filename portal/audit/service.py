@@ -15,12 +15,16 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
-__all__ = ["json_safe", "record_activity", "record_audit"]
+__all__ = ["CONTENT_VIEW", "json_safe", "record_activity", "record_audit", "record_content_view"]
+
+# The activity kind of a module, playbook or program page opened (at most once a day each).
+CONTENT_VIEW = "content_view"
 
 _SUBJECT_MAX = 200
 _TARGET_ID_MAX = 64
@@ -77,6 +81,31 @@ def record_activity(user: User, kind: str, subject: str = "") -> ActivityEvent:
     )
     db.session.add(event)
     return event
+
+
+def record_content_view(user: User, document: str) -> bool:
+    """Record that the user opened a document (`module:<path>/<module>`, `playbook:<kind>/<id>`,
+    `page:<id>`), at most once per user, document and UTC day; no commit.
+
+    One INSERT ... ON CONFLICT DO NOTHING against the once-a-day unique index: two requests
+    racing on the same view record it once. True when this call recorded it.
+    """
+    now = utcnow()
+    stmt = (
+        insert_for_dialect(ActivityEvent)
+        .values(
+            user_id=user.id,
+            organization_id=user.organization_id,
+            kind=CONTENT_VIEW,
+            subject=document[:_SUBJECT_MAX],
+            created_at=now,
+            day=now.date(),
+        )
+        .on_conflict_do_nothing()
+        .returning(ActivityEvent.id)
+    )
+    # No row comes back when the database refused a second view that day.
+    return db.session.execute(stmt).scalar() is not None
 
 
 def recent_entries(action: str, organization_id: int, since: datetime) -> list[AuditEntry]:

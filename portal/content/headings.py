@@ -48,6 +48,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the partner home's figures and tier card, the scorecard (portal/templates/scorecard)
         "earnings-heading", "funnel-heading", "open-referrals-heading", "pipeline-heading",
         "quarter", "tier-card-heading", "waiting-heading", "winrate-heading",
+        # staff pages: /insights and the organisation page's meetings
+        "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
+        "meetings", "meetings-heading",
     }
 )  # fmt: skip
 

@@ -127,6 +127,29 @@ class CommissionRule:
 
 
 @dataclass(frozen=True)
+class DirectSalesBaseline:
+    """The direct sales team's own funnel (program.yml `benchmarks.direct_sales`).
+
+    `stage_conversion` holds (stage, percent of deals that move on from it to the next stage)
+    in pipeline order; the last open stage's next stage is `won`.
+    """
+
+    stage_conversion: tuple[tuple[str, float], ...] = ()
+    win_rate: float | None = None  # percent of closed deals that were won
+    median_days_to_close: int | None = None
+
+    def conversion(self, stage: str) -> float | None:
+        return next((percent for s, percent in self.stage_conversion if s == stage), None)
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """Figures the partner program is compared with on /insights."""
+
+    direct_sales: DirectSalesBaseline | None = None
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -142,6 +165,7 @@ class Program:
     commission_hold_days: int
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
+    benchmarks: Benchmarks = field(default_factory=Benchmarks)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

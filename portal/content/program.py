@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from portal.content import fields as f
+from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
@@ -28,6 +29,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "commissions",
     "tier_rules",
     "attested_facts",
+    "benchmarks",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -74,6 +76,7 @@ def build_program(src: Source, data: object) -> Program | None:
     _check_unique_texts(src, root, "regions", regions)
     facts = build_attested_facts(src, root)
     tiers = _tiers(src, root, type_ids, facts, _exponent(currency))
+    stages = stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES
     return Program(
         name=name,
         vendor=vendor,
@@ -90,7 +93,7 @@ def build_program(src: Source, data: object) -> Program | None:
             src, registration, "protection_days", "registration", minimum=1,
             default=DEFAULT_PROTECTION_DAYS,
         ),
-        pipeline_stages=stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES,
+        pipeline_stages=stages,
         regions=regions,
         commission_rules=_commission_rules(src, commissions, type_ids, currency),
         commission_hold_days=f.integer(
@@ -98,6 +101,7 @@ def build_program(src: Source, data: object) -> Program | None:
         ),
         attested_facts=facts,
         tier_rules=build_tier_rules(src, root),
+        benchmarks=build_benchmarks(src, root, stages),
     )  # fmt: skip
 
 

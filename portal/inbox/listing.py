@@ -55,6 +55,7 @@ SLA_FILTERS: dict[str, str] = {
     "overdue": "Overdue",
     "due_soon": "Due soon",
     "on_track": "On track",
+    "stale": "Stale (answered, no update since)",
 }
 _TRUE = frozenset({"1", "true", "on", "yes", "y"})
 _FALSE = frozenset({"", "0", "false", "off", "no", "n"})
@@ -318,6 +319,9 @@ def _conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]
     soon = now + DUE_SOON_WITHIN
     if filters.sla == "overdue":
         where.append(Referral.next_due_at < now)
+    elif filters.sla == "stale":  # answered, then overdue: the staleness clock ran out
+        where.append(Referral.next_due_at < now)
+        where.append(Referral.first_responded_at.is_not(None))
     elif filters.sla == "due_soon":
         where.append(Referral.next_due_at.between(now, soon))
     elif filters.sla == "on_track":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
 from portal.accounts.access import login_required, partner_required, public
+from portal.audit.service import record_content_view
 from portal.content_runtime import current_content
+from portal.database import writes_database
 from portal.errors import RETRY_AFTER_SECONDS
+from portal.extensions import db
 from portal.main.health import database_reachable
 from portal.main.home import partner_home, staff_home
 
@@ -40,12 +43,16 @@ def program_index():
 
 
 @bp.get("/program/<page_id>")
+@writes_database
 @partner_required
 def program_page(page_id: str):
     """One program page, rendered from Markdown at content load."""
     page = current_content().pages.get(page_id)
     if page is None:
         abort(404)
+    if request.method == "GET":  # a content view, at most once a day (engagement)
+        record_content_view(current_user, f"page:{page.id}")
+        db.session.commit()
     return render_template("main/program_page.html", page=page)
 
 

@@ -12,8 +12,11 @@ from flask_login import current_user
 from htmx_flask import request
 
 from portal.accounts.access import partner_required
+from portal.audit.service import record_content_view
 from portal.content.library import PLAYBOOK_KINDS
 from portal.content_runtime import current_content
+from portal.database import writes_database
+from portal.extensions import db
 from portal.http import render_page
 from portal.playbooks import service
 
@@ -44,6 +47,7 @@ def kind(kind: str):
 
 
 @bp.get("/<kind>/<playbook_id>")
+@writes_database
 @partner_required
 def item(kind: str, playbook_id: str):
     """One playbook: its kind's own blocks, the body, tags and the related items."""
@@ -51,6 +55,9 @@ def item(kind: str, playbook_id: str):
     playbook = service.playbook_for(current_user, index, kind, playbook_id)
     if playbook is None:
         abort(404)
+    if request.method == "GET":  # a content view, at most once a day (engagement)
+        record_content_view(current_user, f"playbook:{playbook.kind}/{playbook.id}")
+        db.session.commit()
     return render_template(
         "playbooks/item.html",
         playbook=playbook,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
     IntegerField,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     URLField,
 )
 from wtforms.validators import (
@@ -24,9 +26,24 @@ from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.form_fields import FilterForm, SelectChoice
+from portal.staff.attention import FLAGS
+from portal.staff.meetings import NOTE_MAX
+from portal.staff.models import MEETING_KIND_NAMES
 
 # Deep offsets are slow and nobody pages that far: filter instead.
 MAX_PAGE = 200
+# The organisation list's sortable columns (portal.staff.service.SORTS), in words.
+SORT_NAMES = {
+    "created": "Newest",
+    "name": "Name",
+    "type": "Partner type",
+    "tier": "Tier",
+    "status": "Status",
+    "activated": "Activated",
+    "last_login": "Last sign-in",
+    "attention": "Needs attention",
+    "members": "Active members",
+}
 
 PARTNER_ROLE_CHOICES = [
     SelectChoice(Role.PARTNER_USER.value, "Partner user"),
@@ -104,6 +121,26 @@ class OrganizationFilterForm(FilterForm):
         validators=[Optional()],
     )
     type = SelectField("Partner type", default="", validators=[Optional()])
+    tier = SelectField("Tier", default="", validators=[Optional()])
+    flag = SelectField(
+        "Needs attention",
+        choices=[SelectChoice("", "Any"), *(SelectChoice(k, v) for k, v in FLAGS.items())],
+        default="",
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        "Sort by",
+        choices=[SelectChoice(k, v) for k, v in SORT_NAMES.items()],
+        default="created",
+        validators=[Optional()],
+    )
+    dir = SelectField(
+        "Order",
+        choices=[SelectChoice("", "Default"), SelectChoice("asc", "Ascending"),
+                 SelectChoice("desc", "Descending")],
+        default="",
+        validators=[Optional()],
+    )  # fmt: skip
     page = IntegerField(
         "Page",
         default=1,
@@ -114,5 +151,18 @@ class OrganizationFilterForm(FilterForm):
     )
 
     def set_program(self, program: Program) -> None:
-        """Offer the content's partner types."""
+        """Offer the content's partner types and tiers."""
         self.type.choices = [SelectChoice("", "Any type"), *partner_type_choices(program)]
+        self.tier.choices = [SelectChoice("", "Any tier"), *tier_choices(program)]
+
+
+class MeetingForm(FlaskForm):
+    """A meeting, call, QBR or joint-plan review held with the organisation."""
+
+    held_on = DateField("Date", validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(kind, name) for kind, name in MEETING_KIND_NAMES.items()],
+        validators=[DataRequired()],
+    )
+    note = TextAreaField("Note (optional)", validators=[Optional(), MaxLength(NOTE_MAX)])

@@ -7,7 +7,8 @@ Functions add to the session and never commit; the view commits once per request
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -21,11 +22,14 @@ from portal.accounts.api import (
 )
 from portal.accounts.models import Invite, Organization, OrgStatus, Role, User
 from portal.content.model import Program
+from portal.db_types import utcnow
 from portal.extensions import db
 from portal.pagination import Page, cut_page
+from portal.staff.attention import FLAGS, flag_conditions
 
 __all__ = [
     "ORGS_PER_PAGE",
+    "SORTS",
     "InviteRefused",
     "OrganizationDetail",
     "OrganizationPage",
@@ -45,12 +49,31 @@ class InviteRefused(ValueError):
     """An invitation that the rules do not allow; the message is shown beside the e-mail field."""
 
 
+# "Needs attention" sorts by these bits added up: a stalled pipeline first, then a certificate
+# about to expire, then a quiet team.
+FLAG_BITS = {"stalled": 4, "cert_expiring": 2, "no_login": 1}
+# Sortable columns and the direction each starts in.
+SORTS: dict[str, str] = {
+    "created": "desc",
+    "name": "asc",
+    "type": "asc",
+    "tier": "asc",
+    "status": "asc",
+    "activated": "desc",
+    "last_login": "desc",
+    "attention": "desc",
+    "members": "desc",
+}
+
+
 @dataclass(frozen=True)
 class OrganizationRow:
-    """An organisation in the staff list with its number of active members."""
+    """An organisation in the staff list: active members, last sign-in, attention flags."""
 
     organization: Organization
     member_count: int
+    last_login_at: datetime | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 # One page of the staff list. Numbered pages (1-based), not a keyset cursor: the list reads
@@ -72,35 +95,81 @@ def list_organizations(
     partner_type: str | None = None,
     page: int = 1,
     per_page: int = ORGS_PER_PAGE,
+    *,
+    tier: str | None = None,
+    flag: str | None = None,
+    sort: str = "created",
+    direction: str | None = None,
+    tier_order: tuple[str, ...] = (),
+    now: datetime | None = None,
 ) -> OrganizationPage:
-    """A page of organisations, newest first, with active-member counts (two statements)."""
-    stmt = sa.select(Organization)
+    """A page of organisations, filtered and sorted, with members, last sign-in and flags.
+
+    One statement whatever the page: the counts and flags are subqueries of it. `tier_order`
+    (the program's tier ids, entry tier first) sorts tiers by rank rather than by id.
+    """
+    now = now or utcnow()
+    flags = flag_conditions(now)
+    members = (
+        sa.select(sa.func.count(User.id))
+        .where(User.organization_id == Organization.id, User.active.is_(True))
+        .scalar_subquery()
+    )
+    last_login = (
+        sa.select(sa.func.max(User.last_login_at))
+        .where(User.organization_id == Organization.id)
+        .scalar_subquery()
+    )
+    # Every flag in one column, a sum of bits weighted by severity: the database evaluates each
+    # flag once per organisation, for the sort and the page alike (ORDER BY names the column).
+    attention = sum(
+        (sa.case((flags[name], bit), else_=0) for name, bit in FLAG_BITS.items()), sa.literal(0)
+    ).label("attention")
+    stmt = sa.select(Organization, members, last_login, attention)
     if status:
         stmt = stmt.where(Organization.status == status)
     if partner_type:
         stmt = stmt.where(Organization.partner_type == partner_type)
+    if tier:
+        stmt = stmt.where(Organization.tier == tier)
+    if flag in flags:
+        stmt = stmt.where(flags[flag])
+    sort = sort if sort in SORTS else "created"
+    keys = {
+        "created": Organization.created_at,
+        "name": sa.func.lower(Organization.name),
+        "type": Organization.partner_type,
+        "tier": sa.case(
+            {tier_id: rank for rank, tier_id in enumerate(tier_order)},
+            value=Organization.tier,
+            else_=len(tier_order),
+        )
+        if tier_order
+        else Organization.tier,
+        "status": Organization.status,
+        "activated": Organization.activated_at,
+        "last_login": last_login,
+        "attention": attention,
+        "members": members,
+    }
+    ascending = (direction or SORTS[sort]) == "asc"
+    key = keys[sort].asc() if ascending else keys[sort].desc()
     stmt = (
-        stmt.order_by(Organization.created_at.desc(), Organization.id.desc())
+        stmt.order_by(key.nulls_last(), Organization.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    found = list(db.session.scalars(stmt))
-    cut = cut_page(found, per_page, cursor_of=lambda _last: page + 1, after=page - 1 or None)
-    counts = _active_member_counts([o.id for o in cut.rows])
-    return cut.map(lambda o: OrganizationRow(o, counts.get(o.id, 0)))
-
-
-def _active_member_counts(org_ids: list[int]) -> dict[int, int]:
-    if not org_ids:
-        return {}
-    stmt = (
-        sa.select(User.organization_id, sa.func.count(User.id))
-        .where(User.organization_id.in_(org_ids), User.active.is_(True))
-        .group_by(User.organization_id)
+    results = list(db.session.execute(stmt))
+    # Numbered pages: the cursor is the page number (the list's URLs say ?page=N).
+    cut = cut_page(results, per_page, cursor_of=lambda _last: page + 1, after=page - 1 or None)
+    return cut.map(
+        lambda result: OrganizationRow(
+            result[0],
+            result[1] or 0,
+            result[2],
+            [name for name in FLAGS if (result[3] or 0) & FLAG_BITS[name]],
+        )
     )
-    # `in_(org_ids)` leaves out users of no organisation; the check only says so to mypy.
-    rows = db.session.execute(stmt).all()
-    return {org_id: count for org_id, count in rows if org_id is not None}
 
 
 def organization_detail(org: Organization) -> OrganizationDetail:

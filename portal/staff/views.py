@@ -18,25 +18,42 @@ from portal.http import render_page
 from portal.learning.api import certifications_for_org
 from portal.onboarding.api import checklist_for
 from portal.staff import service
-from portal.staff.forms import OrganizationFilterForm, OrganizationForm, StaffInviteForm, TierForm
+from portal.staff.attention import FLAGS
+from portal.staff.forms import (
+    MeetingForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    StaffInviteForm,
+    TierForm,
+)
+from portal.staff.meetings import MeetingRefused, log_meeting, recent_meetings
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# The list's query-string filters and sort, kept in its links.
+FILTERS = ("status", "type", "tier", "flag", "sort", "dir")
 
 
 @bp.get("/orgs")
 @staff_required
 def orgs():
-    """Partner organisations, newest first, filtered by status and partner type."""
+    """Partner organisations: filtered, sorted by any column, with attention flags."""
     program = current_content().program
     form = OrganizationFilterForm(formdata=request.args)
     form.set_program(program)
-    form.validate()
-    filters = form.applied("status", "type")
+    valid = form.validate()
+    chosen = {name: getattr(form, name).data for name in FILTERS} if valid else {}
     page = service.list_organizations(
-        status=filters.get("status"),
-        partner_type=filters.get("type"),
-        page=form.value("page", 1),
+        status=chosen.get("status") or None,
+        partner_type=chosen.get("type") or None,
+        page=(form.page.data or 1) if valid else 1,
+        tier=chosen.get("tier") or None,
+        flag=chosen.get("flag") or None,
+        sort=chosen.get("sort") or "created",
+        direction=chosen.get("dir") or None,
+        tier_order=tuple(t.id for t in sorted(program.tiers, key=lambda t: t.rank)),
     )
+    filters = {key: value for key, value in chosen.items() if value and value != "created"}
     return render_page(
         "staff/orgs.html",
         "results",
@@ -45,6 +62,8 @@ def orgs():
         page=page,
         program=program,
         filters=filters,
+        flag_names=FLAGS,
+        sorts=service.SORTS,
     )
 
 
@@ -91,6 +110,8 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "certifications": certifications_for_org(org.id),
         "invite_form": invite_form,
         "tier_form": tier_form,
+        "meetings": recent_meetings(org.id),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
     }
     return render_template("staff/org.html", **context), status
 
@@ -137,3 +158,24 @@ def change_tier(org_id: int):
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))
     return _org_page(org, status=422, tier_form=form)
+
+
+@bp.post("/orgs/<id:org_id>/meetings")
+@staff_required
+def log_meeting_view(org_id: int):
+    """Log a meeting, call, QBR or joint-plan review held with the organisation."""
+    org = db.get_or_404(Organization, org_id)
+    form = MeetingForm()
+    # A DateField that validates holds a date; the check is for mypy's sake.
+    if form.validate_on_submit() and form.held_on.data is not None:
+        try:
+            meeting = log_meeting(
+                current_user, org, form.held_on.data, form.kind.data or "", form.note.data or ""
+            )
+        except MeetingRefused as refused:
+            form.held_on.errors = [*form.held_on.errors, str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{meeting.kind_name} on {meeting.held_on:%d %b %Y} logged.", "success")
+            return redirect(url_for("staff.org", org_id=org.id, _anchor="meetings"))
+    return _org_page(org, status=422, meeting_form=form)

@@ -26,6 +26,8 @@ DYNAMIC_IDS = {
     "inbox/_macros.html": "staff inbox",
     "inbox/_row.html": "staff inbox",
     "inbox/commissions_row.html": "staff inbox",
+    "insights/_charts.html": "staff insights: charts and tables",
+    "insights/index.html": "staff insights: sections and figures",
     "learning/_org_certifications.html": "staff organisation page",
     "learning/paths.html": "the list of paths: titles only",
     "onboarding/_staff_steps.html": "staff organisation page",
@@ -37,6 +39,7 @@ DYNAMIC_IDS = {
     "tiers/organization.html": "staff tier standing: no content on the page",
     "tiers/reviews.html": "staff tier reviews: no content on the page",
     "scorecard/scorecard.html": "the scorecard: figures only, no content on the page",
+    "staff/orgs.html": "staff: the organisation list's sortable columns",
 }
 
 

@@ -65,3 +65,17 @@ def test_org_page_forms_carry_tokens(client, login, admin_user, partner_org, par
     assert response.status_code == 302
     db.session.refresh(partner_user)
     assert not partner_user.active
+
+
+def test_meeting_form_carries_a_token(client, login, staff_user, partner_org):
+    from portal.db_types import utcnow
+    from portal.staff.models import Meeting
+
+    login(staff_user)
+    action = f"/staff/orgs/{partner_org.id}/meetings"
+    data = {"held_on": utcnow().date().isoformat(), "kind": "call"}
+    assert client.post(action, data=data).status_code == 400
+
+    token = _token(client.get(f"/staff/orgs/{partner_org.id}").get_data(as_text=True), action)
+    assert client.post(action, data={**data, "csrf_token": token}).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 1

@@ -1,0 +1,73 @@
+"""Every figure of /insights for a period: the queries once, then the figures per scope.
+
+The page's live path runs the queries filtered to its one scope; the rollup runs them once
+unfiltered and derives the figures of every filter combination from the grouped rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from portal.content.model import ContentIndex
+from portal.insights.attention import attention_figures, collect_attention
+from portal.insights.commissions import collect_commissions, commission_figures
+from portal.insights.enablement import collect_enablement, enablement_figures
+from portal.insights.engagement import collect_engagement, engagement_figures
+from portal.insights.periods import Period
+from portal.insights.pipeline import collect_pipeline, conversion_figures, pipeline_figures
+from portal.insights.recruitment import OrgFacts, org_facts, recruitment_figures
+from portal.insights.responsiveness import collect_responsiveness, responsiveness_figures
+from portal.insights.scope import Scope
+
+__all__ = ["Figures", "compute_figures"]
+
+Figures = dict[str, Any]  # JSON: what a snapshot stores and the page reads
+
+
+def compute_figures(
+    period: Period,
+    content: ContentIndex,
+    now: datetime,
+    scopes: Iterable[Scope],
+    query_scope: Scope | None = None,
+    facts: list[OrgFacts] | None = None,
+) -> dict[Scope, Figures]:
+    """The figures of each scope in `scopes` (each must lie within `query_scope`)."""
+    program = content.program
+    query_scope = query_scope or Scope()
+    if facts is None:
+        facts = org_facts(query_scope.without_region())
+    enablement = collect_enablement(period, query_scope.without_region(), now)
+    pipeline = collect_pipeline(period, query_scope, program)
+    engagement = collect_engagement(period, query_scope.without_region())
+    responsiveness = collect_responsiveness(period, query_scope, now)
+    commissions = collect_commissions(period, query_scope, program)
+    attention = collect_attention(query_scope.without_region(), now)
+    paths = sorted(content.paths)
+    # Organisations have no region: their sections are the same for every region, so each is
+    # computed once per partner type and tier.
+    about_orgs: dict[Scope, Figures] = {}
+
+    def org_sections(scope: Scope) -> Figures:
+        key = scope.without_region()
+        if key not in about_orgs:
+            about_orgs[key] = {
+                "recruitment": recruitment_figures(facts, key, period, now),
+                "enablement": enablement_figures(enablement, facts, key, paths),
+                "engagement": engagement_figures(engagement, key),
+                "attention": attention_figures(attention, key),
+            }
+        return about_orgs[key]
+
+    return {
+        scope: {
+            **org_sections(scope),
+            "pipeline": pipeline_figures(pipeline, scope, program),
+            "conversion": conversion_figures(pipeline, scope, program),
+            "responsiveness": responsiveness_figures(responsiveness, scope),
+            "commissions": commission_figures(commissions, scope),
+        }
+        for scope in scopes
+    }

@@ -159,10 +159,18 @@ class OrganizationFilterForm(FilterForm):
 class MeetingForm(FlaskForm):
     """A meeting, call, QBR or joint-plan review held with the organisation."""
 
-    held_on = DateField("Date", validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")])
+    # Ids of their own: the organisation page also holds the tier fact form, with its own note.
+    held_on = DateField(
+        "Date",
+        id="meeting-held-on",
+        validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")],
+    )
     kind = SelectField(
         "Kind",
+        id="meeting-kind",
         choices=[SelectChoice(kind, name) for kind, name in MEETING_KIND_NAMES.items()],
         validators=[DataRequired()],
     )
-    note = TextAreaField("Note (optional)", validators=[Optional(), MaxLength(NOTE_MAX)])
+    note = TextAreaField(
+        "Note (optional)", id="meeting-note", validators=[Optional(), MaxLength(NOTE_MAX)]
+    )

@@ -32,12 +32,16 @@ class ReviewDecisionForm(FlaskForm):
 class AttestedFactForm(FlaskForm):
     """A fact the partner team records for an organisation, with its date and a note."""
 
-    fact = SelectField("Fact", validators=[DataRequired("Choose a fact.")])
+    # Ids of their own: the organisation page also holds the meeting form, with its own note.
+    fact = SelectField("Fact", id="fact-kind", validators=[DataRequired("Choose a fact.")])
     attested_on = DateField(
-        "On", validators=[DataRequired("Enter the date it happened, e.g. 2026-03-14.")]
+        "On",
+        id="fact-attested-on",
+        validators=[DataRequired("Enter the date it happened, e.g. 2026-03-14.")],
     )
     note = TextAreaField(
         "Note",
+        id="fact-note",
         validators=[
             MaxLength(NOTE_MAX, message=f"Keep it to {NOTE_MAX} characters."),
             DataRequired("Add a note: what happened, who was there."),

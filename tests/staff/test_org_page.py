@@ -198,3 +198,15 @@ def test_non_web_website_is_not_a_link(client, login, staff_user, make_org):
     login(staff_user)
     html = client.get(f"/staff/orgs/{org.id}").get_data(as_text=True)
     assert 'href="javascript:' not in html
+
+
+def test_every_id_on_the_page_is_unique(client, login, staff_user, partner_org):
+    """The page gathers forms from several features (tier facts, meetings, invitations): a
+    repeated id sends a label, and a screen reader, to the wrong field."""
+    import re
+    from collections import Counter
+
+    login(staff_user)
+    html = client.get(f"/staff/orgs/{partner_org.id}").get_data(as_text=True)
+    repeated = {i: n for i, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1}
+    assert repeated == {}

@@ -476,3 +476,30 @@ def staff_user(make_user) -> User:
 @pytest.fixture
 def admin_user(make_user) -> User:
     return make_user(Role.ADMIN, None, email="ada@vendor.example", name="Ada Admin")
+
+
+# The files that run longest, started first: with `--dist loadfile` each file runs whole on one
+# worker, and a long file collected last (tests/test_*.py come after every folder) would leave
+# the other core idle at the end of the run. Longest first keeps both busy until the end.
+LONGEST_FIRST = (
+    "tests/test_hostile_sweep.py",
+    "tests/test_patterns.py",
+    "tests/browser/test_referral_journey.py",
+    "tests/browser/test_journey.py",
+    "tests/browser/test_insights.py",
+    "tests/referrals/test_concurrency_sqlite.py",
+    "tests/test_demo.py",
+    "tests/test_access.py",
+    "tests/test_boundaries.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    root = Path(__file__).resolve().parent.parent
+
+    def order(item: pytest.Item) -> int:
+        path = Path(str(item.fspath)).resolve().relative_to(root).as_posix()
+        return rank.get(path, len(LONGEST_FIRST))
+
+    items.sort(key=order)  # stable: within a file and among the rest, the collected order

@@ -83,7 +83,7 @@ def test_dispute_by_htmx_returns_the_row_and_totals(app, login, partner_user, co
     assert response.status_code == 200
     assert html.lstrip().startswith(f'<tr id="commission-{commission.id}">')
     assert "<html" not in html
-    assert 'id="earnings-totals" class="grid" aria-label="Totals" hx-swap-oob="true"' in html
+    assert 'id="earnings-totals" class="grid" aria-label="Totals" data-hx-swap-oob="true"' in html
     assert 'id="total-disputed">USD 10,000.00<' in html
     assert _disputes() == 1
 

@@ -165,7 +165,7 @@ def test_htmx_gets_only_the_results_block_and_the_live_count(as_referral):
     headers = {"HX-Request": "true", "HX-Current-URL": "http://localhost/search?q=pri"}
     page = page_of(as_referral.get("/search?q=pricing", headers=headers))
     assert "<html" not in page and "<h1>" not in page
-    assert '<p id="search-status" hx-swap-oob="innerHTML">2 results for “pricing”.</p>' in page
+    assert '<p id="search-status" data-hx-swap-oob="innerHTML">2 results for “pricing”.</p>' in page
     assert result_urls(page) == ["/kits/webinar", "/playbooks/objections/too-expensive"]
     assert "Open the search page" not in page
 

@@ -5,8 +5,11 @@ Their URLs (and the `certification_status` template filter) are in `blueprint.py
 
 from __future__ import annotations
 
+import base64
+from datetime import datetime
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.access import (
@@ -17,10 +20,18 @@ from portal.accounts.access import (
     staff_required,
 )
 from portal.accounts.models import Organization
+from portal.content_runtime import current_brand, current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.form_fields import field_text
+from portal.http import shared_cache
 from portal.learning import certificates
+from portal.learning.certificate_media import (
+    badge_is_valid,
+    share_links,
+    shorten,
+    verification_qr,
+)
 from portal.learning.forms import RevokeForm
 from portal.learning.models import Certification
 from portal.learning.views import path_or_404
@@ -46,12 +57,15 @@ def certificate(cert_id: int):
     if cert is None or (cert.user_id != current_user.id and not current_user.is_staff):
         abort(404)
     org = db.session.get(Organization, cert.organization_id) if cert.organization_id else None
+    verify_url = absolute_url("learning.verify", code=cert.code)
     return render_template(
         "learning/certificate.html",
         cert=cert,
         organization=org,
+        path_title=_path_title(cert),
         status=certificates.certification_status(cert, utcnow()),
-        verify_url=absolute_url("learning.verify", code=cert.code),
+        verify_url=verify_url,
+        qr=verification_qr(verify_url),
     )
 
 
@@ -76,12 +90,77 @@ def verify(code: str):
     cert = certificates.certification_by_code(code)
     if cert is None:
         return render_template("learning/verify.html", cert=None, code=code), 404
+    status = certificates.certification_status(cert, utcnow())
+    verify_url = absolute_url("learning.verify", code=cert.code)
+    valid = badge_is_valid(status)
     return render_template(
         "learning/verify.html",
         cert=cert,
         code=code,
-        status=certificates.certification_status(cert, utcnow()),
+        status=status,
+        path_title=_path_title(cert),
+        verify_url=verify_url,
+        badge_url=absolute_url("learning.badge", code=cert.code) if valid else None,
+        share=share_links(cert, verify_url, current_brand().name) if valid else None,
     )
+
+
+BADGE_MAX_AGE = 300  # a revocation shows on copies of the badge within five minutes
+# The badge's own address may be opened as a document: nothing in it may run or load.
+BADGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+@shared_cache
+@public
+def badge(code: str):
+    """The shareable badge image: the brand's "verified" badge only while the certificate is
+    valid, a grey "not valid" one once it has expired or was revoked; unknown codes 404."""
+    cert = certificates.certification_by_code(code)
+    if cert is None:
+        abort(404)
+    status = certificates.certification_status(cert, utcnow())
+    brand = current_brand()
+    holder = cert.user.name or "(name not given)"
+    valid = badge_is_valid(status)
+    body = render_template(
+        "learning/badge.svg",
+        valid=valid,
+        brand=brand,
+        brand_name=shorten(brand.name.upper(), 30),
+        logo_data_uri=_data_uri(brand.logo_svg),
+        certificate_name=shorten(cert.certificate_name),
+        holder=shorten(holder),
+        code=cert.code,
+        dates=_badge_dates(cert.issued_at, cert.expires_at),
+        status_text=f"{status.upper()}: NOT A VALID CERTIFICATE",
+        title=(
+            f"{brand.name} certificate {cert.certificate_name}, held by {holder}: verified valid"
+            if valid
+            else f"{cert.certificate_name}, held by {holder}: {status}, not a valid certificate"
+        ),
+    )
+    response = Response(body, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = BADGE_MAX_AGE
+    response.headers["Content-Security-Policy"] = BADGE_POLICY
+    return response
+
+
+def _data_uri(svg: bytes | None) -> str:
+    if svg is None:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _badge_dates(issued: datetime, expires: datetime | None) -> str:
+    text = f"Issued {issued.day} {issued:%b %Y}"
+    return text if expires is None else f"{text} · valid until {expires.day} {expires:%b %Y}"
+
+
+def _path_title(cert: Certification) -> str | None:
+    """The title of the learning path the certificate is for, while content still has it."""
+    path = current_content().paths.get(cert.path_id)
+    return path.title if path is not None else None
 
 
 @staff_required

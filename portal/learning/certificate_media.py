@@ -55,6 +55,12 @@ def shorten(text: str, limit: int = BADGE_TEXT_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def badge_title_size(title: str) -> int:
+    """The font size (px) that fits a certificate's name beside the logo on the badge."""
+    length = len(" ".join(title.split()))
+    return 28 if length <= 26 else 22 if length <= 34 else 18
+
+
 @dataclass(frozen=True)
 class ShareLinks:
     """Where a valid certificate can be shared from its verification page."""

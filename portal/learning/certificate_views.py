@@ -28,6 +28,7 @@ from portal.http import shared_cache
 from portal.learning import certificates
 from portal.learning.certificate_media import (
     badge_is_valid,
+    badge_title_size,
     share_links,
     shorten,
     verification_qr,
@@ -129,6 +130,7 @@ def badge(code: str):
         brand_name=shorten(brand.name.upper(), 30),
         logo_data_uri=_data_uri(brand.logo_svg),
         certificate_name=shorten(cert.certificate_name),
+        name_size=badge_title_size(cert.certificate_name),
         holder=shorten(holder),
         code=cert.code,
         dates=_badge_dates(cert.issued_at, cert.expires_at),

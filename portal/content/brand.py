@@ -10,6 +10,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from portal.content import fields as f
 from portal.content.fields import Source
@@ -70,23 +71,24 @@ def build_brand(
     used = {BRAND_FILE} | {
         f"{BRAND}/{name}" for name in (brand.logo_name, brand.favicon_name) if name
     }
-    for rel in sorted(set(files) - used):
+    for rel in sorted(set(files) - used) if brand.read else ():
         if rel.count("/") == 1:
             report(rel, 1, "this file is not used: name it in brand/brand.yml or remove it")
     return brand.value
 
 
+@dataclass
 class _Built:
-    def __init__(self, value: Brand, logo_name: str | None, favicon_name: str | None):
-        self.value = value
-        self.logo_name = logo_name
-        self.favicon_name = favicon_name
+    value: Brand
+    logo_name: str | None = None
+    favicon_name: str | None = None
+    read: bool = True  # False: brand.yml itself was unusable, so which files it names is unknown
 
 
 def _read_brand_yml(
     src: Source, raw: bytes, files: dict[str, bytes], vendor: str, version: str
 ) -> _Built:
-    fallback = _Built(Brand(name=vendor or "Partner", version=version), None, None)
+    fallback = _Built(Brand(name=vendor or "Partner", version=version), read=False)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

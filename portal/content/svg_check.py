@@ -21,6 +21,9 @@ _HREF_ATTRIBUTES = frozenset({"href", "src"})
 _SCRIPT_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
 
+MAX_PROBLEMS = 20  # a file with more is reported by its first twenty
+
+
 class _Refused(Exception):
     def __init__(self, line: int, message: str):
         super().__init__(message)
@@ -28,67 +31,84 @@ class _Refused(Exception):
         self.message = message
 
 
+class _SvgWalk:
+    """One pass of expat over the file, collecting (line, problem) as elements go by."""
+
+    def __init__(self) -> None:
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        # One text callback per run of text, so "@imp" and "ort" never arrive apart.
+        self.parser.buffer_text = True
+        self.problems: list[tuple[int, str]] = []
+        self.elements = 0
+        self.open_styles = 0
+        self.parser.StartDoctypeDeclHandler = self.no_doctype
+        self.parser.EntityDeclHandler = self.no_doctype
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.parser.ProcessingInstructionHandler = self.instruction
+
+    def refuse(self, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _Refused(self.parser.CurrentLineNumber, "... and more problems after these")
+        self.problems.append((self.parser.CurrentLineNumber, message))
+
+    def no_doctype(self, *_args: object) -> None:
+        raise _Refused(self.parser.CurrentLineNumber, "an SVG may not declare a document type")
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        namespace, _, local = name.rpartition(" ")
+        if self.elements == 0:
+            if local != "svg" or namespace != SVG_NAMESPACE:
+                self.refuse(f"the file is not an SVG image: its root element is <{local}>")
+            if "viewBox" not in attributes:
+                self.refuse("the <svg> element needs a viewBox, so it can be drawn at any size")
+        self.elements += 1
+        if local.lower() in FORBIDDEN_ELEMENTS:
+            self.refuse(
+                f"<{local}> is not allowed in an SVG image (it can run code or embed pages)"
+            )
+        if local == "style":
+            self.open_styles += 1
+        for attribute, value in attributes.items():
+            self.attribute(attribute.rpartition(" ")[2], value)
+
+    def attribute(self, name: str, value: str) -> None:
+        if name.lower().startswith("on"):
+            self.refuse(f"event handler attribute {name!r} is not allowed (it runs a script)")
+        elif name in _HREF_ATTRIBUTES and not value.strip().startswith("#"):
+            self.refuse(
+                f"{name}={value[:80]!r} refers to something outside the file: "
+                "an SVG image must be self-contained (only #fragment references)"
+            )
+        elif _SCRIPT_SCHEME.match(value):
+            self.refuse(f"{name} holds a {value.split(':', 1)[0].strip()}: address")
+        elif name == "style":
+            _check_style(value, self.refuse)
+
+    def end(self, name: str) -> None:
+        if name.endswith(" style"):
+            self.open_styles -= 1
+
+    def text(self, value: str) -> None:
+        if self.open_styles:
+            _check_style(value, self.refuse)
+
+    def instruction(self, target: str, _data: str) -> None:
+        self.refuse(f"processing instruction <?{target}?> is not allowed")
+
+
 def svg_problems(data: bytes) -> list[tuple[int, str]]:
     """Why `data` is not a safe, self-contained SVG image, as (line, message); empty when it is."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    problems: list[tuple[int, str]] = []
-    depth = {"elements": 0, "in_style": 0}
-
-    def refuse(message: str) -> None:
-        problems.append((parser.CurrentLineNumber, message))
-
-    def no_doctype(*_args: object) -> None:
-        raise _Refused(parser.CurrentLineNumber, "an SVG may not declare a document type")
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        namespace, _, local = name.rpartition(" ")
-        if depth["elements"] == 0 and (local != "svg" or namespace != SVG_NAMESPACE):
-            refuse(f"the file is not an SVG image: its root element is <{local}>, not <svg>")
-        if depth["elements"] == 0 and "viewBox" not in attributes:
-            refuse("the <svg> element needs a viewBox, so the image can be drawn at any size")
-        depth["elements"] += 1
-        if local.lower() in FORBIDDEN_ELEMENTS:
-            refuse(f"<{local}> is not allowed in an SVG image (it can run code or embed pages)")
-        if local == "style":
-            depth["in_style"] += 1
-        for attribute, value in attributes.items():
-            attr = attribute.rpartition(" ")[2]
-            if attr.lower().startswith("on"):
-                refuse(f"event handler attribute {attr!r} is not allowed (it runs a script)")
-            elif attr in _HREF_ATTRIBUTES and not value.strip().startswith("#"):
-                refuse(
-                    f"{attr}={value[:80]!r} refers to something outside the file: "
-                    "an SVG image must be self-contained (only #fragment references)"
-                )
-            elif _SCRIPT_SCHEME.match(value):
-                refuse(f"{attr} holds a {value.split(':', 1)[0].strip()}: address")
-            elif attr == "style":
-                _check_style(value, refuse)
-
-    def end(name: str) -> None:
-        if name.endswith(" style"):
-            depth["in_style"] -= 1
-
-    def instruction(target: str, _data: str) -> None:
-        refuse(f"processing instruction <?{target}?> is not allowed")
-
-    def text(value: str) -> None:
-        if depth["in_style"]:
-            _check_style(value, refuse)
-
-    parser.StartDoctypeDeclHandler = no_doctype
-    parser.EntityDeclHandler = no_doctype
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.ProcessingInstructionHandler = instruction
+    walk = _SvgWalk()
     try:
-        parser.Parse(data, True)
+        walk.parser.Parse(data, True)
     except _Refused as exc:
-        return [(exc.line, exc.message)]
+        return [*walk.problems, (exc.line, exc.message)]
     except expat.ExpatError as exc:
-        return [(exc.lineno, f"the SVG is not well-formed XML: {expat.ErrorString(exc.code)}")]
-    return problems
+        message = f"the SVG is not well-formed XML: {expat.ErrorString(exc.code)}"
+        return [*walk.problems, (exc.lineno, message)]
+    return walk.problems
 
 
 def _check_style(css: str, refuse: Callable[[str], None]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal.content import load_content
 from portal.content.brand import contrast_ratio
@@ -220,3 +222,47 @@ def test_content_check_prints_the_contrast_error(content: ContentCopy) -> None:
 def test_content_check_passes_the_demo_brand() -> None:
     result = CliRunner().invoke(content_cli, ["check", str(FIXTURE_CONTENT.parents[2] / "content")])
     assert result.exit_code == 0, result.output
+
+
+SAFE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect {attr}/>{body}</svg>'
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_are_a_problem_list_never_an_exception(data: bytes) -> None:
+    problems = svg_problems(data)
+    assert all(isinstance(line, int) and isinstance(message, str) for line, message in problems)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(value=st.text(max_size=300), body=st.text(max_size=300))
+def test_hostile_attribute_and_text_values_never_break_the_check(value: str, body: str) -> None:
+    attr = 'style="{}"'.format(
+        value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    )
+    text = body.replace("&", "&amp;").replace("<", "&lt;")
+    svg = SAFE_SVG.format(attr=attr, body=f"<style>{text}</style>")
+    assert isinstance(svg_problems(svg.encode("utf-8", "surrogatepass")), list)
+
+
+def test_large_hostile_svgs_are_checked_in_one_pass() -> None:
+    runs = [
+        SAFE_SVG.format(attr="", body="<style>" + "url(" * 50_000 + "</style>"),
+        SAFE_SVG.format(attr='style="' + " " * 200_000 + 'url( #a)"', body=""),
+        SAFE_SVG.format(attr="", body='<g onclick="x()"/>' * 5_000),
+    ]
+    for svg in runs:
+        problems = svg_problems(svg.encode())
+        assert len(problems) <= 21  # the first twenty and "... and more"
+
+
+@pytest.mark.parametrize("name", ['"Keel\\nstone"', "K" * 61, '""'])
+def test_an_unusable_name(content: ContentCopy, name: str) -> None:
+    content.replace(BRAND_YML, "name: Testwind\n", f"name: {name}\n")
+    assert only(content.problems()).startswith("brand/brand.yml:1: name must be")
+
+
+def test_broken_yaml_reports_only_itself(content: ContentCopy) -> None:
+    content.replace(BRAND_YML, "name: Testwind\n", "name: [Testwind\n")
+    problem = only(content.problems())
+    assert problem.startswith("brand/brand.yml:") and "invalid YAML" in problem

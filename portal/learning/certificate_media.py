@@ -6,11 +6,15 @@ Plain functions of their inputs: the views pass the certification, its status an
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
 
+from portal.content.model import Brand
 from portal.learning.models import Certification
 from portal.learning.renewal import VALID
 
@@ -91,3 +95,38 @@ def share_links(cert: Certification, verify_url: str, issuer: str) -> ShareLinks
 def badge_is_valid(status: str) -> bool:
     """Only a valid certification gets the coloured, "verified" badge."""
     return status == VALID
+
+
+def badge_face(cert: Certification, status: str, brand: Brand) -> dict[str, Any]:
+    """What templates/learning/badge.svg draws for a certification in `status`."""
+    holder = cert.user.name or "(name not given)"
+    valid = badge_is_valid(status)
+    return {
+        "valid": valid,
+        "brand": brand,
+        "brand_name": shorten(brand.name.upper(), 30),
+        "logo_data_uri": _data_uri(brand.logo_svg) if valid else "",
+        "certificate_name": shorten(cert.certificate_name),
+        "name_size": badge_title_size(cert.certificate_name),
+        "holder": shorten(holder),
+        "code": cert.code,
+        "dates": _badge_dates(cert.issued_at, cert.expires_at),
+        "status_text": f"{status.upper()}: NOT A VALID CERTIFICATE",
+        "title": (
+            f"{brand.name} certificate {cert.certificate_name}, held by {holder}: verified valid"
+            if valid
+            else f"{cert.certificate_name}, held by {holder}: {status}, not a valid certificate"
+        ),
+    }
+
+
+def _data_uri(svg: bytes | None) -> str:
+    # The logo travels inside the badge: an SVG shown as an image loads nothing from outside.
+    if svg is None:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _badge_dates(issued: datetime, expires: datetime | None) -> str:
+    text = f"Issued {issued.day} {issued:%b %Y}"
+    return text if expires is None else f"{text} · valid until {expires.day} {expires:%b %Y}"

@@ -5,9 +5,6 @@ Their URLs (and the `certification_status` template filter) are in `blueprint.py
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -27,10 +24,9 @@ from portal.form_fields import field_text
 from portal.http import shared_cache
 from portal.learning import certificates
 from portal.learning.certificate_media import (
+    badge_face,
     badge_is_valid,
-    badge_title_size,
     share_links,
-    shorten,
     verification_qr,
 )
 from portal.learning.forms import RevokeForm
@@ -120,43 +116,13 @@ def badge(code: str):
     if cert is None:
         abort(404)
     status = certificates.certification_status(cert, utcnow())
-    brand = current_brand()
-    holder = cert.user.name or "(name not given)"
-    valid = badge_is_valid(status)
-    body = render_template(
-        "learning/badge.svg",
-        valid=valid,
-        brand=brand,
-        brand_name=shorten(brand.name.upper(), 30),
-        logo_data_uri=_data_uri(brand.logo_svg),
-        certificate_name=shorten(cert.certificate_name),
-        name_size=badge_title_size(cert.certificate_name),
-        holder=shorten(holder),
-        code=cert.code,
-        dates=_badge_dates(cert.issued_at, cert.expires_at),
-        status_text=f"{status.upper()}: NOT A VALID CERTIFICATE",
-        title=(
-            f"{brand.name} certificate {cert.certificate_name}, held by {holder}: verified valid"
-            if valid
-            else f"{cert.certificate_name}, held by {holder}: {status}, not a valid certificate"
-        ),
-    )
+    face = badge_face(cert, status, current_brand())
+    body = render_template("learning/badge.svg", **face)
     response = Response(body, mimetype="image/svg+xml")
     response.cache_control.public = True
     response.cache_control.max_age = BADGE_MAX_AGE
     response.headers["Content-Security-Policy"] = BADGE_POLICY
     return response
-
-
-def _data_uri(svg: bytes | None) -> str:
-    if svg is None:
-        return ""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-
-def _badge_dates(issued: datetime, expires: datetime | None) -> str:
-    text = f"Issued {issued.day} {issued:%b %Y}"
-    return text if expires is None else f"{text} · valid until {expires.day} {expires:%b %Y}"
 
 
 def _path_title(cert: Certification) -> str | None:

@@ -51,6 +51,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # staff pages: /insights and the organisation page's meetings
         "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
         "meetings", "meetings-heading",
+        # the staff home's figures and the design system page (/styleguide)
+        "by-status-heading", "sg-badges", "sg-buttons", "sg-cards", "sg-colours",
+        "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",
     }
 )  # fmt: skip
 

@@ -14,8 +14,10 @@ from portal.extensions import db
 from portal.main.forms import StyleguideForm
 from portal.main.health import database_reachable
 from portal.main.home import partner_home, staff_home
+from portal.main.table_cells import label_cells
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_filter(label_cells, "label_cells")
 
 
 @bp.get("/")

@@ -151,3 +151,76 @@ def test_every_page_fits_phone_and_laptop(
         assert not problems, f"{role}: {len(problems)} layout problems:\n" + "\n".join(problems)
     finally:
         context.close()
+
+
+def _box(locator: Any) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not rendered"
+    return box
+
+
+@pytest.mark.parametrize("role", ["partner_admin", "admin"])
+def test_header_menu_works_without_javascript(
+    role: str, world: World, browser: Any, live_app: Flask, live_url: str
+) -> None:
+    """Phone: a short header whose Menu opens without JavaScript; wider: the links in a row
+    under the brand and search, never the search box under the links; the current page marked."""
+    from playwright.sync_api import expect
+
+    with live_app.app_context():
+        signed_in = _context_for(role, world, browser, live_url)
+        state = signed_in.storage_state()
+        signed_in.close()
+    context = browser.new_context(
+        base_url=live_url, viewport=PHONE, java_script_enabled=False, storage_state=state
+    )
+    try:
+        page = context.new_page()
+        current = "/referrals" if role == "partner_admin" else "/admin/audit"
+        page.goto(current)
+        header = page.locator("body > header")
+        links = page.get_by_role("navigation", name="Main").get_by_role("link")
+        expect(page.locator(".nav-menu > summary")).to_be_visible()
+        expect(links.first).to_be_hidden()
+        assert _box(header)["height"] <= 0.12 * PHONE["height"]
+        page.locator(".nav-menu > summary").click()
+        expect(links.first).to_be_visible()
+        current_link = page.locator('.nav-links a[aria-current="page"]')
+        expect(current_link).to_have_count(1)
+        expect(current_link).to_have_attribute("href", current)
+        for width in (1024, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.reload()
+            expect(page.locator(".nav-menu > summary")).to_be_hidden()
+            expect(links.first).to_be_visible()
+            first_link = _box(links.first)
+            assert first_link["y"] < 120, f"{width} px: the links sit too low: {first_link}"
+            search = page.locator(".site-search")
+            if search.count():
+                # The search box sits in the row above the links, never wrapped under them.
+                assert _box(search)["y"] + _box(search)["height"] <= first_link["y"] + 1
+    finally:
+        context.close()
+
+
+def test_styleguide_and_open_menu_are_axe_clean(
+    world: World, browser: Any, live_app: Flask, live_url: str
+) -> None:
+    """axe-core finds nothing on the design system page, on a phone with the menu open and on
+    a laptop."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_journey import assert_accessible
+
+    with live_app.app_context():
+        context = _context_for("staff", world, browser, live_url)
+    try:
+        page = context.new_page()
+        page.goto("/styleguide")
+        page.locator(".nav-menu > summary").click()
+        expect(page.get_by_role("link", name="Inbox")).to_be_visible()
+        assert_accessible(page, "the styleguide with the phone menu open")
+        page.set_viewport_size(LAPTOP)
+        assert_accessible(page, "the styleguide on a laptop")
+    finally:
+        context.close()

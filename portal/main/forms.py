@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
+from portal.bounds import MaxLength
 from portal.form_fields import SelectChoice
 
 
@@ -15,12 +16,12 @@ class StyleguideForm(FlaskForm):
     class Meta:
         csrf = False
 
-    company = StringField("Company name", validators=[Optional(), Length(max=200)])
-    email = EmailField("Contact e-mail", validators=[Optional(), Length(max=254)])
+    company = StringField("Company name", validators=[Optional(), MaxLength(200)])
+    email = EmailField("Contact e-mail", validators=[Optional(), MaxLength(254)])
     region = SelectField(
         "Region", choices=[SelectChoice("emea", "EMEA"), SelectChoice("amer", "Americas")]
     )
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField("Notes", validators=[Optional(), MaxLength(2000)])
     consent = BooleanField("The contact agreed to be introduced")
 
     def show_sample_error(self) -> None:

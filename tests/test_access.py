@@ -44,6 +44,7 @@ from tests.access_helpers import (
 from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
+from tests.access_main import ROUTES as MAIN_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
@@ -135,6 +136,7 @@ ACCESS: dict[str, Route] = {
     **SCORECARD_ROUTES,
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
+    **MAIN_ROUTES,
 }
 
 

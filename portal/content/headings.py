@@ -53,6 +53,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         "meetings", "meetings-heading",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",
+        # the staff home's figures and the design system page (/styleguide)
+        "by-status-heading", "sg-badges", "sg-buttons", "sg-cards", "sg-colours",
+        "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",
     }
 )  # fmt: skip
 

@@ -1,25 +1,37 @@
 """Scorecard and partner home benchmark: server time and SQL statements per request.
 
+    make bench-scorecard        # SQLite at 100,000, then PostgreSQL if BENCH_DATABASE_URL is set
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+        make bench-scorecard BENCH_ARGS=--program-scale            # both at 10,000 and 1,000,000
     .venv/bin/python bench/scorecard.py                                   # SQLite
     .venv/bin/python bench/scorecard.py --referrals 20000 --compare-small 0   # quick run
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
-        .venv/bin/python bench/scorecard.py
-    make bench-scorecard                                # SQLite, then PostgreSQL if the URL is set
+        nice -n 10 .venv/bin/python bench/scorecard.py --program-scale     # 10,000 vs 1,000,000
+    BENCH_DATABASE_URL=... .venv/bin/python bench/scorecard.py --program-scale --compare-small 0 \
+        --keep                                            # seed once and keep the database, then
+    BENCH_DATABASE_URL=... .venv/bin/python bench/scorecard.py --program-scale \
+        --reuse-postgresql flywheel_bench_ab12cd34        # measure it again without seeding
 
 One program of `--referrals` referrals (default 100,000) over `--orgs` organisations
-(default 1,000); organisation 1 is the large one, holding `--large-share` of them (default 10 %)
-with 62 people and `--activity` activity events (default 50,000). Measured as organisation 1's
-partner admin:
+(default 1,000) with two people each and `--people-per-org` more; organisation 1 is the large
+one, holding `--large-share` of the referrals (default 10 %) with 62 people and `--activity`
+activity events (default 50,000). `--program-scale` is the issue's program: 5,000
+organisations, 50,000 people, 1,000,000 referrals (organisation 1 then holds 100,000: the
+worst case a partner's pages meet). Measured as organisation 1's partner admin:
 `/scorecard` (before `flask scorecard refresh` has stored the program's average, then after:
-the current quarter and one a year back), the CSV, the partner home `/`; as staff: the
-organisation's scorecard under /staff/orgs/1. Only the "live avg" row grows with the program:
-it is what a scorecard costs until the hourly refresh has run.
+the current quarter and one a year back), the CSV, the partner home `/` (open referrals,
+earnings this year, the tier card computed live); as staff: the organisation's scorecard under
+/staff/orgs/1 and the organisation list sorted by attention (no time budget). Only the
+"live avg" row grows with the program: it is what a scorecard costs until the hourly refresh
+has run.
 
 Budget (issue 12, section 4): scorecard and partner home <= 50 ms on PostgreSQL (checked on
 p95), and the statement count the same at `--compare-small` referrals as at the full size.
 Columns as in bench/referrals.py: wall-clock median and p95, this process's CPU (`cpu med`),
 time inside the driver (`sql med`), statements per request. The exit code is 0 even when a
-budget fails; failures are printed as FAIL.
+budget fails; failures are printed as FAIL. Seeding goes through COPY on PostgreSQL
+(executemany on SQLite); at program scale it takes several minutes on a 2-core machine, and
+timings suffer when the machine is busy (compare the load average on the first line).
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--reuse-postgresql",
         metavar="NAME",
         help="measure a database kept by an earlier run (--keep) on the --database-url server "
-        "again, without seeding (give the same scale options; --compare-small is skipped)",
+        "again instead of seeding the full size (give the same scale options)",
     )
     return parser.parse_args(argv)
 
@@ -130,21 +130,22 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SECRET_KEY", "flywheel-bench-secret")
     print(machine_reference(), flush=True)
     runs = []
-    if args.compare_small and not args.reuse_postgresql:
+    if args.compare_small:
         runs.append(("small", _scale(args, args.compare_small)))
     runs.append(("full", _scale(args, args.referrals)))
     measured: dict[str, list[ReferralPageResult]] = {}
     passed = True
     try:
         for label, scale in runs:
-            if args.reuse_postgresql:
-                database = _existing(args.database_url, args.reuse_postgresql, workdir)
+            reuse = args.reuse_postgresql if label == "full" else None
+            if reuse:
+                database = _existing(args.database_url, reuse, workdir)
             else:
                 database = create_database(args.database_url, workdir, label)
             try:
-                measured[label] = run_once(database, scale, args, label)
+                measured[label] = run_once(database, scale, args, label, reused=bool(reuse))
             finally:
-                if args.keep or args.reuse_postgresql:
+                if args.keep or reuse:
                     print(f"kept {database.describe()}", flush=True)
                 else:
                     database.drop()
@@ -182,7 +183,11 @@ def _scale(args: argparse.Namespace, referrals: int) -> ScorecardScale:
 
 
 def run_once(
-    database: BenchDatabase, scale: ScorecardScale, args: argparse.Namespace, label: str
+    database: BenchDatabase,
+    scale: ScorecardScale,
+    args: argparse.Namespace,
+    label: str,
+    reused: bool = False,
 ) -> list[ReferralPageResult]:
     """Create the schema, seed it, measure every page."""
     from portal import create_app
@@ -208,7 +213,7 @@ def run_once(
         }
     )
     with app.app_context():
-        if args.reuse_postgresql:
+        if reused:
             seeded = _reused(db.engine)
         else:
             db.create_all()

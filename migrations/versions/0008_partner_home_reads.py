@@ -5,7 +5,9 @@ counts an organisation's referrals accepted in a trailing window from one index 
 of joining every "accepted" event of the program. ix_referrals_org_updated: the open referrals
 shown, newest news first, without sorting all of a large partner's. ix_commissions_org_created
 replaces ix_commissions_organization_id (it starts with the same column): this year's earnings
-from the index alone.
+from the index alone. ix_referrals_next_due gains the columns the staff list's "pipeline
+stalled" flag reads (same leading columns, so the inbox's order is served as before): the
+program's stale referrals from the index alone.
 
 Revision ID: 0008
 Revises: 0007
@@ -42,6 +44,12 @@ def upgrade():
             ['organization_id', 'last_partner_update_at', 'id'],
             unique=False,
         )
+        batch_op.drop_index('ix_referrals_next_due')
+        batch_op.create_index(
+            'ix_referrals_next_due',
+            ['next_due_at', 'id', 'organization_id', 'first_responded_at', 'status'],
+            unique=False,
+        )
     with op.batch_alter_table('commissions', schema=None) as batch_op:
         batch_op.create_index(
             'ix_commissions_org_created',
@@ -56,6 +64,8 @@ def downgrade():
         batch_op.create_index('ix_commissions_organization_id', ['organization_id'], unique=False)
         batch_op.drop_index('ix_commissions_org_created')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ix_referrals_next_due')
+        batch_op.create_index('ix_referrals_next_due', ['next_due_at', 'id'], unique=False)
         batch_op.drop_index('ix_referrals_org_updated')
         batch_op.drop_index('ix_referrals_org_accepted')
         batch_op.drop_column('accepted_at')

@@ -42,8 +42,16 @@ class Referral(Model):
     __table_args__ = (
         # A retried or double-clicked submission carries the same key: one referral.
         sa.UniqueConstraint("organization_id", "idempotency_key"),
-        # The inbox's default order and its keyset pagination.
-        sa.Index("ix_referrals_next_due", "next_due_at", "id"),
+        # The inbox's default order and its keyset pagination; the other columns let the
+        # staff list's "pipeline stalled" flag find every stale referral from the index alone.
+        sa.Index(
+            "ix_referrals_next_due",
+            "next_due_at",
+            "id",
+            "organization_id",
+            "first_responded_at",
+            "status",
+        ),
         sa.Index("ix_referrals_status_due", "status", "next_due_at", "id"),
         # A partner's list (newest first) and the inbox filtered to one organisation.
         sa.Index("ix_referrals_org_id", "organization_id", "id"),

@@ -7,7 +7,8 @@ shown, newest news first, without sorting all of a large partner's. ix_commissio
 replaces ix_commissions_organization_id (it starts with the same column): this year's earnings
 from the index alone. ix_referrals_next_due gains the columns the staff list's "pipeline
 stalled" flag reads (same leading columns, so the inbox's order is served as before): the
-program's stale referrals from the index alone.
+program's stale referrals from the index alone. ix_referrals_org_status_closed gains the
+estimated value, so the scorecard's open pipeline by stage is read from the index alone.
 
 Revision ID: 0008
 Revises: 0007
@@ -50,6 +51,13 @@ def upgrade():
             ['next_due_at', 'id', 'organization_id', 'first_responded_at', 'status'],
             unique=False,
         )
+        batch_op.drop_index('ix_referrals_org_status_closed')
+        batch_op.create_index(
+            'ix_referrals_org_status_closed',
+            ['organization_id', 'status', 'closed_at', 'deal_currency', 'deal_value_minor',
+             'estimated_currency', 'estimated_value_minor'],
+            unique=False,
+        )
     with op.batch_alter_table('commissions', schema=None) as batch_op:
         batch_op.create_index(
             'ix_commissions_org_created',
@@ -64,6 +72,12 @@ def downgrade():
         batch_op.create_index('ix_commissions_organization_id', ['organization_id'], unique=False)
         batch_op.drop_index('ix_commissions_org_created')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ix_referrals_org_status_closed')
+        batch_op.create_index(
+            'ix_referrals_org_status_closed',
+            ['organization_id', 'status', 'closed_at', 'deal_currency', 'deal_value_minor'],
+            unique=False,
+        )
         batch_op.drop_index('ix_referrals_next_due')
         batch_op.create_index('ix_referrals_next_due', ['next_due_at', 'id'], unique=False)
         batch_op.drop_index('ix_referrals_org_updated')

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
+.PHONY: run test install lint format migrate demo demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The demo kits' files and previews under content/kits (committed; reproducible byte for byte).
+demo-kit-files: install
+	$(BIN)/python tools/build_demo_kit_files.py
+
+# Lighthouse (mobile) on the main pages with demo data; needs `npm ci --prefix .ci` and chromium.
+lighthouse: install
+	$(BIN)/python tools/lighthouse.py
 
 bench: install
 	$(BIN)/python bench/learning.py

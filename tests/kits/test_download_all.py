@@ -14,6 +14,7 @@ from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.kits import bundle
 from portal.kits.service import org_has_kit_download
+from portal.kits.storage import EXTENSION_KEY, StorageUnavailable
 from tests.kits.conftest import PRICING, SLIDES, WEBINAR, events
 
 FILES = SLIDES.parent
@@ -106,4 +107,21 @@ def test_a_kit_outside_the_audience_has_no_zip(login, partner_user) -> None:
     response = login(partner_user).get(f"/kits/{PRICING}/download-all")
     response.close()
     assert response.status_code == 404
+    assert events() == []
+
+
+class _Unreachable:
+    description = "s3://gone"
+
+    def read(self, kit, file) -> bytes:
+        raise StorageUnavailable("connection refused")
+
+
+def test_an_unreachable_storage_is_a_message_and_no_download(
+    app: Flask, login, partner_user, monkeypatch
+) -> None:
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, _Unreachable())
+    response = login(partner_user).get(f"/kits/{WEBINAR}/download-all")
+    assert response.status_code == 503
+    assert "unavailable right now" in response.get_data(as_text=True)
     assert events() == []

@@ -79,7 +79,10 @@ def build_static(source: Path, build: Path) -> dict[str, str]:
         target = build / hashed
         _write_atomically(target, data)
         if _COMPRESSOR.should_compress(path.name):
-            for suffix, compress in ((".gz", Compressor.compress_gzip), (".br", _brotli)):
+            for suffix, compress in (
+                (".gz", Compressor.compress_gzip),
+                (".br", Compressor.compress_brotli),
+            ):
                 variant = target.with_name(target.name + suffix)
                 if variant.exists():
                     continue
@@ -87,10 +90,6 @@ def build_static(source: Path, build: Path) -> dict[str, str]:
                 if len(packed) < len(data) * 0.95:  # WhiteNoise's own rule: worth it or not
                     _write_atomically(variant, packed)
     return manifest
-
-
-def _brotli(data: bytes) -> bytes:
-    return Compressor.compress_brotli(data)
 
 
 def _cache_headers(headers: Any, path: str, url: str) -> None:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from portal.accounts.models import User
@@ -25,6 +26,12 @@ from tests.test_access import ACCESS, World, _build_world
 
 VNU_JAR = Path(__file__).resolve().parents[1] / ".ci/node_modules/vnu-jar/build/dist/vnu.jar"
 CHECK_SECONDS = 120
+
+
+@pytest.fixture
+def db_backend() -> str:
+    """Markup does not depend on the database: one run (SQLite) is enough."""
+    return "sqlite"
 
 
 def _pages(app: Flask, world: World) -> dict[str, str]:

@@ -51,6 +51,8 @@ PAGE_IDS: frozenset[str] = frozenset(
         # staff pages: /insights and the organisation page's meetings
         "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
         "meetings", "meetings-heading",
+        # the public verification page's share section
+        "badge-link", "copy-status", "share-heading", "share-link",
     }
 )  # fmt: skip
 

@@ -357,7 +357,7 @@ def attention_section(context: PageContext) -> Section:
     ]
     section.tables.append(
         Table(
-            id="attention",
+            id="attention-flags",
             caption="Organisations per flag now",
             headers=["Flag", "Organisations"],
             rows=[

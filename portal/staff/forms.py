@@ -25,7 +25,7 @@ from wtforms.validators import (
 from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.form_fields import FilterForm, SelectChoice
+from portal.form_fields import ALWAYS_CHOSEN, FilterForm, SelectChoice
 from portal.staff.attention import FLAGS
 from portal.staff.meetings import NOTE_MAX
 from portal.staff.models import MEETING_KIND_NAMES
@@ -69,8 +69,8 @@ class OrganizationForm(FlaskForm):
         "Website (optional)",
         validators=[Optional(), MaxLength(300), URL(message="Enter a full address.")],
     )
-    partner_type = SelectField("Partner type", validators=[DataRequired()])
-    tier = SelectField("Tier", validators=[DataRequired()])
+    partner_type = SelectField("Partner type", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
+    tier = SelectField("Tier", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
     admin_email = EmailField(
         "First partner admin's e-mail",
         validators=[DataRequired(), MaxLength(254), Email(check_deliverability=False)],
@@ -101,7 +101,7 @@ class StaffInviteForm(FlaskForm):
 class TierForm(FlaskForm):
     """Move an organisation to another tier."""
 
-    tier = SelectField("Tier", validators=[DataRequired()])
+    tier = SelectField("Tier", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
 
     def set_program(self, program: Program) -> None:
         """Offer the content's tiers."""
@@ -170,6 +170,7 @@ class MeetingForm(FlaskForm):
         id="meeting-kind",
         choices=[SelectChoice(kind, name) for kind, name in MEETING_KIND_NAMES.items()],
         validators=[DataRequired()],
+        render_kw=ALWAYS_CHOSEN,
     )
     note = TextAreaField(
         "Note (optional)", id="meeting-note", validators=[Optional(), MaxLength(NOTE_MAX)]

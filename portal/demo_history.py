@@ -28,6 +28,7 @@ from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.referrals.commission_calculation import compute_commission
 from portal.referrals.models import Commission, CommissionDispute, Referral, ReferralEvent
 from portal.staff.models import Meeting
+from portal.tiers.models import TierStatus
 
 __all__ = ["MONTHS", "load_demo_history"]
 
@@ -97,8 +98,27 @@ def load_demo_history(content: ContentIndex, staff: list[User], now: datetime | 
         _activity(story, org, members)
         _meetings(story, org)
         _referrals(story, org, members)
+    _grace_periods(story, [org for org, _members in orgs])
     story.rows.insert()
     return len(orgs)
+
+
+def _grace_periods(story: _Story, orgs: list[Organization]) -> None:
+    """Two partners above the entry tier slipped below it: they keep their tier for the grace
+    period a daily evaluation started (the organisation list flags them)."""
+    program = story.content.program
+    tiers = sorted(program.tiers, key=lambda t: t.rank)
+    if len(tiers) < 2:
+        return
+    above_entry = [
+        org for org in orgs if org.status == OrgStatus.ACTIVE and org.tier != tiers[0].id
+    ]
+    grace = timedelta(days=program.tier_rules.grace_days)
+    for org, days_ago in zip(above_entry[-2:], (12, 45), strict=False):
+        started = (story.now - timedelta(days=days_ago)).date()
+        story.rows.add(TierStatus, organization_id=org.id, tier_seen=org.tier,
+                       grace_tier=org.tier, grace_started_on=started,
+                       grace_ends_on=started + grace)  # fmt: skip
 
 
 def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:

@@ -1,6 +1,6 @@
 """Section 8, partners needing attention: how many organisations carry each flag now.
 
-The flags are the organisation list's (portal/staff/attention.py); each count links there.
+The flags are the organisation list's (defined in portal/insights/flags.py); each count links there.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization
 from portal.extensions import db
+from portal.insights.flags import FLAGS, flag_conditions
 from portal.insights.groups import Rows, org_scope
 from portal.insights.scope import Scope
-from portal.staff.attention import FLAGS, flag_conditions
 
 __all__ = ["attention_figures", "collect_attention"]
 

@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, User
 from portal.audit.models import ActivityEvent
 from portal.extensions import db
+from portal.insights.flags import EXPIRING_WITHIN, expiring_certificate
 from portal.insights.groups import Rows, in_window, org_scope
 from portal.insights.periods import Period, Window
 from portal.insights.recruitment import KIT_KINDS, OrgFacts
 from portal.insights.scope import Scope
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
-from portal.staff.attention import EXPIRING_WITHIN, expiring_certificate
 
 __all__ = ["EXPIRING_WITHIN", "EnablementData", "collect_enablement", "enablement_figures"]
 

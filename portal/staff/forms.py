@@ -26,7 +26,7 @@ from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
 from portal.form_fields import FilterForm, SelectChoice
-from portal.staff.attention import FLAGS
+from portal.staff.attention import AttentionFlag
 from portal.staff.meetings import NOTE_MAX
 from portal.staff.models import MEETING_KIND_NAMES
 
@@ -124,7 +124,7 @@ class OrganizationFilterForm(FilterForm):
     tier = SelectField("Tier", default="", validators=[Optional()])
     flag = SelectField(
         "Needs attention",
-        choices=[SelectChoice("", "Any"), *(SelectChoice(k, v) for k, v in FLAGS.items())],
+        choices=[SelectChoice("", "Any")],
         default="",
         validators=[Optional()],
     )
@@ -150,10 +150,14 @@ class OrganizationFilterForm(FilterForm):
         ],
     )
 
-    def set_program(self, program: Program) -> None:
-        """Offer the content's partner types and tiers."""
+    def set_program(self, program: Program, flags: tuple[AttentionFlag, ...] = ()) -> None:
+        """Offer the content's partner types and tiers, and the registered attention flags."""
         self.type.choices = [SelectChoice("", "Any type"), *partner_type_choices(program)]
         self.tier.choices = [SelectChoice("", "Any tier"), *tier_choices(program)]
+        self.flag.choices = [
+            SelectChoice("", "Any"),
+            *(SelectChoice(f.name, f.label) for f in flags),
+        ]
 
 
 class MeetingForm(FlaskForm):

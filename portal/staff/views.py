@@ -18,7 +18,7 @@ from portal.http import render_page
 from portal.learning.api import certifications_for_org
 from portal.onboarding.api import checklist_for
 from portal.staff import service
-from portal.staff.attention import FLAGS
+from portal.staff.attention import attention_flags
 from portal.staff.forms import (
     MeetingForm,
     OrganizationFilterForm,
@@ -40,7 +40,7 @@ def orgs():
     """Partner organisations: filtered, sorted by any column, with attention flags."""
     program = current_content().program
     form = OrganizationFilterForm(formdata=request.args)
-    form.set_program(program)
+    form.set_program(program, attention_flags())
     valid = form.validate()
     chosen = {name: getattr(form, name).data for name in FILTERS} if valid else {}
     page = service.list_organizations(
@@ -62,7 +62,6 @@ def orgs():
         page=page,
         program=program,
         filters=filters,
-        flag_names=FLAGS,
         sorts=service.SORTS,
     )
 

@@ -6,7 +6,8 @@ referrals through every status, certificates, attempts, activity, meetings and c
 
     org  type      tier        status      invited  activated  referrals
     A    referral  silver      active      120 d    100 d      R1 (won 20 d), R2 (lost 10 d)
-    B    reseller  gold        active       60 d     50 d      R3 (stale, proposal), R4 (EUR)
+    B    reseller  gold        active       60 d     50 d      R3 (stale, proposal), R4 (EUR);
+                                                               in grace (ends in 26 d)
     C    referral  registered  onboarding   30 d     —         R7 (rejected 19 d)
     D    alliance  silver      invited      10 d     —         —
     E    reseller  registered  suspended   300 d    290 d      R5 (rejected 199 d), R6 (won 100 d)
@@ -30,6 +31,7 @@ from portal.referrals.models import (
     ReferralEvent,
 )
 from portal.staff.models import Meeting
+from portal.tiers.models import TierStatus
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -322,6 +324,10 @@ def build() -> World:
     ):
         db.session.add(Meeting(organization_id=orgs[org].id, kind=kind,
                                held_on=ago(days).date(), note=f"{kind} note"))  # fmt: skip
+    # B fell below gold: it keeps the tier for a grace period the evaluation started.
+    grace = TierStatus(organization_id=B.id, grace_tier="gold", grace_started_on=ago(4).date())
+    grace.grace_ends_on = ago(-26).date()
+    db.session.add(grace)
     db.session.commit()
     return World(
         orgs={key: org.id for key, org in orgs.items()},

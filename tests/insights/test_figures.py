@@ -166,8 +166,13 @@ def test_commissions(world):
 
 def test_partners_needing_attention(world):
     # B: nobody signed in for 30 days (D is only invited, E suspended); A: a2's certificate
-    # expires in 20 days; B: R3 is stale.
-    assert figures()["attention"] == {"no_login": 1, "cert_expiring": 1, "stalled": 1}
+    # expires in 20 days; B: R3 is stale, and B keeps gold in a grace period.
+    assert figures()["attention"] == {
+        "grace": 1,
+        "no_login": 1,
+        "cert_expiring": 1,
+        "stalled": 1,
+    }
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,10 @@ from portal.tiers.models import TierStatus
 
 __all__ = ["MONTHS", "load_demo_history"]
 
+# The demo program's regions (North America, Latin America, Europe, Middle East and Africa,
+# Asia Pacific): where partners and customers are, most in North America and Europe.
+REGIONS_WEIGHTS = (5, 1, 4, 1, 2)
+
 MONTHS = 15
 # Organisations invited per month, oldest first: the program recruits faster as it grows.
 INVITES_PER_MONTH = (1, 1, 2, 1, 2, 2, 3, 2, 3, 3, 3, 4, 3, 3, 3)
@@ -125,6 +129,9 @@ def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
     rng, now = story.rng, story.now
     types = [t.id for t in story.content.program.partner_types]
     tiers = [t.id for t in sorted(story.content.program.tiers, key=lambda t: t.rank)]
+    regions = list(story.content.program.regions)
+    # A generator of its own, so the regions leave the rest of the story as it was.
+    region_rng = random.Random(20261207)
     created: list[tuple[Organization, list[User]]] = []
     names = iter(ORG_WORDS)
     for month, invites in enumerate(INVITES_PER_MONTH):
@@ -145,6 +152,9 @@ def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
                 tier=tier if activated else tiers[0],
                 status=status,
                 website=f"https://{word.lower()}.example",
+                region=region_rng.choices(regions, weights=REGIONS_WEIGHTS[: len(regions)])[0]
+                if regions
+                else None,
                 created_at=invited,
                 activated_at=activated,
             )
@@ -275,7 +285,6 @@ def _meetings(story: _Story, org: Organization) -> None:
                        recorded_by_id=rng.choice(story.staff_ids))  # fmt: skip
 
 
-REGIONS_WEIGHTS = (5, 1, 4, 1, 2)
 STEPS = ("contacted", "qualified", "proposal")
 
 

@@ -56,6 +56,7 @@ SORTS: dict[str, str] = {
     "name": "asc",
     "type": "asc",
     "tier": "asc",
+    "region": "asc",
     "status": "asc",
     "activated": "desc",
     "last_login": "desc",
@@ -95,6 +96,7 @@ def list_organizations(
     per_page: int = ORGS_PER_PAGE,
     *,
     tier: str | None = None,
+    region: str | None = None,
     flag: str | None = None,
     sort: str = "created",
     direction: str | None = None,
@@ -135,6 +137,8 @@ def list_organizations(
         stmt = stmt.where(Organization.partner_type == partner_type)
     if tier:
         stmt = stmt.where(Organization.tier == tier)
+    if region:
+        stmt = stmt.where(Organization.region == region)
     if flag in flags:
         stmt = stmt.where(flags[flag])
     sort = sort if sort in SORTS else "created"
@@ -149,6 +153,7 @@ def list_organizations(
         )
         if tier_order
         else Organization.tier,
+        "region": Organization.region,
         "status": Organization.status,
         "activated": Organization.activated_at,
         "last_login": last_login,
@@ -207,16 +212,20 @@ def create_organization(
     tier: str,
     admin_email: str,
     website: str = "",
+    region: str | None = None,
 ) -> tuple[Organization, Invite]:
     """Create an organisation (status invited) and invite its first partner admin.
 
-    Raises ValueError for a partner type or tier the program does not have, and InviteRefused
-    when the e-mail already belongs to an account; nothing is added to the session then.
+    Raises ValueError for a partner type, tier or region the program does not have, and
+    InviteRefused when the e-mail already belongs to an account; nothing is added to the
+    session then.
     """
     if program.partner_type(partner_type) is None:
         raise ValueError(f"unknown partner type {partner_type!r}")
     if program.tier(tier) is None:
         raise ValueError(f"unknown tier {tier!r}")
+    if region and region not in program.regions:
+        raise ValueError(f"unknown region {region!r}")
     try:
         email = normalise_email(admin_email)
     except AccountError as refused:
@@ -224,7 +233,7 @@ def create_organization(
     if email_has_account(email):
         raise InviteRefused(f"{email} already has an account.")
     org = register_organization(
-        actor, name=name, partner_type=partner_type, tier=tier, website=website
+        actor, name=name, partner_type=partner_type, tier=tier, website=website, region=region
     )
     invite, _token = create_invite(email, Role.PARTNER_ADMIN, org, actor)
     return org, invite

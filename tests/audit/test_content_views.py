@@ -141,3 +141,27 @@ def test_another_person_in_the_same_browser_is_recorded(login, partner_user, par
     client.get("/program/rules")
     assert sorted(_views()) == sorted([(partner_user.id, "page:rules"),
                                        (partner_admin.id, "page:rules")])  # fmt: skip
+
+
+def test_the_sessions_memory_stays_small():
+    """A day of reading many documents keeps only the latest REMEMBERED_MAX notes."""
+    from datetime import date
+
+    from portal.audit.view_memory import (
+        REMEMBERED_MAX,
+        SESSION_KEY,
+        already_recorded,
+        remember_recorded,
+    )
+
+    session: dict = {}
+    day = date(2026, 12, 7)
+    for n in range(REMEMBERED_MAX + 25):
+        remember_recorded(session, 7, f"page:p{n}", day)
+    assert len(session[SESSION_KEY]["seen"]) == REMEMBERED_MAX
+    assert already_recorded(session, 7, f"page:p{REMEMBERED_MAX + 24}", day)
+    assert not already_recorded(session, 7, "page:p0", day)  # forgotten: the INSERT decides
+    assert not already_recorded(session, 8, f"page:p{REMEMBERED_MAX + 24}", day)
+    assert not already_recorded(session, 7, f"page:p{REMEMBERED_MAX + 24}", date(2026, 12, 8))
+    # A tampered or foreign value is no memory at all.
+    assert not already_recorded({SESSION_KEY: "junk"}, 7, "page:p1", day)

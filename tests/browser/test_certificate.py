@@ -37,7 +37,8 @@ def _sign_in(page: Any) -> None:
     page.get_by_label("E-mail").fill("rio@harbor.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    # Signed in: the Sign out button is in the header (inside the closed Menu on a phone).
+    expect(page.get_by_role("button", name="Sign out", include_hidden=True)).to_be_attached()
 
 
 def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:

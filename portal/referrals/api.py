@@ -53,6 +53,7 @@ from portal.referrals.earnings import (
     lock_commission,
     lock_dispute,
     ready_to_approve_count,
+    referral_ids_of_commissions,
     staff_row,
 )
 from portal.referrals.events import event_title, stage_name
@@ -149,6 +150,7 @@ __all__ = [
     "ready_to_approve_count",
     "record_value",
     "reference_of",
+    "referral_ids_of_commissions",
     "reject",
     "remove_customer",
     "resolve_dispute",

@@ -215,3 +215,13 @@ def lock_dispute(dispute_id: int, user: User) -> CommissionDispute | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def referral_ids_of_commissions(commission_ids: set[int]) -> dict[int, int]:
+    """Each commission's referral id, for the given commissions, in one query."""
+    if not commission_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Commission.id, Commission.referral_id).where(Commission.id.in_(commission_ids))
+    )
+    return {key: value for key, value in rows}  # noqa: C416 (Row pairs)

@@ -65,7 +65,8 @@ def test_counts_on_top_link_to_the_filtered_inbox(login, staff_user, partner_use
 
     def stat(href: str) -> int:
         match = re.search(
-            rf'<a class="stat stat-link" href="{re.escape(href)}"><span class="stat-value">(\d+)</span>',
+            rf'<a class="stat stat-link" href="{re.escape(href)}">'
+            r'<span class="stat-value">(\d+)</span>',
             html,
         )
         assert match, href

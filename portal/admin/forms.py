@@ -25,34 +25,30 @@ def _printable(form: Any, field: StringField) -> None:
         raise StopValidation("Type the name with letters, digits and punctuation only.")
 
 
-class DayField(StringField):
-    """A UTC day typed as YYYY-MM-DD (what `<input type="date">` sends); `data` is a date."""
+def _day(form: Any, field: StringField) -> None:
+    """A UTC day as YYYY-MM-DD (what `<input type="date">` sends), and one that exists."""
+    text = field.data or ""
+    if text and not ISO_DATE.fullmatch(text):  # fixed width, and bounded before it runs
+        raise StopValidation("Enter a date as YYYY-MM-DD, such as 2026-12-01.")
+    if text and day_of(text) is None:
+        raise StopValidation("Enter a date that exists, such as 2026-12-01.")
 
-    data: Any  # a date once parsed, else None (StringField declares text)
 
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"type": "date", "max": "9999-12-31"})
-        super().__init__(label, **kwargs)
+def day_of(text: str | None) -> date | None:
+    """The day a checked YYYY-MM-DD names, or None."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        self.raw_text = ""
-        if not valuelist or not isinstance(valuelist[0], str):
-            return
-        text = valuelist[0].strip()
-        self.raw_text = text[:_DATE_TEXT_MAX]
-        if not text:
-            return
-        # Bounded before any pattern runs; the pattern is fixed-width.
-        if len(text) > _DATE_TEXT_MAX or not ISO_DATE.fullmatch(text):
-            raise ValueError("Enter a date as YYYY-MM-DD, such as 2026-12-01.")
-        try:
-            self.data = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("Enter a date that exists, such as 2026-12-01.") from None
 
-    def _value(self) -> str:
-        return self.data.isoformat() if isinstance(self.data, date) else self.raw_text
+def _day_field(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[MaxLength(_DATE_TEXT_MAX, "Enter a date as YYYY-MM-DD."), _day],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"type": "date", "max": "9999-12-31"},
+    )
 
 
 class AuditFilterForm(FilterForm):
@@ -81,8 +77,8 @@ class AuditFilterForm(FilterForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"maxlength": NAME_FILTER_MAX, "autocomplete": "off"},
     )
-    since = DayField("From (UTC day)")
-    until = DayField("To (UTC day, included)")
+    since = _day_field("From (UTC day)")
+    until = _day_field("To (UTC day, included)")
     org = IdField(
         "Organisation ID", validators=[Optional()], message="Enter an organisation number."
     )
@@ -96,9 +92,9 @@ class AuditFilterForm(FilterForm):
             *(SelectChoice(a, action_label(a)) for a in named),
         ]
 
-    def validate_until(self, field: DayField) -> None:
-        since = self.since.data
-        if isinstance(since, date) and isinstance(field.data, date) and field.data < since:
+    def validate_until(self, field: StringField) -> None:
+        since, until = day_of(self.since.data), day_of(field.data)
+        if since is not None and until is not None and until < since:
             raise ValidationError("The last day comes on or after the first day.")
 
     def filters(self) -> AuditFilters:
@@ -109,14 +105,11 @@ class AuditFilterForm(FilterForm):
             organization_id=applied.get("org"),
             organization_name=applied.get("organization", ""),
             actor=applied.get("actor", ""),
-            since=applied.get("since"),
-            until=applied.get("until"),
+            since=day_of(applied.get("since")),
+            until=day_of(applied.get("until")),
         )
 
     def link_args(self) -> dict[str, str]:
         """The applied filters as query-string arguments (links, the pager, the export)."""
         applied = self.applied("action", "org", "actor", "organization", "since", "until")
-        return {
-            name: value.isoformat() if isinstance(value, date) else str(value)
-            for name, value in applied.items()
-        }
+        return {name: str(value) for name, value in applied.items()}

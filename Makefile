@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
+.PHONY: run test install lint format migrate demo screenshots bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (needs /usr/bin/chromium).
+screenshots: install
+	$(BIN)/python -m tools.screenshots
 
 bench: install
 	$(BIN)/python bench/learning.py

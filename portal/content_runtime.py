@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from portal.content import ContentError, ContentIndex, load_content
 from portal.content.files import content_fingerprint
+from portal.content.model import Brand
 
 EXTENSION_KEY = "content_store"
 
@@ -71,6 +72,12 @@ class ContentStore:
 def current_content() -> ContentIndex:
     """The content index the current request should use."""
     return current_app.extensions[EXTENSION_KEY].index
+
+
+def current_brand() -> Brand:
+    """The vendor's brand from the current content (named after the vendor when it has none)."""
+    content = current_content()
+    return content.brand or Brand(name=content.program.vendor or "Partner")
 
 
 def _reload_hook() -> None:

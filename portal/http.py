@@ -64,6 +64,13 @@ def render_page(template: str, block: str, status: int = 200, **context: Any) ->
     return response
 
 
+def shared_cache(view: F) -> F:
+    """Let a view's answer be cached like a static file even for a signed-in user (the brand
+    stylesheet, logo and favicon: the same for everyone); the view sets its own Cache-Control."""
+    vars(view)["shared_cache"] = True
+    return view
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -72,9 +79,12 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.endpoint == "static" or getattr(view, "shared_cache", False):
+        return response
     # Pages for a signed-in user, and links carrying a token, stay out of shared caches and
     # the browser's back-button cache after sign-out.
-    if request.endpoint != "static" and (request.blueprint == "accounts" or _signed_in()):
+    if request.blueprint == "accounts" or _signed_in():
         response.headers["Cache-Control"] = "no-store"
     return response
 

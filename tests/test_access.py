@@ -44,6 +44,7 @@ from tests.access_helpers import (
 from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
+from tests.access_main import ROUTES as MAIN_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
@@ -63,6 +64,11 @@ from tests.conftest import (
 ACCESS: dict[str, Route] = {
     "static": Route("/static/css/app.css", everyone(200)),
     "main.healthz": Route("/healthz", everyone(200)),
+    # The vendor's brand (content/brand/): public by design, the same for everyone, and
+    # needed before sign-in (the login page shows the logo and colours).
+    "brand.stylesheet": Route("/brand.css", everyone(200)),
+    "brand.logo": Route("/brand/logo.svg", everyone(200)),
+    "brand.favicon": Route("/favicon.ico", everyone(200)),
     "main.home": Route("/", signed_in(200)),
     "main.program_index": Route("/program", partners()),
     "main.program_page": Route("/program/rules", partners()),
@@ -97,7 +103,9 @@ ACCESS: dict[str, Route] = {
         "/certificates/{cert_id}",
         {**partners(404), "partner_user": 200, "staff": 200, "admin": 200},
     ),
+    # Public by design: anyone the holder shows a certificate to can check it, and its badge.
     "learning.verify": Route("/verify/{cert_code}", everyone(200)),
+    "learning.badge": Route("/verify/{cert_code}/badge.svg", everyone(200)),
     "learning.revoke": Route(
         "/staff/certifications/{cert_id}/revoke", staff("ok"), "POST", {"reason": "Test"}
     ),
@@ -129,6 +137,7 @@ ACCESS: dict[str, Route] = {
     **SCORECARD_ROUTES,
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
+    **MAIN_ROUTES,
 }
 
 

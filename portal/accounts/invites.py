@@ -32,9 +32,10 @@ from portal.accounts.models import (
 )
 from portal.accounts.users import ensure_email_free, role_label, user_by_email
 from portal.audit.service import recent_entries, record_audit
+from portal.content_runtime import current_brand
 from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
-from portal.notify.outbox import queue_email
+from portal.notify.outbox import portal_name, queue_email
 
 __all__ = [
     "EXISTING_ACCOUNT_ACTION",
@@ -92,11 +93,11 @@ def create_invite(
     )
     db.session.add(invite)
     db.session.flush()
-    organization_name = organization.name if organization is not None else "Flywheel"
+    organization_name = organization.name if organization is not None else current_brand().name
     queue_email(
         email,
         "invite",
-        f"You're invited to the Flywheel partner portal ({organization_name})",
+        f"You're invited to the {portal_name()} ({organization_name})",
         sensitive=True,
         url=invite_url(token),
         organization_name=organization_name,
@@ -138,7 +139,7 @@ def invite_colleague(email: str, role: str, inviter: User) -> Invite | None:
     queue_email(
         existing.email,
         "invite_existing_account",
-        f"{inviter_name} at {org.name} invited you to the Flywheel partner portal",
+        f"{inviter_name} at {org.name} invited you to the {portal_name()}",
         inviter_name=inviter_name,
         organization_name=org.name,
         login_url=login_url(),

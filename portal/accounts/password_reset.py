@@ -24,7 +24,7 @@ from portal.accounts.users import user_by_email
 from portal.audit.service import record_audit
 from portal.db_types import update_if_unset, utcnow
 from portal.extensions import db
-from portal.notify.outbox import queue_email, recently_queued
+from portal.notify.outbox import portal_name, queue_email, recently_queued
 
 __all__ = [
     "NO_ACCOUNT_EMAIL",
@@ -86,7 +86,7 @@ def _send_reset_link(user: User) -> None:
     queue_email(
         user.email,
         RESET_EMAIL,
-        "Reset your Flywheel partner portal password",
+        f"Reset your {portal_name()} password",
         sensitive=True,
         url=reset_url(token),
         user=user,
@@ -100,7 +100,7 @@ def _send_no_account_note(email: str) -> None:
     queue_email(
         email,
         NO_ACCOUNT_EMAIL,
-        "About your Flywheel partner portal password reset",
+        f"About your {portal_name()} password reset",
         email=email,
     )
 

@@ -27,6 +27,7 @@ from portal.accounts.forms import (
     TeamInviteForm,
 )
 from portal.accounts.models import User
+from portal.content_runtime import current_brand
 from portal.extensions import db, limiter
 from portal.form_fields import field_text
 from portal.urls import local_target
@@ -150,7 +151,7 @@ def invite(token: str) -> Response | str | tuple[str, int]:
         else:
             _sign_in(user)
             db.session.commit()
-            flash("Welcome to the Flywheel partner portal.", "success")
+            flash(f"Welcome to the {current_brand().portal_name}.", "success")
             return redirect(url_for("main.home"))
     status = 422 if request.method == "POST" else 200
     return render_template(

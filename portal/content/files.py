@@ -131,3 +131,18 @@ def read_text(
         report(rel, line, "the file is not valid UTF-8 text")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_small(
+    path: str, rel: str, hasher: hashlib._Hash, limit: int, report: Callable[[str, int, str], None]
+) -> bytes | None:
+    """A small binary file (a logo, a favicon) read whole, or None after reporting it is
+    larger than `limit` bytes."""
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        report(rel, 1, f"the file is too large: a brand file may be at most {limit // 1024} KB")
+        return None
+    hasher.update(f"{rel}\0{len(data)}\0".encode())
+    hasher.update(data)
+    return data

@@ -53,6 +53,11 @@ PAGE_IDS: frozenset[str] = frozenset(
         "meetings", "meetings-heading",
         # the staff referral page's disclosures, the meeting form (issue 13: no dead ends)
         "log-meeting", "more-actions-heading", "outcome-disclosure",
+        # the public verification page's share section
+        "badge-link", "copy-status", "share-heading", "share-link",
+        # the staff home's figures and the design system page (/styleguide)
+        "by-status-heading", "sg-badges", "sg-buttons", "sg-cards", "sg-colours",
+        "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",
     }
 )  # fmt: skip
 

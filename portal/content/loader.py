@@ -18,8 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from portal.content.anchors import anchor_problems
+from portal.content.brand import BRAND, MAX_BRAND_FILE_BYTES, build_brand
 from portal.content.fields import Source, is_slug
-from portal.content.files import CHUNK_BYTES, list_files, read_text, reason, stream
+from portal.content.files import CHUNK_BYTES, list_files, read_small, read_text, reason, stream
 from portal.content.frontmatter import (
     Document,
     LineDict,
@@ -79,6 +80,7 @@ class _Build:
     links: LinkCollector = field(default_factory=LinkCollector)
     texts: dict[str, str] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)  # kit files: size and sha256
+    brand_files: dict[str, bytes] = field(default_factory=dict)  # brand/: small, read whole
 
     def source(self, rel: str) -> Source:
         return Source(rel, self.problems)
@@ -119,6 +121,10 @@ def _read_all(build: _Build) -> tuple[str, list[str]]:
                 build.report(rel, 1, _LINKS_OUT)
             elif is_asset:
                 build.assets[rel] = stream(entry.path, rel, hasher, buffer, hashlib.sha256())
+            elif rel.split("/", 1)[0] == BRAND:
+                data = read_small(entry.path, rel, hasher, MAX_BRAND_FILE_BYTES, build.report)
+                if data is not None:
+                    build.brand_files[rel] = data
             elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
                 text = read_text(entry.path, rel, hasher, build.report)
                 if text is not None:
@@ -162,6 +168,7 @@ def load_content(root: Path) -> ContentIndex:
             )
         )
     kits = build_kits(build, layout.kits, build.assets, program)
+    brand = build_brand(build.report, build.brand_files, program.vendor if program else "")
     playbooks = build_playbooks(build, layout.playbooks, program)
 
     modules_by_path = {path_id: set(modules) for path_id, modules in layout.module_ids.items()}
@@ -188,6 +195,7 @@ def load_content(root: Path) -> ContentIndex:
             {k.id: k for k in sorted(kits, key=lambda k: (k.title.casefold(), k.id))}
         ),
         playbooks=MappingProxyType({p.key: p for p in sorted(playbooks, key=playbook_sort_key)}),
+        brand=brand,
     )
     narrow = reach_problems(build.links, index)
     if narrow:

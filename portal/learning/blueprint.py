@@ -52,6 +52,7 @@ ROUTES = (
         "POST",
     ),
     LearningRoute("/verify/<code>", "verify", certificate_views.verify, "GET"),
+    LearningRoute("/verify/<code>/badge.svg", "badge", certificate_views.badge, "GET"),
     LearningRoute(
         "/staff/certifications/<id:cert_id>/revoke", "revoke", certificate_views.revoke, "POST"
     ),

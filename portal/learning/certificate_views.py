@@ -6,7 +6,7 @@ Their URLs (and the `certification_status` template filter) are in `blueprint.py
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.access import (
@@ -17,10 +17,18 @@ from portal.accounts.access import (
     staff_required,
 )
 from portal.accounts.models import Organization
+from portal.content_runtime import current_brand, current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.form_fields import field_text
+from portal.http import shared_cache
 from portal.learning import certificates
+from portal.learning.certificate_media import (
+    badge_face,
+    badge_is_valid,
+    share_links,
+    verification_qr,
+)
 from portal.learning.forms import RevokeForm
 from portal.learning.models import Certification
 from portal.learning.views import path_or_404
@@ -46,12 +54,15 @@ def certificate(cert_id: int):
     if cert is None or (cert.user_id != current_user.id and not current_user.is_staff):
         abort(404)
     org = db.session.get(Organization, cert.organization_id) if cert.organization_id else None
+    verify_url = absolute_url("learning.verify", code=cert.code)
     return render_template(
         "learning/certificate.html",
         cert=cert,
         organization=org,
+        path_title=_path_title(cert),
         status=certificates.certification_status(cert, utcnow()),
-        verify_url=absolute_url("learning.verify", code=cert.code),
+        verify_url=verify_url,
+        qr=verification_qr(verify_url),
     )
 
 
@@ -76,12 +87,48 @@ def verify(code: str):
     cert = certificates.certification_by_code(code)
     if cert is None:
         return render_template("learning/verify.html", cert=None, code=code), 404
+    status = certificates.certification_status(cert, utcnow())
+    verify_url = absolute_url("learning.verify", code=cert.code)
+    valid = badge_is_valid(status)
     return render_template(
         "learning/verify.html",
         cert=cert,
         code=code,
-        status=certificates.certification_status(cert, utcnow()),
+        status=status,
+        path_title=_path_title(cert),
+        verify_url=verify_url,
+        badge_url=absolute_url("learning.badge", code=cert.code) if valid else None,
+        share=share_links(cert, verify_url, current_brand().name) if valid else None,
     )
+
+
+BADGE_MAX_AGE = 300  # a revocation shows on copies of the badge within five minutes
+# The badge's own address may be opened as a document: nothing in it may run or load.
+BADGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+@shared_cache
+@public
+def badge(code: str):
+    """The shareable badge image: the brand's "verified" badge only while the certificate is
+    valid, a grey "not valid" one once it has expired or was revoked; unknown codes 404."""
+    cert = certificates.certification_by_code(code)
+    if cert is None:
+        abort(404)
+    status = certificates.certification_status(cert, utcnow())
+    face = badge_face(cert, status, current_brand())
+    body = render_template("learning/badge.svg", **face)
+    response = Response(body, mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = BADGE_MAX_AGE
+    response.headers["Content-Security-Policy"] = BADGE_POLICY
+    return response
+
+
+def _path_title(cert: Certification) -> str | None:
+    """The title of the learning path the certificate is for, while content still has it."""
+    path = current_content().paths.get(cert.path_id)
+    return path.title if path is not None else None
 
 
 @staff_required

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.main import views
+    from portal.main import brand, views
 
     app.register_blueprint(views.bp)
+    brand.init_app(app)

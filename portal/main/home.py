@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,6 +62,7 @@ class StaffHome:
     counts_by_status: dict[str, int]
     recently_activated: list[Organization]
     program_name: str
+    activated_last_30_days: int = 0
 
 
 def partner_home(user: User, content: ContentIndex, now: datetime | None = None) -> PartnerHome:
@@ -117,8 +118,9 @@ def _next_action(
     return None
 
 
-def staff_home(content: ContentIndex) -> StaffHome:
+def staff_home(content: ContentIndex, now: datetime | None = None) -> StaffHome:
     """Organisations by status and the latest activations: the program's leading indicators."""
+    now = now or utcnow()
     rows = db.session.execute(
         sa.select(Organization.status, sa.func.count()).group_by(Organization.status)
     ).all()
@@ -132,6 +134,14 @@ def staff_home(content: ContentIndex) -> StaffHome:
             .limit(5)
         )
     )
+    activated_lately = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Organization)
+        .where(Organization.activated_at >= now - timedelta(days=30))
+    )
     return StaffHome(
-        counts_by_status=counts, recently_activated=recent, program_name=content.program.name
+        counts_by_status=counts,
+        recently_activated=recent,
+        program_name=content.program.name,
+        activated_last_30_days=activated_lately or 0,
     )

@@ -5,16 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
-from portal.accounts.access import login_required, partner_required, public
+from portal.accounts.access import login_required, partner_required, public, staff_required
 from portal.audit.service import record_content_view
 from portal.content_runtime import current_content
 from portal.database import writes_database
 from portal.errors import RETRY_AFTER_SECONDS
 from portal.extensions import db
+from portal.main.forms import StyleguideForm
 from portal.main.health import database_reachable
 from portal.main.home import partner_home, staff_home
+from portal.main.table_cells import label_cells
 
 bp = Blueprint("main", __name__)
+bp.add_app_template_filter(label_cells, "label_cells")
 
 
 @bp.get("/")
@@ -54,6 +57,15 @@ def program_page(page_id: str):
         record_content_view(current_user, f"page:{page.id}")
         db.session.commit()
     return render_template("main/program_page.html", page=page)
+
+
+@bp.get("/styleguide")
+@staff_required
+def styleguide():
+    """The design system: every button, form control and component, live."""
+    form = StyleguideForm(formdata=None)
+    form.show_sample_error()
+    return render_template("main/styleguide.html", form=form)
 
 
 @bp.get("/healthz")

@@ -17,13 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, render_template
 
+from portal.content_runtime import current_brand
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.models import OutboxMessage, OutboxStatus
 
-__all__ = ["PORTAL_NAME", "queue_email", "recently_queued"]
-
-PORTAL_NAME = "Flywheel partner portal"
+__all__ = ["portal_name", "queue_email", "recently_queued"]
 
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,49}")
 _SUBJECT_MAX = 300
@@ -49,12 +48,17 @@ def _tidy_text(body: str) -> str:
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)) + "\n"
 
 
+def portal_name() -> str:
+    """What e-mails call the portal: the vendor's, e.g. "Keelstone partner portal"."""
+    return current_brand().portal_name
+
+
 def queue_email(
     to: str, template: str, subject: str, *, sensitive: bool = False, **context: Any
 ) -> OutboxMessage:
     """Render `email/<template>.txt` and `.html` and add the message to the session; no commit.
 
-    The templates receive the context plus `subject`, `base_url` and `portal_name`. Pass
+    The templates receive the context plus `subject`, `base_url`, `portal_name` and `brand`. Pass
     `sensitive=True` for messages carrying a sign-in link (invites, password resets): their
     body is erased once delivered and never written to the log in production.
     """
@@ -63,7 +67,7 @@ def queue_email(
     address = _clean_address(to)
     clean_subject = _clean_subject(subject)
     context.setdefault("base_url", current_app.config["BASE_URL"])
-    context.setdefault("portal_name", PORTAL_NAME)
+    context.setdefault("portal_name", portal_name())
     context["subject"] = clean_subject
     message = OutboxMessage(
         kind=template,

@@ -58,7 +58,7 @@ def test_unknown_address_gets_a_no_account_notice(client):
     assert notice.to_email == "nobody@acme.example"
     assert not notice.sensitive
     for body in (notice.body_text, notice.body_html):
-        assert "no Flywheel partner portal account" in body
+        assert "no Testwind partner portal account" in body
         assert "partner manager" in body
         assert "/reset/" not in body
 

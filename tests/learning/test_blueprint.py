@@ -18,6 +18,7 @@ EXPECTED_ROUTES = {
     ("learning.certificate", "/certificates/<id:cert_id>", "GET"),
     ("learning.claim_certificate", "/learn/<path_id>/certificate", "POST"),
     ("learning.verify", "/verify/<code>", "GET"),
+    ("learning.badge", "/verify/<code>/badge.svg", "GET"),
     ("learning.revoke", "/staff/certifications/<id:cert_id>/revoke", "POST"),
 }
 

@@ -72,13 +72,13 @@ def test_both_parts_use_the_layouts(app: Flask) -> None:
     assert message.body_html.startswith("<!doctype html>")
     assert '<html lang="en">' in message.body_html
     assert "<title>Your &lt;b&gt;note&lt;/b&gt;</title>" in message.body_html
-    assert "Sent by the Flywheel partner portal" in message.body_html
+    assert "Sent by the Testwind partner portal" in message.body_html
     assert 'href="http://portal.test/"' in message.body_html
     assert "A note for Pat &lt;script&gt;" in message.body_html  # the preheader
 
     text = message.body_text
     assert text.startswith("Hello Pat")
-    assert text.endswith("-- \nSent by the Flywheel partner portal\nhttp://portal.test/\n")
+    assert text.endswith("-- \nSent by the Testwind partner portal\nhttp://portal.test/\n")
     assert "\n\n\n" not in text
 
 

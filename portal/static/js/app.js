@@ -35,3 +35,13 @@ window.addEventListener("pageshow", (event) => {
     if (status) status.textContent = "";
   }
 });
+
+// The header menu is a <details>: app.css shows its content as a row on wide screens. A browser
+// without ::details-content cannot, so there the menu is opened on wide screens instead.
+const menu = document.querySelector(".nav-menu");
+if (menu && !CSS.supports("selector(::details-content)")) {
+  const wide = window.matchMedia("(min-width: 60rem)");
+  const follow = () => { menu.open = wide.matches; };
+  follow();
+  wide.addEventListener("change", follow);
+}

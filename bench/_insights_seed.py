@@ -231,6 +231,7 @@ class InsightsSeeder:
             "sourced" if rng.random() < 0.8 else "influenced", ts(t0), status, None, None, "",
             deal, "USD" if deal else None, ts(t0), ts(t0 + timedelta(hours=48)), ts(responded),
             ts(events[-1][0] if events else t0), ts(next_due), None, ts(closed),
+            ts(responded if events and events[0][1] == "accepted" else None),
         ))  # fmt: skip
         for when, kind, from_status, to_status in events:
             self.add("referral_events", (ref_id, kind, True, owner, "", from_status, to_status,

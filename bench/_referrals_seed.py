@@ -221,7 +221,7 @@ class ReferralSeeder:
         first_status = "conflict" if conflict_reason else "submitted"
         timeline.add("submitted", t0, True, submitter, to_status=first_status)
         estimate = rng.choice((5, 8, 12, 20, 30, 45, 60, 90, 150)) * 100_000
-        responded = closed = deal_value = None
+        responded = closed = deal_value = accepted = None
         last_update = renewed = t0
         close_reason = ""
         if unanswered:
@@ -236,6 +236,7 @@ class ReferralSeeder:
                 timeline.add("rejected", closed, True, actor, close_reason, first_status, status)
             else:
                 timeline.add("accepted", responded, True, actor, "", first_status, "accepted")
+                accepted = responded
                 if owner is not None and rng.random() < 0.3:
                     timeline.add("assigned", responded + timedelta(minutes=5), False, actor)
                 reached = _STAGES_REACHED.get(status, rng.choice((0, 0, 1, 2)))
@@ -292,7 +293,8 @@ class ReferralSeeder:
              _weighted(REGIONS, rng), estimate, "USD", rng.choice(TIMINGS), rng.choice(_NEEDS),
              "sourced" if rng.random() < 0.7 else "influenced", ts(t0), status, conflict_reason,
              conflict_with, close_reason, deal_value, "USD" if deal_value else None, ts(t0),
-             ts(first_due), ts(responded), ts(last_update), ts(next_due), None, ts(closed))
+             ts(first_due), ts(responded), ts(last_update), ts(next_due), None, ts(closed),
+             ts(accepted))
         )  # fmt: skip
         self.buffers["referral_events"].extend(timeline.rows)
 

@@ -12,7 +12,7 @@ REFERRAL_COLUMNS = _names(
     "region estimated_value_minor estimated_currency expected_timing customer_need involvement "
     "consent_confirmed_at status conflict_reason conflict_with_id close_reason deal_value_minor "
     "deal_currency submitted_at first_response_due_at first_responded_at "
-    "last_partner_update_at next_due_at reminded_due_at closed_at"
+    "last_partner_update_at next_due_at reminded_due_at closed_at accepted_at"
 )
 EVENT_COLUMNS = _names(
     "id referral_id kind partner_visible actor_id message from_status to_status created_at"

@@ -54,6 +54,7 @@ class ScorecardScale:
 
     referrals: ReferralScale
     large_org_people: int = 60  # besides the two every organisation has
+    people_per_org: int = 0  # more people in every other organisation
     large_org_activity: int = 200_000
     activity_per_org: int = 20
 
@@ -68,28 +69,41 @@ class ScorecardSeeder(ReferralSeeder):
         self.buffers.update({t: [] for t in EXTRA_TABLES})
         self._extra_ids = dict.fromkeys(EXTRA_TABLES, 0)
 
-    def large_org_people(self) -> list[int]:
-        """Organisation 1's extra people (their user ids come after the staff's)."""
+    def extra_people(self) -> dict[int, list[int]]:
+        """Every organisation's people: its two, plus `large_org_people` more for organisation
+        1 and `people_per_org` more for each other (their user ids come after the staff's),
+        most of them signed in within the last two months."""
         ts, now, rng = self.w.ts, self.now, self.rng
-        first = (self.scale.orgs * 2) + STAFF_USERS + 1
+        card = self.card_scale
         password_hash = generate_password_hash(BENCH_PASSWORD)
-        ids = list(range(first, first + self.card_scale.large_org_people))
-        users = [
-            (user_id, f"person{user_id}@org1.bench.example", f"Person {user_id}", "Consultant",
-             password_hash, "partner_user", 1, True, f"{rng.getrandbits(192):048x}",
-             ts(now - timedelta(days=rng.uniform(30, HISTORY_DAYS))), None)
-            for user_id in ids
-        ]  # fmt: skip
+        user_id = (self.scale.orgs * 2) + STAFF_USERS
+        people: dict[int, list[int]] = {}
+        users: list[tuple] = []
+        for org_id in range(1, self.scale.orgs + 1):
+            extra = card.large_org_people if org_id == 1 else card.people_per_org
+            people[org_id] = list(self.org_members[org_id])
+            for _ in range(extra):
+                user_id += 1
+                people[org_id].append(user_id)
+                signed_in = now - timedelta(days=rng.uniform(0, 60))
+                users.append(
+                    (user_id, f"person{user_id}@org{org_id}.bench.example", f"Person {user_id}",
+                     "Consultant", password_hash, "partner_user", org_id, True,
+                     f"{rng.getrandbits(192):048x}",
+                     ts(now - timedelta(days=rng.uniform(30, HISTORY_DAYS))),
+                     ts(signed_in) if rng.random() < 0.7 else None)
+                )  # fmt: skip
+                if len(users) >= FLUSH_ROWS:
+                    self._write_extra("users", USER_COLUMNS, users)
+                    users = []
         self._write_extra("users", USER_COLUMNS, users)
-        return [*self.org_members[1], *ids]
+        return people
 
     def enablement_and_activity(self) -> None:
         """Invites, certificates and modules for organisation 1's people (and two per other
         organisation), and activity events: many for organisation 1, a few for every other."""
         rng, ts, now = self.rng, self.w.ts, self.now
-        people = {1: self.large_org_people()}
-        for org_id in range(2, self.scale.orgs + 1):
-            people[org_id] = list(self.org_members[org_id])
+        people = self.extra_people()
         for org_id, members in people.items():
             for user_id in members:
                 joined = now - timedelta(days=rng.uniform(1, HISTORY_DAYS))

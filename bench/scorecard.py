@@ -1,25 +1,37 @@
 """Scorecard and partner home benchmark: server time and SQL statements per request.
 
+    make bench-scorecard        # SQLite at 100,000, then PostgreSQL if BENCH_DATABASE_URL is set
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
+        make bench-scorecard BENCH_ARGS=--program-scale            # both at 10,000 and 1,000,000
     .venv/bin/python bench/scorecard.py                                   # SQLite
     .venv/bin/python bench/scorecard.py --referrals 20000 --compare-small 0   # quick run
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \
-        .venv/bin/python bench/scorecard.py
-    make bench-scorecard                                # SQLite, then PostgreSQL if the URL is set
+        nice -n 10 .venv/bin/python bench/scorecard.py --program-scale     # 10,000 vs 1,000,000
+    BENCH_DATABASE_URL=... .venv/bin/python bench/scorecard.py --program-scale --compare-small 0 \
+        --keep                                            # seed once and keep the database, then
+    BENCH_DATABASE_URL=... .venv/bin/python bench/scorecard.py --program-scale \
+        --reuse-postgresql flywheel_bench_ab12cd34        # measure it again without seeding
 
 One program of `--referrals` referrals (default 100,000) over `--orgs` organisations
-(default 1,000); organisation 1 is the large one, holding `--large-share` of them (default 10 %)
-with 62 people and `--activity` activity events (default 50,000). Measured as organisation 1's
-partner admin:
+(default 1,000) with two people each and `--people-per-org` more; organisation 1 is the large
+one, holding `--large-share` of the referrals (default 10 %) with 62 people and `--activity`
+activity events (default 50,000). `--program-scale` is the issue's program: 5,000
+organisations, 50,000 people, 1,000,000 referrals (organisation 1 then holds 100,000: the
+worst case a partner's pages meet). Measured as organisation 1's partner admin:
 `/scorecard` (before `flask scorecard refresh` has stored the program's average, then after:
-the current quarter and one a year back), the CSV, the partner home `/`; as staff: the
-organisation's scorecard under /staff/orgs/1. Only the "live avg" row grows with the program:
-it is what a scorecard costs until the hourly refresh has run.
+the current quarter and one a year back), the CSV, the partner home `/` (open referrals,
+earnings this year, the tier card computed live); as staff: the organisation's scorecard under
+/staff/orgs/1 and the organisation list sorted by attention (no time budget). Only the
+"live avg" row grows with the program: it is what a scorecard costs until the hourly refresh
+has run.
 
 Budget (issue 12, section 4): scorecard and partner home <= 50 ms on PostgreSQL (checked on
 p95), and the statement count the same at `--compare-small` referrals as at the full size.
 Columns as in bench/referrals.py: wall-clock median and p95, this process's CPU (`cpu med`),
 time inside the driver (`sql med`), statements per request. The exit code is 0 even when a
-budget fails; failures are printed as FAIL.
+budget fails; failures are printed as FAIL. Seeding goes through COPY on PostgreSQL
+(executemany on SQLite); at program scale it takes several minutes on a 2-core machine, and
+timings suffer when the machine is busy (compare the load average on the first line).
 """
 
 from __future__ import annotations
@@ -36,15 +48,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
+
 from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
 from bench._referrals_measure import ReferralBench, ReferralPageResult  # noqa: E402
-from bench._referrals_seed import ReferralScale  # noqa: E402
+from bench._referrals_seed import ReferralScale, ReferralSeed  # noqa: E402
 from bench._referrals_tables import check_columns  # noqa: E402
 from bench._scorecard_seed import ScorecardScale, seed_scorecard  # noqa: E402
 from bench.learning import machine_reference  # noqa: E402
 
 CONTENT_DIR = ROOT / "content"
 BUDGET_MS = 50.0
+# Measured for information: the issue sets it no time budget (statements must still not grow).
+UNBUDGETED = frozenset({"org list by attention"})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -60,6 +76,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the workdir and databases")
     parser.add_argument("--referrals", type=int, default=100_000, help="default 100,000")
     parser.add_argument("--orgs", type=int, default=1_000, help="organisations (default 1,000)")
+    parser.add_argument(
+        "--people-per-org",
+        type=int,
+        default=0,
+        help="people in every organisation besides its admin and user (default 0)",
+    )
+    parser.add_argument(
+        "--program-scale",
+        action="store_true",
+        help="the issue's program: 5,000 organisations, 50,000 people (8 more per "
+        "organisation), 1,000,000 referrals; overrides --orgs, --people-per-org, --referrals",
+    )
     parser.add_argument(
         "--large-share",
         type=float,
@@ -83,12 +111,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=60, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=5, help="unmeasured requests first")
     parser.add_argument("--seed", type=int, default=20261207, help="random seed")
+    parser.add_argument(
+        "--reuse-postgresql",
+        metavar="NAME",
+        help="measure a database kept by an earlier run (--keep) on the --database-url server "
+        "again instead of seeding the full size (give the same scale options)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its report; 0 even when a budget fails."""
     args = parse_args(argv)
+    if args.program_scale:
+        args.orgs, args.people_per_org, args.referrals = 5_000, 8, 1_000_000
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="flywheel-bench-scorecard-"))
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SECRET_KEY", "flywheel-bench-secret")
@@ -101,11 +137,15 @@ def main(argv: list[str] | None = None) -> int:
     passed = True
     try:
         for label, scale in runs:
-            database = create_database(args.database_url, workdir, label)
+            reuse = args.reuse_postgresql if label == "full" else None
+            if reuse:
+                database = _existing(args.database_url, reuse, workdir)
+            else:
+                database = create_database(args.database_url, workdir, label)
             try:
-                measured[label] = run_once(database, scale, args, label)
+                measured[label] = run_once(database, scale, args, label, reused=bool(reuse))
             finally:
-                if args.keep:
+                if args.keep or reuse:
                     print(f"kept {database.describe()}", flush=True)
                 else:
                     database.drop()
@@ -122,16 +162,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _existing(server_url: str | None, name: str, workdir: Path) -> BenchDatabase:
+    """A database an earlier run kept, on the same server."""
+    if not server_url:
+        raise SystemExit("--reuse-postgresql needs --database-url (or $BENCH_DATABASE_URL)")
+    probe = create_database(server_url, workdir, "probe")  # only to learn the URL shape
+    probe.drop()
+    url = sa.make_url(probe.url).set(database=name)
+    return BenchDatabase(url=url.render_as_string(hide_password=False), label="reused",
+                         server_url=probe.server_url, name=name)  # fmt: skip
+
+
 def _scale(args: argparse.Namespace, referrals: int) -> ScorecardScale:
     large = int(referrals * args.large_share)
     return ScorecardScale(
         ReferralScale(args.orgs, referrals, customers=2_000, probe_referrals=large),
         large_org_activity=args.activity,
+        people_per_org=args.people_per_org,
     )
 
 
 def run_once(
-    database: BenchDatabase, scale: ScorecardScale, args: argparse.Namespace, label: str
+    database: BenchDatabase,
+    scale: ScorecardScale,
+    args: argparse.Namespace,
+    label: str,
+    reused: bool = False,
 ) -> list[ReferralPageResult]:
     """Create the schema, seed it, measure every page."""
     from portal import create_app
@@ -157,13 +213,16 @@ def run_once(
         }
     )
     with app.app_context():
-        db.create_all()
-        check_columns(db.metadata)
-        started = time.perf_counter()
-        seeded = seed_scorecard(BulkWriter(db.engine), scale, args.seed, time.perf_counter)
-        analyze(db.engine)
-        counts = ", ".join(f"{table} {count:,}" for table, count in seeded.counts.items())
-        print(f"[{label}] seeded in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+        if reused:
+            seeded = _reused(db.engine)
+        else:
+            db.create_all()
+            check_columns(db.metadata)
+            started = time.perf_counter()
+            seeded = seed_scorecard(BulkWriter(db.engine), scale, args.seed, time.perf_counter)
+            analyze(db.engine)
+            counts = ", ".join(f"{table} {count:,}" for table, count in seeded.counts.items())
+            print(f"[{label}] seeded in {time.perf_counter() - started:.1f} s: {counts}")
     from portal.db_types import utcnow
     from portal.scorecard.program import refresh_program_outcomes
     from portal.scorecard.quarters import quarter_of
@@ -187,12 +246,26 @@ def run_once(
         ]
         bench.sign_in(seeded.staff_token)
         results.append(bench.measure_get("staff scorecard", ["/staff/orgs/1/scorecard"]))
+        results.append(bench.measure_get("org list by attention", ["/staff/orgs?sort=attention"]))
     finally:
         bench.close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
     return results
+
+
+def _reused(engine: sa.Engine) -> ReferralSeed:
+    """Who to sign in as in a kept database; its stored program averages are removed, so the
+    "live avg" row measures what it did the first time."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM scorecard_program_quarters"))
+        probe = conn.scalar(sa.text("SELECT session_token FROM users WHERE organization_id = 1 "
+                                    "AND role = 'partner_admin' ORDER BY id LIMIT 1"))  # fmt: skip
+        staff = conn.scalar(
+            sa.text("SELECT session_token FROM users WHERE role = 'admin' ORDER BY id LIMIT 1")
+        )
+    return ReferralSeed(str(probe), str(staff), [], [], [], [])
 
 
 def results_table(
@@ -203,19 +276,21 @@ def results_table(
     budget = f"p95 <= {BUDGET_MS:.0f} ms" if enforce else "no time budget on SQLite"
     print(f"\n{dialect}, {refs.referrals:,} referrals, {refs.orgs:,} orgs ({budget})")
     header = (
-        f"{'page':<22} {'n':>4} {'median ms':>9} {'p95 ms':>8} {'cpu med':>8} {'sql med':>8} "
+        f"{'page':<23} {'n':>4} {'median ms':>9} {'p95 ms':>8} {'cpu med':>8} {'sql med':>8} "
         f"{'stmts max':>9} {'stmts med':>9}  result"
     )
     print(header)
     print("-" * len(header))
     passed = True
     for r in results:
-        ok = not r.error and bool(r.times_ms) and (not enforce or r.p95_ms <= BUDGET_MS)
+        budgeted = enforce and r.page not in UNBUDGETED
+        ok = not r.error and bool(r.times_ms) and (not budgeted or r.p95_ms <= BUDGET_MS)
         passed &= ok
         print(
-            f"{r.page:<22} {len(r.times_ms):>4} {r.median_ms:>9.1f} {r.p95_ms:>8.1f} "
+            f"{r.page:<23} {len(r.times_ms):>4} {r.median_ms:>9.1f} {r.p95_ms:>8.1f} "
             f"{r.cpu_median_ms:>8.1f} {r.sql_median_ms:>8.1f} {r.statements_max:>9} "
             f"{r.statements_median:>9.0f}  {'PASS' if ok else 'FAIL'}"
+            f"{' (no time budget)' if r.page in UNBUDGETED else ''}"
         )
         if r.error:
             print(f"    error: {r.error}")
@@ -243,7 +318,7 @@ def compare_table(
         )
         passed &= same
         print(
-            f"{after.page:<22} {before.statements_max:>4}/{before.statements_median:<4.0f} "
+            f"{after.page:<23} {before.statements_max:>4}/{before.statements_median:<4.0f} "
             f"{after.statements_max:>4}/{after.statements_median:<4.0f}  "
             f"{'PASS' if same else 'FAIL'}"
         )

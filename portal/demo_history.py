@@ -306,6 +306,7 @@ def _one_referral(story: _Story, org: Organization, by: User, submitted: datetim
         accept = rng.random() < 0.85
         status = "accepted" if accept else "rejected"
         events.append((responded, "accepted" if accept else "rejected", "submitted", status))
+        referral.accepted_at = responded if accept else None
         last = responded
         better = story.maturity(submitted)
         chances = (0.9, 0.75 + 0.1 * better, 0.65 + 0.1 * better)

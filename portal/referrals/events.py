@@ -138,6 +138,8 @@ def add_event(
         created_at=now,
     )
     db.session.add(event)
+    if kind == EventKind.ACCEPTED and referral.accepted_at is None:
+        referral.accepted_at = now
     if visible and actor is not None and actor.is_staff:
         if referral.first_responded_at is None:
             referral.first_responded_at = now

@@ -43,12 +43,23 @@ class Referral(Model):
     __table_args__ = (
         # A retried or double-clicked submission carries the same key: one referral.
         sa.UniqueConstraint("organization_id", "idempotency_key"),
-        # The inbox's default order and its keyset pagination.
-        sa.Index("ix_referrals_next_due", "next_due_at", "id"),
+        # The inbox's default order and its keyset pagination; the other columns let the
+        # staff list's "pipeline stalled" flag find every stale referral from the index alone.
+        sa.Index(
+            "ix_referrals_next_due",
+            "next_due_at",
+            "id",
+            "organization_id",
+            "first_responded_at",
+            "status",
+        ),
         sa.Index("ix_referrals_status_due", "status", "next_due_at", "id"),
         # A partner's list (newest first) and the inbox filtered to one organisation.
         sa.Index("ix_referrals_org_id", "organization_id", "id"),
         sa.Index("ix_referrals_org_due", "organization_id", "next_due_at", "id"),
+        # The partner home's open referrals, latest news first: read backwards, it stops after
+        # the few shown instead of sorting every open referral of a large partner.
+        sa.Index("ix_referrals_org_updated", "organization_id", "last_partner_update_at", "id"),
         # The inbox's "new" count and filter read only the referrals nobody has opened yet.
         sa.Index(
             "ix_referrals_unopened",
@@ -98,6 +109,9 @@ class Referral(Model):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The due time a reminder was last queued for: one reminder per breach.
     reminded_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the partner team accepted it (the timeline's "accepted" event; set by add_event):
+    # on the referral so "accepted in the last N days" is one index range per organisation.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Who on the partner team first opened the referral's page, and when; until then the
     # inbox marks it new. Set once (referrals.seen.mark_opened), never cleared.
@@ -180,10 +194,22 @@ class Commission(Model):
     """The commission on a won referral: integer minor units, never floats."""
 
     __tablename__ = "commissions"
+    __table_args__ = (
+        # An organisation's commissions (its earnings page), and this year's summed by status
+        # and currency on the partner home from the index alone.
+        sa.Index(
+            "ix_commissions_org_created",
+            "organization_id",
+            "created_at",
+            "status",
+            "currency",
+            "amount_minor",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(sa.ForeignKey("referrals.id"), unique=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     deal_value_minor: Mapped[int] = mapped_column(sa.BigInteger)

@@ -27,8 +27,9 @@ SCORECARD_INDEXES = (
         Referral.first_response_due_at,
         Referral.first_responded_at,
     ),
-    # An organisation's deals closed in a window (status IN won, lost) with their value, from
-    # the index alone; and its open pipeline, one index range per status.
+    # An organisation's deals closed in a window (status IN won, lost) with their value, and
+    # its open pipeline by stage with its estimated value: both from the index alone, one
+    # range per status (a large partner's open referrals are spread over thousands of pages).
     sa.Index(
         "ix_referrals_org_status_closed",
         Referral.organization_id,
@@ -36,6 +37,8 @@ SCORECARD_INDEXES = (
         Referral.closed_at,
         Referral.deal_currency,
         Referral.deal_value_minor,
+        Referral.estimated_currency,
+        Referral.estimated_value_minor,
     ),
     # The program's won and lost deals in a window: the average win rate, from the index alone.
     sa.Index("ix_referrals_status_closed", Referral.status, Referral.closed_at),

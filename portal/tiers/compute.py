@@ -10,21 +10,24 @@ Rules (content/README.md says them for the content team):
 - Tiers are cumulative: an organisation qualifies for a tier when it meets the criteria of that
   tier and of every tier below it. The entry tier is the floor: nobody qualifies for less.
 - Only the criteria that apply to the organisation's partner type count, or are shown.
-- A trailing window of N days counts events after `now - N days`, up to `now`.
+- A trailing window of N days counts events after `now - N days`, up to `now`: the database
+  counts them when the facts are gathered (portal.tiers.gather), as totals per window.
 - A certificate counts while it is issued, not revoked and not expired (`expires_at > now`).
 - An attested fact dated D with `valid_days` V counts on the days D .. D + V - 1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from portal.content.model import ANY_OF, Criterion, Program, Tier
 from portal.tiers.facts import OrgFacts
 
-__all__ = ["CriterionResult", "Standing", "TierStanding", "compute_standing"]
+__all__ = ["WINDOWED_KINDS", "CriterionResult", "Standing", "TierStanding", "compute_standing"]
+
+# Criteria counted in a trailing window: judged on the facts' totals for that window.
+WINDOWED_KINDS = frozenset({"accepted_referrals", "won_deals", "won_value"})
 
 
 @dataclass(frozen=True)
@@ -166,25 +169,14 @@ class _Judge:
                     if c.is_current(self.now) and criterion.path in (None, c.path_id)
                 }
             )
-        if kind == "accepted_referrals":
-            return self._in_window(facts.accepted_referrals, criterion)
-        if kind == "won_deals":
-            return self._in_window((d.closed_at for d in facts.won_deals), criterion)
-        if kind == "won_value":
-            since = self._since(criterion)
-            return sum(
-                d.value_minor
-                for d in facts.won_deals
-                if since < d.closed_at <= self.now and d.currency == self.program.currency
-            )
+        if kind in WINDOWED_KINDS:
+            totals = facts.in_window(criterion.window_days or 0)
+            if kind == "accepted_referrals":
+                return totals.accepted_referrals
+            if kind == "won_deals":
+                return totals.won_deals
+            return totals.won_value_minor
         raise ValueError(f"unknown criterion kind {kind!r}")
-
-    def _since(self, criterion: Criterion) -> datetime:
-        return self.now - timedelta(days=criterion.window_days or 0)
-
-    def _in_window(self, moments: Iterable[datetime], criterion: Criterion) -> int:
-        since = self._since(criterion)
-        return sum(1 for moment in moments if since < moment <= self.now)
 
     def _attested(self, criterion: Criterion) -> CriterionResult:
         fact = self.program.attested_fact(criterion.fact or "")

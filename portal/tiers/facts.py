@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -27,12 +28,14 @@ class Certificate:
 
 
 @dataclass(frozen=True)
-class WonDeal:
-    """A referral won, with its deal value in minor units of its currency."""
+class WindowTotals:
+    """An organisation's referral outcomes in one trailing window (N days up to the moment the
+    facts were gathered), counted by the database: a partner with a hundred thousand referrals
+    is one row, not a hundred thousand moments."""
 
-    closed_at: datetime
-    value_minor: int
-    currency: str
+    accepted_referrals: int = 0  # referrals the partner team accepted in the window
+    won_deals: int = 0
+    won_value_minor: int = 0  # deals won in the window, in the program's currency only
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,9 @@ class Attestation:
 class OrgFacts:
     """Everything the criteria of every tier look at, for one organisation.
 
-    Event lists may hold more than any window needs (gathering reads from the longest window
-    on); the evaluation applies each criterion's own window.
+    Certificates and attestations are listed and judged at `now` by the evaluation; referral
+    outcomes come as totals per trailing window (`windows`, by its length in days), counted up
+    to the moment they were gathered: a window nobody gathered counts nothing.
     """
 
     organization_id: int
@@ -57,6 +61,12 @@ class OrgFacts:
     acknowledged_steps: frozenset[str] = frozenset()  # onboarding steps ticked
     activated_at: datetime | None = None  # onboarding completed
     certificates: tuple[Certificate, ...] = ()
-    accepted_referrals: tuple[datetime, ...] = ()  # when each referral was accepted
-    won_deals: tuple[WonDeal, ...] = ()
+    windows: Mapping[int, WindowTotals] = field(default_factory=dict)
     attestations: tuple[Attestation, ...] = ()
+
+    def in_window(self, days: int) -> WindowTotals:
+        """The referral outcomes of the trailing `days`-day window (zeros if not gathered)."""
+        return self.windows.get(days, _NOTHING)
+
+
+_NOTHING = WindowTotals()

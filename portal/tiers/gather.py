@@ -1,8 +1,10 @@
 """Gathering the facts tier criteria are judged on, for many organisations at once.
 
 The reporting layer's aggregate reads: one statement per kind of fact for the whole batch of
-organisations (never one per organisation), and only the kinds the program's criteria use,
-reading events no older than the longest window that asks for them.
+organisations (never one per organisation), and only the kinds the program's criteria use.
+Referral outcomes are counted by the database, per organisation and per trailing window the
+criteria ask for, from index ranges (portal/tiers/indexes.py): what a partner's tier card
+costs does not grow with how many referrals it has.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -20,14 +22,14 @@ from portal.content.model import ANY_OF, Criterion, Program
 from portal.extensions import db
 from portal.learning.models import Certification
 from portal.onboarding.models import ChecklistProgress
-from portal.referrals.events import EventKind
-from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
-from portal.tiers.facts import Attestation, Certificate, OrgFacts, WonDeal
+from portal.referrals.models import Referral, ReferralStatus
+from portal.tiers.facts import Attestation, Certificate, OrgFacts, WindowTotals
 from portal.tiers.models import AttestedFactRecord
 
 __all__ = ["EVALUATED_STATUSES", "Needs", "gather_facts"]
 
 T = TypeVar("T")
+Key = tuple[int, int]  # (organisation id, window days)
 
 # Organisations the daily evaluation judges: invited ones have nobody in yet, suspended ones
 # are out of the program until reinstated.
@@ -40,8 +42,8 @@ class Needs:
 
     agreement_steps: frozenset[str]
     certificates: bool
-    accepted_days: int | None  # the longest accepted_referrals window; None: not asked
-    won_days: int | None  # the longest won_deals / won_value window
+    accepted_windows: frozenset[int]  # the accepted_referrals windows, in days
+    won_windows: frozenset[int]  # the won_deals / won_value windows
     facts: frozenset[str]  # attested fact ids asked for
     fact_days: int | None  # the longest validity among them; None: some count for good
 
@@ -56,8 +58,8 @@ class Needs:
                 c.step for c in criteria if c.kind == "agreement_accepted" and c.step
             ),
             certificates=any(c.kind == "certified_people" for c in criteria),
-            accepted_days=_longest(criteria, ("accepted_referrals",)),
-            won_days=_longest(criteria, ("won_deals", "won_value")),
+            accepted_windows=_windows(criteria, ("accepted_referrals",)),
+            won_windows=_windows(criteria, ("won_deals", "won_value")),
             facts=facts,
             fact_days=None
             if unbounded or not validity
@@ -72,9 +74,8 @@ def _every_criterion(criteria: Iterable[Criterion]) -> Iterable[Criterion]:
             yield from criterion.options
 
 
-def _longest(criteria: list[Criterion], kinds: tuple[str, ...]) -> int | None:
-    windows = [c.window_days or 0 for c in criteria if c.kind in kinds]
-    return max(windows) if windows else None
+def _windows(criteria: list[Criterion], kinds: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(c.window_days or 0 for c in criteria if c.kind in kinds)
 
 
 def gather_facts(
@@ -85,8 +86,9 @@ def gather_facts(
     needs = Needs.of(program)
     steps = _acknowledged(ids, needs) if needs.agreement_steps else {}
     certificates = _certificates(ids, now) if needs.certificates else {}
-    accepted = _accepted(ids, now, needs.accepted_days) if needs.accepted_days else {}
-    won = _won(ids, now, needs.won_days) if needs.won_days else {}
+    accepted = _accepted(ids, now, needs.accepted_windows) if needs.accepted_windows else {}
+    won = _won(ids, now, needs.won_windows, program.currency) if needs.won_windows else {}
+    windows = sorted(needs.accepted_windows | needs.won_windows)
     attested = _attested(ids, now.date(), needs) if needs.facts else {}
     return {
         org.id: OrgFacts(
@@ -96,8 +98,14 @@ def gather_facts(
             acknowledged_steps=frozenset(steps.get(org.id, ())),
             activated_at=org.activated_at,
             certificates=tuple(certificates.get(org.id, ())),
-            accepted_referrals=tuple(accepted.get(org.id, ())),
-            won_deals=tuple(won.get(org.id, ())),
+            windows={
+                days: WindowTotals(
+                    accepted_referrals=accepted.get((org.id, days), 0),
+                    won_deals=won.get((org.id, days), (0, 0))[0],
+                    won_value_minor=won.get((org.id, days), (0, 0))[1],
+                )
+                for days in windows
+            },
             attestations=tuple(attested.get(org.id, ())),
         )
         for org in orgs
@@ -140,40 +148,65 @@ def _certificates(ids: list[int], now: datetime) -> dict[int, list[Certificate]]
     )
 
 
-def _accepted(ids: list[int], now: datetime, days: int) -> dict[int, list[datetime]]:
-    """When each referral was accepted, within the longest window."""
+def _accepted(ids: list[int], now: datetime, windows: frozenset[int]) -> dict[Key, int]:
+    """Referrals accepted in each window, by (organisation, window days)."""
+    r = Referral
+    days = sorted(windows)
+    counts = [_count_after(r.accepted_at, now - timedelta(days=d)) for d in days]
     rows = db.session.execute(
-        sa.select(Referral.organization_id, ReferralEvent.created_at)
-        .join(Referral, Referral.id == ReferralEvent.referral_id)
+        sa.select(r.organization_id, *counts)
         .where(
-            Referral.organization_id.in_(ids),
-            ReferralEvent.kind == EventKind.ACCEPTED.value,
-            ReferralEvent.created_at >= now - timedelta(days=days),
-            ReferralEvent.created_at <= now,
+            r.organization_id.in_(ids),
+            r.accepted_at > now - timedelta(days=days[-1]),
+            r.accepted_at <= now,
         )
+        .group_by(r.organization_id)
     )
-    return _grouped((org_id, at) for org_id, at in rows)
+    return {
+        (org_id, d): int(n or 0)
+        for org_id, *values in rows
+        for d, n in zip(days, values, strict=True)
+    }
 
 
-def _won(ids: list[int], now: datetime, days: int) -> dict[int, list[WonDeal]]:
+def _won(
+    ids: list[int], now: datetime, windows: frozenset[int], currency: str
+) -> dict[Key, tuple[int, int]]:
+    """Deals won in each window and their value in the program's currency, by (organisation,
+    window days)."""
+    r = Referral
+    days = sorted(windows)
+    in_currency = sa.func.coalesce(r.deal_currency, "") == currency
+    value = sa.func.coalesce(r.deal_value_minor, 0)
+    columns = []
+    for d in days:
+        since = now - timedelta(days=d)
+        columns += [
+            _count_after(r.closed_at, since),
+            sa.func.sum(sa.case((sa.and_(r.closed_at > since, in_currency), value), else_=0)),
+        ]
     rows = db.session.execute(
-        sa.select(
-            Referral.organization_id,
-            Referral.closed_at,
-            sa.func.coalesce(Referral.deal_value_minor, 0),
-            sa.func.coalesce(Referral.deal_currency, ""),
-        ).where(
-            Referral.organization_id.in_(ids),
-            Referral.status == ReferralStatus.WON.value,
-            Referral.closed_at >= now - timedelta(days=days),
-            Referral.closed_at <= now,
+        sa.select(r.organization_id, *columns)
+        .where(
+            r.organization_id.in_(ids),
+            r.status == ReferralStatus.WON.value,
+            r.closed_at > now - timedelta(days=days[-1]),
+            r.closed_at <= now,
         )
+        .group_by(r.organization_id)
     )
-    return _grouped(
-        (org_id, WonDeal(closed, value, currency))
-        for org_id, closed, value, currency in rows
-        if closed is not None  # the query filters on closed_at; mypy cannot know
-    )
+    totals: dict[Key, tuple[int, int]] = {}
+    for org_id, *values in rows:
+        for n, d in enumerate(days):
+            totals[(org_id, d)] = (int(values[2 * n] or 0), int(values[2 * n + 1] or 0))
+    return totals
+
+
+def _count_after(
+    moment: sa.orm.InstrumentedAttribute[Any], since: datetime
+) -> sa.ColumnElement[Any]:
+    """How many rows of the group have `moment` after `since` (both databases: SUM of CASE)."""
+    return sa.func.sum(sa.case((moment > since, 1), else_=0))
 
 
 def _attested(ids: list[int], today: date, needs: Needs) -> dict[int, list[Attestation]]:

@@ -151,3 +151,7 @@ def test_the_home_reads_the_same_statements_for_one_referral_or_many(
         _event(row, "accepted", now - timedelta(hours=n + 1))
     db.session.commit()
     assert statements() == few
+    # All 31 counted, the five with the latest news shown.
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="figure-number">31</span> open</a>' in page
+    assert page.count('<a href="/referrals/R-') == 5

@@ -39,6 +39,7 @@ def accept_referrals(user: User, count: int, at: datetime | None = None) -> None
     for _ in range(count):
         referral = new_referral(user)
         referral.status = "accepted"
+        referral.accepted_at = at or utcnow()
         db.session.add(
             ReferralEvent(
                 referral_id=referral.id,

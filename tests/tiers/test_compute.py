@@ -1,4 +1,4 @@
-"""compute_standing: every criterion kind, windows at their edges, certificates that expire."""
+"""compute_standing: every criterion kind, windowed totals, certificates that expire."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from portal.content.model import (
     TierRules,
 )
 from portal.tiers.compute import compute_standing
-from portal.tiers.facts import Attestation, Certificate, OrgFacts, WonDeal
+from portal.tiers.facts import Attestation, Certificate, OrgFacts, WindowTotals
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -127,38 +127,35 @@ def test_revoked_and_future_certificates_do_not_count() -> None:
 # --- windows --------------------------------------------------------------------------------
 
 
-def test_accepted_referrals_in_a_trailing_window_at_its_edges() -> None:
+def totals(days: int = 365, **counts: int) -> dict[int, WindowTotals]:
+    """Referral outcomes of one trailing window, as gathering counts them."""
+    return {days: WindowTotals(**counts)}
+
+
+def test_accepted_referrals_are_the_totals_of_the_criterion_s_own_window() -> None:
+    """(Where a window starts and ends is the gathering's: tests/tiers/test_gather.py.)"""
     crit = criterion("accepted_referrals", count=2, window_days=365)
-    edge = NOW - YEAR
-    facts = org(accepted_referrals=(edge, edge + timedelta(seconds=1), NOW))
-    result = judge(crit, facts)
-    assert (result.value, result.met) == (2, True)  # the one exactly a year ago is out
-    later = org(accepted_referrals=(edge + timedelta(seconds=1), NOW + timedelta(seconds=1)))
-    assert judge(crit, later).value == 1  # not yet happened at `now`
+    facts = org(windows={**totals(90, accepted_referrals=1), **totals(accepted_referrals=2)})
+    assert (judge(crit, facts).value, judge(crit, facts).met) == (2, True)
+    quarter = judge(replace(crit, window_days=90), facts)
+    assert (quarter.value, quarter.met, quarter.missing) == (1, False, 1)
+    assert judge(crit, org()).value == 0  # a window nobody gathered counts nothing
 
 
 def test_won_deals_window() -> None:
-    crit = criterion("won_deals", count=1, window_days=30)
-    deal = WonDeal(NOW - timedelta(days=30), 100, "USD")
-    assert not judge(crit, org(won_deals=(deal,))).met
-    assert judge(crit, org(won_deals=(replace(deal, closed_at=deal.closed_at + timedelta(
-        microseconds=1)),))).met  # fmt: skip
+    crit = criterion("won_deals", count=3, window_days=30)
+    assert not judge(crit, org(windows=totals(30, won_deals=2, won_value_minor=10))).met
+    assert judge(crit, org(windows=totals(30, won_deals=3))).met
+    assert judge(crit, org(windows=totals(365, won_deals=9))).value == 0  # another window
 
 
-def test_won_value_sums_the_program_currency_in_the_window() -> None:
+def test_won_value_is_the_window_s_total() -> None:
     crit = criterion("won_value", amount_minor=6_000_000, window_days=365)
-    deals = (
-        WonDeal(NOW - timedelta(days=10), 4_000_000, "USD"),
-        WonDeal(NOW - timedelta(days=364), 1_999_999, "USD"),
-        WonDeal(NOW - timedelta(days=5), 9_000_000, "EUR"),  # another currency: not counted
-        WonDeal(NOW - YEAR, 5_000_000, "USD"),  # exactly at the window's start: out
-    )
-    result = judge(crit, org(won_deals=deals))
+    result = judge(crit, org(windows=totals(won_deals=3, won_value_minor=5_999_999)))
     assert (result.value, result.target, result.met, result.missing) == (
         5_999_999, 6_000_000, False, 1,
     )  # fmt: skip
-    more = (*deals, WonDeal(NOW, 1, "USD"))
-    assert judge(crit, org(won_deals=more)).met
+    assert judge(crit, org(windows=totals(won_deals=1, won_value_minor=6_000_000))).met
 
 
 # --- staff attested -------------------------------------------------------------------------
@@ -212,12 +209,12 @@ def test_any_of_is_met_by_any_option_and_shows_the_closest() -> None:
             criterion("won_value", amount_minor=6_000_000, window_days=365),
         ),
     )
-    three_referrals = org(accepted_referrals=(NOW,) * 3)
+    three_referrals = org(windows=totals(accepted_referrals=3))
     result = judge(group, three_referrals)
     assert not result.met
     assert (result.value, result.target) == (3, 4)  # 3/4 is closer than 0/60,000
     assert [o.value for o in result.options] == [3, 0]
-    big_deal = org(won_deals=(WonDeal(NOW, 6_000_000, "USD"),))
+    big_deal = org(windows=totals(won_deals=1, won_value_minor=6_000_000))
     result = judge(group, big_deal)
     assert result.met and (result.value, result.target) == (6_000_000, 6_000_000)
 
@@ -255,16 +252,16 @@ def test_tiers_are_cumulative() -> None:
     assert [t.met for t in standing.tiers] == [True, False, True]
     assert standing.qualified.id == "registered"
     with_referrals = org(acknowledged_steps=AGREED, certificates=three,
-                         accepted_referrals=(NOW, NOW))  # fmt: skip
+                         windows=totals(accepted_referrals=2))  # fmt: skip
     assert compute_standing(TIERS, with_referrals, NOW).qualified.id == "gold"
-    no_agreement = org(certificates=three, accepted_referrals=(NOW, NOW))
+    no_agreement = org(certificates=three, windows=totals(accepted_referrals=2))
     standing = compute_standing(TIERS, no_agreement, NOW)
     assert standing.qualified.id == "registered" and not standing.tiers[0].met
 
 
 def test_what_is_missing_for_the_next_tier_and_the_own_tier() -> None:
     facts = replace(org(acknowledged_steps=AGREED, certificates=(cert(1),),
-                        accepted_referrals=(NOW,)), tier="silver")  # fmt: skip
+                        windows=totals(accepted_referrals=1)), tier="silver")  # fmt: skip
     standing = compute_standing(TIERS, facts, NOW)
     assert standing.current_rank == 1 and standing.next_tier.id == "gold"
     assert [(r.label, r.value, r.target, r.missing) for r in standing.missing_for_current] == [

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install lint format migrate demo screenshots bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
+.PHONY: run test install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ format: install
 # Screenshots of the main pages at 390 and 1280 px into docs/screenshots/ (needs /usr/bin/chromium).
 screenshots: install
 	$(BIN)/python -m tools.screenshots
+
+# The demo kits' files and previews under content/kits (committed; reproducible byte for byte).
+demo-kit-files: install
+	$(BIN)/python tools/build_demo_kit_files.py
+
+# Lighthouse (mobile) on the main pages with demo data; needs `npm ci --prefix .ci` and chromium.
+lighthouse: install
+	$(BIN)/python tools/lighthouse.py
 
 bench: install
 	$(BIN)/python bench/learning.py

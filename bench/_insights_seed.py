@@ -92,7 +92,7 @@ class InsightsSeeder:
         self.counts = dict.fromkeys(TABLES, 0)
         self.buffers: dict[str, list[tuple]] = {t: [] for t in TABLES}
         self.columns = {
-            "organizations": ORG_COLUMNS, "users": USER_COLUMNS,
+            "organizations": (*ORG_COLUMNS, "region"), "users": USER_COLUMNS,
             "referrals": REFERRAL_COLUMNS, "referral_events": EVENT_COLUMNS,
             "commissions": COMMISSION_COLUMNS, "commission_disputes": DISPUTE_COLUMNS,
             "activity_events": ACTIVITY_COLUMNS, "quiz_attempts": ATTEMPT_COLUMNS,
@@ -135,6 +135,8 @@ class InsightsSeeder:
         types = _weighted(rng, TYPES, scale.orgs)
         tiers = _weighted(rng, TIERS, scale.orgs)
         statuses = _weighted(rng, STATUSES, scale.orgs)
+        # A generator of their own: the rest of the seed stays what it was before regions.
+        regions = _weighted(random.Random(scale.orgs), REGIONS, scale.orgs)
         for org_id in range(1, scale.orgs + 1):
             created = self.ago(rng.uniform(20, HISTORY_DAYS + 200))
             status = statuses[org_id - 1]
@@ -145,6 +147,7 @@ class InsightsSeeder:
             self.add("organizations", (
                 f"Bench Partner {org_id}", types[org_id - 1], tiers[org_id - 1], status,
                 f"https://org{org_id}.bench.example", ts(created), ts(activated),
+                regions[org_id - 1],
             ))  # fmt: skip
         password_hash = generate_password_hash(BENCH_PASSWORD)
         per_org = scale.users // scale.orgs

@@ -19,7 +19,15 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(config_overrides)
     check_backends(app.config)
 
-    from portal import cli, content_runtime, database, http, models, urls  # noqa: F401  (models)
+    from portal import (  # noqa: F401  (models)
+        cli,
+        content_runtime,
+        database,
+        http,
+        models,
+        static_files,
+        urls,
+    )
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
@@ -74,4 +82,5 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     ):
         init_feature(app)
     cli.init_app(app)
+    static_files.init_app(app)  # wraps the WSGI app: after ProxyFix (http), outermost
     return app

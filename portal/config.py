@@ -94,6 +94,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "ASSET_STORAGE": os.environ.get("ASSET_STORAGE", "local"),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
         "ASSET_URL_SECONDS": _env_int("ASSET_URL_SECONDS", 300),
+        # Hashed copies of portal/static with their .gz/.br, written at start (static_files.py).
+        "STATIC_BUILD_DIR": os.environ.get("STATIC_BUILD_DIR") or str(instance_path / "static"),
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 5),

@@ -25,8 +25,8 @@ class DemoLogin:
 
 # Demo-only passwords, printed by `make run`; `flask demo load` refuses to run in production.
 DEMO_ORGS = (
-    ("Brightline Consulting", "referral", "registered", "https://brightline.example"),
-    ("Harbor Systems", "reseller", "silver", "https://harbor-systems.example"),
+    ("Brightline Consulting", "referral", "registered", "https://brightline.example", "Europe"),
+    ("Harbor Systems", "reseller", "silver", "https://harbor-systems.example", "North America"),
 )
 DEMO_USERS = (
     ("staff@flywheel.example", "Sam Rivera", "Partner manager", Role.STAFF, None),
@@ -68,7 +68,7 @@ def load_demo(content: ContentIndex) -> bool:
     known_types = {t.id for t in content.program.partner_types}
     known_tiers = {t.id for t in content.program.tiers}
     orgs = []
-    for name, partner_type, tier, website in DEMO_ORGS:
+    for name, partner_type, tier, website, region in DEMO_ORGS:
         # Demo content decides the types; fall back to the first type/tier it defines.
         org = Organization(
             name=name,
@@ -78,6 +78,7 @@ def load_demo(content: ContentIndex) -> bool:
             tier=tier if tier in known_tiers else content.program.tiers[0].id,
             status=OrgStatus.ONBOARDING,
             website=website,
+            region=region if region in content.program.regions else None,
         )
         db.session.add(org)
         orgs.append(org)

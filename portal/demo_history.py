@@ -28,8 +28,13 @@ from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.referrals.commission_calculation import compute_commission
 from portal.referrals.models import Commission, CommissionDispute, Referral, ReferralEvent
 from portal.staff.models import Meeting
+from portal.tiers.models import TierStatus
 
 __all__ = ["MONTHS", "load_demo_history"]
+
+# The demo program's regions (North America, Latin America, Europe, Middle East and Africa,
+# Asia Pacific): where partners and customers are, most in North America and Europe.
+REGIONS_WEIGHTS = (5, 1, 4, 1, 2)
 
 MONTHS = 15
 # Organisations invited per month, oldest first: the program recruits faster as it grows.
@@ -97,14 +102,36 @@ def load_demo_history(content: ContentIndex, staff: list[User], now: datetime | 
         _activity(story, org, members)
         _meetings(story, org)
         _referrals(story, org, members)
+    _grace_periods(story, [org for org, _members in orgs])
     story.rows.insert()
     return len(orgs)
+
+
+def _grace_periods(story: _Story, orgs: list[Organization]) -> None:
+    """Two partners above the entry tier slipped below it: they keep their tier for the grace
+    period a daily evaluation started (the organisation list flags them)."""
+    program = story.content.program
+    tiers = sorted(program.tiers, key=lambda t: t.rank)
+    if len(tiers) < 2:
+        return
+    above_entry = [
+        org for org in orgs if org.status == OrgStatus.ACTIVE and org.tier != tiers[0].id
+    ]
+    grace = timedelta(days=program.tier_rules.grace_days)
+    for org, days_ago in zip(above_entry[-2:], (12, 45), strict=False):
+        started = (story.now - timedelta(days=days_ago)).date()
+        story.rows.add(TierStatus, organization_id=org.id, tier_seen=org.tier,
+                       grace_tier=org.tier, grace_started_on=started,
+                       grace_ends_on=started + grace)  # fmt: skip
 
 
 def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
     rng, now = story.rng, story.now
     types = [t.id for t in story.content.program.partner_types]
     tiers = [t.id for t in sorted(story.content.program.tiers, key=lambda t: t.rank)]
+    regions = list(story.content.program.regions)
+    # A generator of its own, so the regions leave the rest of the story as it was.
+    region_rng = random.Random(20261207)
     created: list[tuple[Organization, list[User]]] = []
     names = iter(ORG_WORDS)
     for month, invites in enumerate(INVITES_PER_MONTH):
@@ -125,6 +152,9 @@ def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
                 tier=tier if activated else tiers[0],
                 status=status,
                 website=f"https://{word.lower()}.example",
+                region=region_rng.choices(regions, weights=REGIONS_WEIGHTS[: len(regions)])[0]
+                if regions
+                else None,
                 created_at=invited,
                 activated_at=activated,
             )
@@ -255,7 +285,6 @@ def _meetings(story: _Story, org: Organization) -> None:
                        recorded_by_id=rng.choice(story.staff_ids))  # fmt: skip
 
 
-REGIONS_WEIGHTS = (5, 1, 4, 1, 2)
 STEPS = ("contacted", "qualified", "proposal")
 
 

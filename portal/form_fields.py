@@ -12,7 +12,12 @@ from wtforms import StringField
 # the import. Forms import it from here so this is the one place that says so.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
-__all__ = ["FilterForm", "SelectChoice", "field_text"]
+__all__ = ["ALWAYS_CHOSEN", "FilterForm", "SelectChoice", "field_text"]
+
+# render_kw of a required select whose first option is a real choice: it always sends a value,
+# and HTML forbids `required` on such a select (the first option would have to be a blank).
+# The validator still refuses a value outside the choices.
+ALWAYS_CHOSEN: dict[str, Any] = {"required": False}
 
 
 def field_text(field: StringField) -> str:

@@ -14,6 +14,8 @@ ROUTES: dict[str, Route] = {
     "kits.library": Route("/kits", partners()),
     "kits.kit": Route(KIT, partners()),
     "kits.download": Route(f"{KIT}/files/banner.png", partners()),
+    "kits.download_all": Route(f"{KIT}/download-all", partners()),
+    "kits.preview": Route(f"{KIT}/previews/slides.pdf", partners()),
     "kits.template": Route(f"{KIT}/templates/invite", partners()),
     "kits.template_download": Route(f"{KIT}/templates/invite/download?format=txt", partners()),
     "kits.template_copied": Route(f"{KIT}/templates/invite/copied", partners("ok"), "POST"),

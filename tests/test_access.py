@@ -114,6 +114,9 @@ ACCESS: dict[str, Route] = {
     "staff.org": Route("/staff/orgs/{org_id}", staff()),
     "staff.invite": Route("/staff/orgs/{org_id}/invites", staff("ok"), "POST"),
     "staff.change_tier": Route("/staff/orgs/{org_id}/tier", staff("ok"), "POST"),
+    "staff.change_region": Route(
+        "/staff/orgs/{org_id}/region", staff("ok"), "POST", {"region": "Europe"}
+    ),
     "staff.log_meeting_view": Route(
         "/staff/orgs/{org_id}/meetings",
         staff("ok"),

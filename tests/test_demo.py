@@ -41,6 +41,12 @@ def test_demo_content_is_a_complete_program() -> None:
     assert {"program-guide", "rules-of-engagement", "governance"} <= set(index.pages)
 
 
+def index_regions() -> tuple[str, ...]:
+    from portal.content_runtime import current_content
+
+    return current_content().program.regions
+
+
 def test_demo_load_prints_logins_and_is_idempotent(runner) -> None:
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
@@ -60,6 +66,9 @@ def test_demo_load_prints_logins_and_is_idempotent(runner) -> None:
     # The two organisations people sign in to, and the background partners of the history.
     assert {"Brightline Consulting", "Harbor Systems"} <= {o.name for o in orgs}
     assert len(orgs) >= 30 and len({o.partner_type for o in orgs}) == 3
+    # Every organisation sits in one of the program's regions, and most regions have some.
+    assert all(o.region in index_regions() for o in orgs)
+    assert len({o.region for o in orgs}) >= 4
 
 
 def test_demo_logins_work(runner, client) -> None:
@@ -108,3 +117,14 @@ def test_demo_history_gives_every_section_of_insights_a_story(runner, client) ->
     flows = figures["commissions"]["flows"]
     assert all(flows[name]["count"][0] for name in ("earned", "approved", "paid", "disputed"))
     assert all(figures["attention"].values())
+    # The region filter narrows the organisation figures too.
+    europe = db.session.scalar(
+        sa.select(InsightSnapshot.figures).where(
+            InsightSnapshot.period == "365",
+            InsightSnapshot.partner_type == "",
+            InsightSnapshot.tier == "",
+            InsightSnapshot.region == "Europe",
+        )
+    )
+    invited_everywhere = figures["recruitment"]["funnel"]["invited"]
+    assert 0 < europe["recruitment"]["funnel"]["invited"] < invited_everywhere

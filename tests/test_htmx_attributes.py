@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "portal" / "templates"
-BARE = re.compile(r"\shx-[a-z-]+=")
+# An attribute in markup (` hx-get=`) or a key of an attribute mapping passed to a macro
+# (`"hx-get": ...`).
+BARE = re.compile(r"""\shx-[a-z-]+=|["']hx-[a-z-]+["']\s*:""")
 
 
 def test_no_template_uses_a_bare_hx_attribute() -> None:

@@ -26,7 +26,7 @@ from portal.accounts.credentials import (
 )
 from portal.accounts.models import Role
 from portal.bounds import MaxLength
-from portal.form_fields import SelectChoice
+from portal.form_fields import ALWAYS_CHOSEN, SelectChoice
 
 PASSWORD_HINT = (
     f"At least {MIN_PASSWORD_LENGTH} characters, not only digits, and not your e-mail address."
@@ -154,5 +154,6 @@ class TeamInviteForm(FlaskForm):
         choices=PARTNER_ROLE_CHOICES,
         default=Role.PARTNER_USER.value,
         validators=[DataRequired(message="Choose a role.")],
+        render_kw=ALWAYS_CHOSEN,
     )
     submit = SubmitField("Send invitation")

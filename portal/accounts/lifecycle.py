@@ -95,17 +95,25 @@ def _record(
 
 
 def register_organization(
-    actor: User | None, *, name: str, partner_type: str, tier: str, website: str = ""
+    actor: User | None,
+    *,
+    name: str,
+    partner_type: str,
+    tier: str,
+    website: str = "",
+    region: str | None = None,
 ) -> Organization:
     """Create an organisation in the `invited` state (audited); the caller invites its people.
 
-    The partner type and tier are checked against the program by the caller (content rules).
+    The partner type, tier and region are checked against the program by the caller (content
+    rules).
     """
     org = Organization(
         name=name.strip(),
         website=website.strip(),
         partner_type=partner_type,
         tier=tier,
+        region=region or None,
         status=OrgStatus.INVITED.value,
     )
     db.session.add(org)
@@ -121,6 +129,7 @@ def register_organization(
             "website": org.website,
             "partner_type": org.partner_type,
             "tier": org.tier,
+            "region": org.region,
             "status": org.status,
         },
     )
@@ -233,5 +242,32 @@ def change_tier(actor: User | None, org: Organization, tier: str, program: Progr
         organization_id=org.id,
         before=before,
         after={"tier": tier},
+    )
+    return True
+
+
+def change_region(
+    actor: User | None, org: Organization, region: str | None, program: Program
+) -> bool:
+    """Set the organisation's region (None: no region); False when it is already that.
+
+    Raises ValueError for a region the program does not list.
+    """
+    region = region or None
+    if region is not None and region not in program.regions:
+        raise ValueError(f"unknown region {region!r}")
+    _lock(org)
+    if org.region == region:
+        return False
+    before = {"region": org.region}
+    org.region = region
+    record_audit(
+        actor,
+        "organization.region_changed",
+        "organization",
+        org.id,
+        organization_id=org.id,
+        before=before,
+        after={"region": region},
     )
     return True

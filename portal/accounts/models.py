@@ -48,6 +48,8 @@ class Organization(Model):
     tier: Mapped[str] = mapped_column(sa.String(50))
     status: Mapped[str] = mapped_column(sa.String(20), default=OrgStatus.INVITED, index=True)
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    # One of program.yml's regions; None until the partner team sets it.
+    region: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

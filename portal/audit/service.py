@@ -13,8 +13,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask import has_request_context, session
 
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.audit.view_memory import already_recorded, remember_recorded
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 
@@ -88,9 +90,15 @@ def record_content_view(user: User, document: str) -> bool:
     `page:<id>`), at most once per user, document and UTC day; no commit.
 
     One INSERT ... ON CONFLICT DO NOTHING against the once-a-day unique index: two requests
-    racing on the same view record it once. True when this call recorded it.
+    racing on the same view record it once. True when this call recorded it. Inside a request
+    the signed session remembers what is already recorded today, and a repeat touches no
+    database (portal/audit/view_memory.py).
     """
     now = utcnow()
+    today = now.date()
+    memory = session if has_request_context() else None
+    if memory is not None and already_recorded(memory, user.id, document, today):
+        return False
     stmt = (
         insert_for_dialect(ActivityEvent)
         .values(
@@ -99,13 +107,16 @@ def record_content_view(user: User, document: str) -> bool:
             kind=CONTENT_VIEW,
             subject=document[:_SUBJECT_MAX],
             created_at=now,
-            day=now.date(),
+            day=today,
         )
         .on_conflict_do_nothing()
         .returning(ActivityEvent.id)
     )
     # No row comes back when the database refused a second view that day.
-    return db.session.execute(stmt).scalar() is not None
+    recorded = db.session.execute(stmt).scalar() is not None
+    if memory is not None:
+        remember_recorded(memory, user.id, document, today)
+    return recorded
 
 
 def recent_entries(action: str, organization_id: int, since: datetime) -> list[AuditEntry]:

@@ -30,6 +30,7 @@ from portal.content.links import LinkCollector
 from portal.content.model import Program
 
 KITS, KIT_FILE, FILES, TEMPLATES = "kits", "kit.md", "files", "templates"
+PREVIEWS, PREVIEW_SUFFIX = "previews", ".png"  # previews/<file name>.png: a file's thumbnail
 SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")  # no leading dot, no folders
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 KIT_REQUIRED = ("title", "kind", "summary")
@@ -37,7 +38,8 @@ KIT_OPTIONAL = ("audience", "tags", "files")
 TEMPLATE_REQUIRED = ("title",)
 TEMPLATE_OPTIONAL = ("format",)
 _KIT_SHAPE = (
-    "kits/ holds kits/<kit>/kit.md, kits/<kit>/files/<name> and kits/<kit>/templates/<id>.md"
+    "kits/ holds kits/<kit>/kit.md, kits/<kit>/files/<name>, kits/<kit>/templates/<id>.md "
+    "and kits/<kit>/previews/<file name>.png"
 )
 
 
@@ -68,6 +70,7 @@ class KitLayout:
     kit_file: str | None = None  # rel of kit.md
     files: dict[str, str] = field(default_factory=dict)  # file name -> rel
     templates: dict[str, str] = field(default_factory=dict)  # template id -> rel
+    previews: dict[str, str] = field(default_factory=dict)  # file name -> rel of its preview
 
 
 def is_kit_text(rel: str) -> bool:
@@ -157,6 +160,14 @@ def _place(
             )
     elif rest[0] == TEMPLATES:
         report(rel, 1, "unexpected file: templates/ holds <id>.md files only")
+    elif rest[0] == PREVIEWS and len(rest) == 2 and rest[1].endswith(PREVIEW_SUFFIX):
+        name = rest[1][: -len(PREVIEW_SUFFIX)]
+        if SAFE_FILE_NAME.match(rest[1]):
+            layout.previews[name] = rel
+        else:
+            report(rel, 1, f"unsafe file name {rest[1]!r}: {_SAFE_NAME_RULE}")
+    elif rest[0] == PREVIEWS:
+        report(rel, 1, "unexpected file: previews/ holds <file name>.png thumbnails only")
     else:
         report(rel, 1, f"unexpected file: {_KIT_SHAPE}")
 
@@ -253,8 +264,14 @@ def _kit_files(
         if asset is None:  # unreadable: already reported by the loader
             continue
         media_type = mimetypes.guess_type(name, strict=False)[0] or DEFAULT_MEDIA_TYPE
-        result.append(KitFile(name, title, asset.size, media_type, asset.sha256, rel))
+        preview = layout.previews.get(name, "")
+        result.append(KitFile(name, title, asset.size, media_type, asset.sha256, rel, preview))
     line = meta.line_of("files")
+    for name in sorted(set(layout.previews) - set(listed)):
+        report_rel = layout.previews[name]
+        src.report(
+            line, f"{report_rel} is the preview of '{name}', which is not listed under 'files:'"
+        )
     for name in sorted(set(layout.files) - set(listed)):
         src.report(
             line, f"{FILES}/{name} is not listed under 'files:': add it with a name and a title"

@@ -48,6 +48,7 @@ class KitFile:
     media_type: str  # e.g. application/pdf
     sha256: str  # hex digest of the content: the S3 key is made from it
     path: str  # relative to CONTENT_DIR: kits/<kit>/files/<name>
+    preview: str = ""  # relative to CONTENT_DIR: kits/<kit>/previews/<name>.png, or none
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,11 @@ class Criterion:
         return self.count if self.count is not None else 1
 
 
+# What the partner team logs on an organisation page (portal/staff/models.py MeetingKind has
+# the same values): named here so program.yml's attested facts can say which kind counts.
+MEETING_KINDS = ("meeting", "call", "qbr", "joint_plan_review")
+
+
 @dataclass(frozen=True)
 class AttestedFact:
     """A fact the partner team records for an organisation ("QBR attended"), with a date."""
@@ -90,6 +95,8 @@ class AttestedFact:
     name: str
     valid_days: int | None = None  # counts for this many days from its date; None: for good
     description: str = ""
+    # Meeting kinds (MEETING_KINDS) that, once logged, count as the fact on the meeting's date.
+    from_meetings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

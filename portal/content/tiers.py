@@ -19,6 +19,7 @@ from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import (
     ANY_OF,
     CRITERION_KINDS,
+    MEETING_KINDS,
     AttestedFact,
     Criterion,
     Tier,
@@ -84,10 +85,13 @@ def build_attested_facts(src: Source, root: LineDict) -> tuple[AttestedFact, ...
         entry = f.mapping(src, item, "each attested fact", items.line_of(index))
         if entry is None:
             continue
-        f.check_keys(src, entry, what, ("id", "name"), ("valid_days", "description"))
+        f.check_keys(
+            src, entry, what, ("id", "name"), ("valid_days", "description", "from_meetings")
+        )
         fact_id = f.slug(src, entry, "id", what)
         f.unique(src, seen, fact_id, items.line_of(index), "attested fact id")
         valid_days = f.integer(src, entry, "valid_days", what, minimum=1, maximum=WINDOW_MAX)
+        from_meetings = _meeting_kinds(src, entry, what)
         if fact_id is not None:
             result.append(
                 AttestedFact(
@@ -95,9 +99,28 @@ def build_attested_facts(src: Source, root: LineDict) -> tuple[AttestedFact, ...
                     name=f.text(src, entry, "name", what),
                     valid_days=valid_days,
                     description=f.text(src, entry, "description", what),
+                    from_meetings=from_meetings,
                 )
             )
     return tuple(result)
+
+
+def _meeting_kinds(src: Source, entry: LineDict, what: str) -> tuple[str, ...]:
+    """`from_meetings`: the meeting kinds whose logging counts as the fact."""
+    items = f.item_list(src, entry, "from_meetings", what)
+    if items is None:
+        return ()
+    kinds: list[str] = []
+    for index, item in enumerate(items):
+        if item not in MEETING_KINDS:
+            known = ", ".join(MEETING_KINDS)
+            src.report(
+                items.line_of(index),
+                f"unknown meeting kind '{str(item)[:50]}' (meeting kinds: {known})",
+            )
+        elif item not in kinds:
+            kinds.append(item)
+    return tuple(kinds)
 
 
 def build_tier(

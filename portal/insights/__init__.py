@@ -9,8 +9,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register /insights and `flask insights rollup`."""
-    from portal.insights import cli, views
+    """Register /insights, `flask insights rollup`, and the organisation list's attention
+    flags (portal/staff may not import the layer that defines them)."""
+    from portal.insights import cli, flags, views
+    from portal.staff.attention import register_attention_flags
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.insights_cli)
+    register_attention_flags(app, flags.ATTENTION_FLAGS)

@@ -1,6 +1,6 @@
 """Section 8, partners needing attention: how many organisations carry each flag now.
 
-The flags are the organisation list's (portal/staff/attention.py); each count links there.
+The flags are the organisation list's (defined in portal/insights/flags.py); each count links there.
 """
 
 from __future__ import annotations
@@ -10,31 +10,26 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Organization
 from portal.extensions import db
-from portal.insights.groups import Rows, org_scope
+from portal.insights.flags import FLAGS, flag_conditions
+from portal.insights.groups import ORG_GROUP, Rows, org_scope
 from portal.insights.scope import Scope
-from portal.staff.attention import FLAGS, flag_conditions
 
 __all__ = ["attention_figures", "collect_attention"]
 
 
 def collect_attention(scope: Scope, now: datetime) -> Rows:
-    """Organisations per flag, grouped by partner type and tier (one statement)."""
+    """Organisations per flag, grouped by partner type, tier and region (one statement)."""
     conditions = flag_conditions(now)
     counts = [sa.func.sum(sa.case((conditions[flag], 1), else_=0)) for flag in FLAGS]
-    stmt = (
-        sa.select(Organization.partner_type, Organization.tier, *counts)
-        .where(*org_scope(scope))
-        .group_by(Organization.partner_type, Organization.tier)
-    )
+    stmt = sa.select(*ORG_GROUP, *counts).where(*org_scope(scope)).group_by(*ORG_GROUP)
     # One row per (group, flag) so Rows can add them up per scope.
     rows = [
-        (partner_type, tier, flag, count or 0)
-        for partner_type, tier, *flag_counts in db.session.execute(stmt)
+        (partner_type, tier, region, flag, count or 0)
+        for partner_type, tier, region, *flag_counts in db.session.execute(stmt)
         for flag, count in zip(FLAGS, flag_counts, strict=True)
     ]
-    return Rows(rows, keys=1)
+    return Rows(rows, keys=1, regional=True)
 
 
 def attention_figures(rows: Rows, scope: Scope) -> dict[str, Any]:

@@ -38,32 +38,22 @@ def compute_figures(
     program = content.program
     query_scope = query_scope or Scope()
     if facts is None:
-        facts = org_facts(query_scope.without_region())
-    enablement = collect_enablement(period, query_scope.without_region(), now)
+        facts = org_facts(query_scope)
+    enablement = collect_enablement(period, query_scope, now)
     pipeline = collect_pipeline(period, query_scope, program)
-    engagement = collect_engagement(period, query_scope.without_region())
+    engagement = collect_engagement(period, query_scope)
     responsiveness = collect_responsiveness(period, query_scope, now)
     commissions = collect_commissions(period, query_scope, program)
-    attention = collect_attention(query_scope.without_region(), now)
+    attention = collect_attention(query_scope, now)
     paths = sorted(content.paths)
-    # Organisations have no region: their sections are the same for every region, so each is
-    # computed once per partner type and tier.
-    about_orgs: dict[Scope, Figures] = {}
-
-    def org_sections(scope: Scope) -> Figures:
-        key = scope.without_region()
-        if key not in about_orgs:
-            about_orgs[key] = {
-                "recruitment": recruitment_figures(facts, key, period, now),
-                "enablement": enablement_figures(enablement, facts, key, paths),
-                "engagement": engagement_figures(engagement, key),
-                "attention": attention_figures(attention, key),
-            }
-        return about_orgs[key]
-
+    # The region filter means the organisation's region for organisation figures (sections
+    # 1, 2, 5 and 8) and the referral's region for referral figures (3, 4, 6 and 7).
     return {
         scope: {
-            **org_sections(scope),
+            "recruitment": recruitment_figures(facts, scope, period, now),
+            "enablement": enablement_figures(enablement, facts, scope, paths),
+            "engagement": engagement_figures(engagement, scope),
+            "attention": attention_figures(attention, scope),
             "pipeline": pipeline_figures(pipeline, scope, program),
             "conversion": conversion_figures(pipeline, scope, program),
             "responsiveness": responsiveness_figures(responsiveness, scope),

@@ -36,11 +36,11 @@ from portal.insights.drill_referrals import (
 )
 from portal.insights.drill_types import OWNER_KEY, Drill, DrillArgs, fixed_keys
 from portal.insights.enablement import valid_certificate
+from portal.insights.flags import expiring_certificate, stale_referral
 from portal.insights.groups import in_window
 from portal.insights.responsiveness import first_response_overdue
 from portal.learning.models import Certification, ModuleCompletion
 from portal.referrals.models import CommissionStatus, Referral, ReferralStatus
-from portal.staff.attention import expiring_certificate, stale_referral
 from portal.staff.models import MEETING_KIND_NAMES
 
 __all__ = ["DRILLS", "OWNER_KEY", "Drill", "DrillArgs"]

@@ -12,16 +12,16 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, User
 from portal.audit.models import ActivityEvent
 from portal.extensions import db
-from portal.insights.groups import Rows, in_window, org_scope
+from portal.insights.flags import EXPIRING_WITHIN, expiring_certificate
+from portal.insights.groups import ORG_GROUP, Rows, in_window, org_scope
 from portal.insights.periods import Period, Window
 from portal.insights.recruitment import KIT_KINDS, OrgFacts
 from portal.insights.scope import Scope
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
-from portal.staff.attention import EXPIRING_WITHIN, expiring_certificate
 
 __all__ = ["EXPIRING_WITHIN", "EnablementData", "collect_enablement", "enablement_figures"]
 
-GROUP = (Organization.partner_type, Organization.tier)
+GROUP = ORG_GROUP
 
 
 @dataclass
@@ -56,7 +56,7 @@ def _certifications(conditions: list[Any], scope: Scope, distinct_people: bool =
         .where(*conditions, *org_scope(scope))
         .group_by(*GROUP, Certification.path_id)
     )
-    return Rows(db.session.execute(stmt), keys=1)
+    return Rows(db.session.execute(stmt), keys=1, regional=True)
 
 
 def first_attempt() -> Any:
@@ -78,7 +78,7 @@ def _first_attempts(window: Window, scope: Scope) -> Rows:
         .where(in_window(QuizAttempt.submitted_at, window), first_attempt(), *org_scope(scope))
         .group_by(*GROUP, QuizAttempt.path_id, QuizAttempt.passed)
     )
-    return Rows(db.session.execute(stmt), keys=2)
+    return Rows(db.session.execute(stmt), keys=2, regional=True)
 
 
 def _completions(window: Window, scope: Scope) -> Rows:
@@ -90,7 +90,7 @@ def _completions(window: Window, scope: Scope) -> Rows:
         .where(in_window(ModuleCompletion.completed_at, window), *org_scope(scope))
         .group_by(*GROUP)
     )
-    return Rows(db.session.execute(stmt))
+    return Rows(db.session.execute(stmt), regional=True)
 
 
 def _kit_orgs(window: Window) -> set[int]:
@@ -129,7 +129,7 @@ def _people_certified(now: datetime, scope: Scope) -> Rows:
         .where(*valid_certificate(now), *org_scope(scope))
         .group_by(*GROUP)
     )
-    return Rows(db.session.execute(stmt))
+    return Rows(db.session.execute(stmt), regional=True)
 
 
 def _pass_rate(rows: Rows, scope: Scope) -> tuple[int, int]:
@@ -161,7 +161,7 @@ def enablement_figures(
                 "expiring": expiring.get(path, 0),
             }
         )
-    org_group = {org.id: (org.partner_type, org.tier) for org in facts}
+    org_group = {org.id: (org.partner_type, org.tier, org.region) for org in facts}
 
     def kit_orgs(orgs: set[int]) -> int:
         return sum(1 for org_id in orgs if org_id in org_group and scope.admits(*org_group[org_id]))

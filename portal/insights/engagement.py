@@ -12,7 +12,7 @@ from portal.accounts.models import Organization
 from portal.audit.models import ActivityEvent
 from portal.audit.service import CONTENT_VIEW
 from portal.extensions import db
-from portal.insights.groups import Rows, day_key, day_text, in_window, org_scope
+from portal.insights.groups import ORG_GROUP, Rows, day_key, day_text, in_window, org_scope
 from portal.insights.periods import Period, Window
 from portal.insights.scope import Scope
 from portal.kits.service import KIT_DOWNLOAD, TEMPLATE_COPY, TEMPLATE_DOWNLOAD
@@ -29,12 +29,13 @@ __all__ = [
 LOGIN = "login"
 # The activity kinds the section counts, in the order the page lists them.
 EVENT_KINDS = (LOGIN, CONTENT_VIEW, KIT_DOWNLOAD, TEMPLATE_COPY, TEMPLATE_DOWNLOAD)
-GROUP = (Organization.partner_type, Organization.tier)
+GROUP = ORG_GROUP
+Group = tuple[str, str, str]  # partner type, tier, region ("" for none)
 
 
 @dataclass
 class EngagementData:
-    active_users: tuple[dict[tuple[str, str], set[int]], dict[tuple[str, str], set[int]]]
+    active_users: tuple[dict[Group, set[int]], dict[Group, set[int]]]
     events: tuple[Rows, Rows]  # per kind
     meetings: tuple[Rows, Rows]  # per kind
     daily: Rows  # per (day, kind) in the current window
@@ -61,19 +62,19 @@ def _events(window: Window, scope: Scope) -> Rows:
         )
         .group_by(*GROUP, ActivityEvent.kind)
     )
-    return Rows(db.session.execute(stmt), keys=1)
+    return Rows(db.session.execute(stmt), keys=1, regional=True)
 
 
-def _active_users(window: Window, scope: Scope) -> dict[tuple[str, str], set[int]]:
+def _active_users(window: Window, scope: Scope) -> dict[Group, set[int]]:
     stmt = (
         sa.select(*GROUP, ActivityEvent.user_id)
         .join(Organization, Organization.id == ActivityEvent.organization_id)
         .where(in_window(ActivityEvent.created_at, window), *org_scope(scope))
         .distinct()
     )
-    users: dict[tuple[str, str], set[int]] = {}
-    for partner_type, tier, user_id in db.session.execute(stmt):
-        users.setdefault((partner_type, tier), set()).add(user_id)
+    users: dict[Group, set[int]] = {}
+    for partner_type, tier, region, user_id in db.session.execute(stmt):
+        users.setdefault((partner_type, tier, region), set()).add(user_id)
     return users
 
 
@@ -85,7 +86,7 @@ def _meetings(window: Window, scope: Scope) -> Rows:
         .where(Meeting.held_on >= first, Meeting.held_on < last, *org_scope(scope))
         .group_by(*GROUP, Meeting.kind)
     )
-    return Rows(db.session.execute(stmt), keys=1)
+    return Rows(db.session.execute(stmt), keys=1, regional=True)
 
 
 def _daily(window: Window, scope: Scope) -> Rows:
@@ -100,8 +101,11 @@ def _daily(window: Window, scope: Scope) -> Rows:
         )
         .group_by(*GROUP, day, ActivityEvent.kind)
     )
-    rows = ((t, tier, day_key(d), kind, n) for t, tier, d, kind, n in db.session.execute(stmt))
-    return Rows(rows, keys=2)
+    rows = (
+        (t, tier, region, day_key(d), kind, n)
+        for t, tier, region, d, kind, n in db.session.execute(stmt)
+    )
+    return Rows(rows, keys=2, regional=True)
 
 
 def collect_engagement(period: Period, scope: Scope) -> EngagementData:
@@ -118,7 +122,7 @@ def collect_engagement(period: Period, scope: Scope) -> EngagementData:
 def engagement_figures(data: EngagementData, scope: Scope) -> dict[str, Any]:
     """Section 5 for one scope."""
 
-    def active(users: dict[tuple[str, str], set[int]]) -> int:
+    def active(users: dict[Group, set[int]]) -> int:
         admitted = [ids for group, ids in users.items() if scope.admits(*group)]
         return len(set().union(*admitted)) if admitted else 0
 

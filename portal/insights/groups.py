@@ -1,6 +1,7 @@
 """Grouped rows, and the SQL pieces every figure's query shares.
 
-Each figure's query groups its rows by partner type and tier (and, for referrals, region):
+Each figure's query groups its rows by partner type, tier and region (a referral's own region
+for referral figures, the organisation's for organisation figures):
 the page's live path filters the query to one scope first; the rollup runs it once unfiltered
 and adds the groups up for every filter combination (`Rows.total`, `Rows.by_key`). Medians come
 from histograms of whole units (`median`), which add up the same way.
@@ -21,6 +22,8 @@ from portal.insights.periods import Window
 from portal.insights.scope import Scope
 
 __all__ = [
+    "ORG_GROUP",
+    "ORG_REGION",
     "Rows",
     "day_key",
     "day_text",
@@ -143,8 +146,14 @@ def in_window(column: Any, window: Window) -> Any:
     return sa.and_(column >= window.start, column < window.end)
 
 
-def org_scope(scope: Scope) -> list[Any]:
-    """Conditions on Organization for the scope's partner type and tier."""
+# An organisation's region for grouping: "" when the partner team has not set one, so a
+# region filter leaves it out and "any region" counts it.
+ORG_REGION = sa.func.coalesce(Organization.region, sa.literal_column("''"))
+# The group columns of an organisation figure (Rows(..., regional=True)).
+ORG_GROUP = (Organization.partner_type, Organization.tier, ORG_REGION)
+
+
+def _type_and_tier(scope: Scope) -> list[Any]:
     conditions = []
     if scope.partner_type:
         conditions.append(Organization.partner_type == scope.partner_type)
@@ -153,9 +162,18 @@ def org_scope(scope: Scope) -> list[Any]:
     return conditions
 
 
+def org_scope(scope: Scope) -> list[Any]:
+    """Conditions on Organization for the scope's partner type, tier and region."""
+    conditions = _type_and_tier(scope)
+    if scope.region:
+        conditions.append(Organization.region == scope.region)
+    return conditions
+
+
 def referral_scope(scope: Scope, region_column: Any) -> list[Any]:
-    """Conditions for a referral figure: the organisation's type and tier, the region."""
-    conditions = org_scope(scope)
+    """Conditions for a referral figure: the organisation's type and tier, the referral's
+    region (the customer's, which is what a referral figure is about)."""
+    conditions = _type_and_tier(scope)
     if scope.region:
         conditions.append(region_column == scope.region)
     return conditions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.insights.charts import horizontal, vertical
+from portal.insights.flags import FLAGS
 from portal.insights.page_context import PageContext
 from portal.insights.page_pipeline import time_buckets
 from portal.insights.view_model import (
@@ -15,7 +16,6 @@ from portal.insights.view_model import (
     percent,
     percent_text,
 )
-from portal.staff.attention import FLAGS
 from portal.staff.models import MEETING_KIND_NAMES
 
 __all__ = [
@@ -357,7 +357,7 @@ def attention_section(context: PageContext) -> Section:
     ]
     section.tables.append(
         Table(
-            id="attention",
+            id="attention-flags",
             caption="Organisations per flag now",
             headers=["Flag", "Organisations"],
             rows=[

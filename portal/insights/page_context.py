@@ -48,10 +48,14 @@ class PageContext:
         return url_for("insights.drill", figure=figure, key=key, **self.query.as_args())
 
     def orgs(self, **args: Any) -> str:
-        """The organisation list, filtered to this page's partner type and tier."""
+        """The organisation list, filtered to this page's partner type, tier and region."""
         scope = self.query.scope
         return url_for(
-            "staff.orgs", type=scope.partner_type or None, tier=scope.tier or None, **args
+            "staff.orgs",
+            type=scope.partner_type or None,
+            tier=scope.tier or None,
+            region=scope.region or None,
+            **args,
         )
 
     def inbox(self, **args: Any) -> str:

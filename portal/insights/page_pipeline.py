@@ -244,7 +244,7 @@ def conversion_section(context: PageContext) -> Section:
         )
     section.tables.append(
         Table(
-            id="conversion",
+            id="stage-conversion",
             caption="Stage-to-stage conversion: partner referrals and direct sales",
             headers=["Stage", "Referrals", "Partner conversion", "Direct sales", "Difference"],
             rows=rows,
@@ -268,6 +268,6 @@ def conversion_section(context: PageContext) -> Section:
         [partner_rates, direct_rates],
         labels=[[percent_text(v) for v in partner_rates], [percent_text(v) for v in direct_rates]],
     )
-    chart.table_id = "conversion"
+    chart.table_id = "stage-conversion"
     section.charts.append(chart)
     return section

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, OrgStatus
 from portal.audit.models import ActivityEvent
 from portal.extensions import db
-from portal.insights.groups import org_scope
+from portal.insights.groups import ORG_REGION, org_scope
 from portal.insights.periods import Period, Window
 from portal.insights.scope import Scope
 from portal.kits.service import KIT_DOWNLOAD, TEMPLATE_COPY, TEMPLATE_DOWNLOAD
@@ -35,6 +35,7 @@ class OrgFacts:
     id: int
     partner_type: str
     tier: str
+    region: str  # "" when not set
     status: str
     invited: datetime
     activated: datetime | None
@@ -44,7 +45,7 @@ class OrgFacts:
 
 
 def org_facts(scope: Scope | None = None) -> list[OrgFacts]:
-    """Every organisation the scope admits (region aside) with its milestones."""
+    """Every organisation the scope admits with its milestones."""
     scope = scope or Scope()
     first_referral = (
         sa.select(Referral.organization_id, sa.func.min(Referral.submitted_at).label("at"))
@@ -68,6 +69,7 @@ def org_facts(scope: Scope | None = None) -> list[OrgFacts]:
             Organization.id,
             Organization.partner_type,
             Organization.tier,
+            ORG_REGION,
             Organization.status,
             Organization.created_at,
             Organization.activated_at,
@@ -91,7 +93,7 @@ def recruitment_figures(
     facts: list[OrgFacts], scope: Scope, period: Period, now: datetime
 ) -> dict[str, Any]:
     """Milestones reached in the period (and the previous one), status, funnel and cohorts."""
-    orgs = [org for org in facts if scope.admits(org.partner_type, org.tier)]
+    orgs = [org for org in facts if scope.admits(org.partner_type, org.tier, org.region)]
     flows = {
         milestone: [
             _count(orgs, milestone, period.current),

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
 from portal.extensions import db
+from portal.insights.flags import stale_referral
 from portal.insights.groups import Rows, floored, hours_between, in_window, median, referral_scope
 from portal.insights.periods import Period, Window
 from portal.insights.scope import Scope
 from portal.referrals.models import CLOSED_STATUSES, Referral
-from portal.staff.attention import stale_referral
 
 __all__ = [
     "ResponsivenessData",

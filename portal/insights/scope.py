@@ -33,11 +33,9 @@ class Scope:
         args = {"type": self.partner_type, "tier": self.tier, "region": self.region}
         return {name: value for name, value in args.items() if value}
 
-    def without_region(self) -> Scope:
-        return Scope(self.partner_type, self.tier, "")
-
     def admits(self, partner_type: str, tier: str, region: str | None = None) -> bool:
-        """Whether a row of this partner type, tier (and referral region) is counted."""
+        """Whether a row of this partner type, tier and region is counted (region None: a row
+        that has no region to filter by)."""
         return (
             (not self.partner_type or partner_type == self.partner_type)
             and (not self.tier or tier == self.tier)

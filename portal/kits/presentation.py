@@ -29,6 +29,7 @@ FILE_TYPE_NAMES: dict[str, str] = {
     "text/plain": "Text",
     "text/html": "HTML",
     "text/csv": "CSV",
+    "text/calendar": "Calendar invitation",
     "text/markdown": "Markdown",
     "application/zip": "ZIP archive",
     "video/mp4": "MP4 video",

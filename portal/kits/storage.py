@@ -74,6 +74,10 @@ class AssetStorage(Protocol):
         """The response that delivers the file; raises StorageUnavailable."""
         ...
 
+    def read(self, kit: Kit, file: KitFile) -> bytes:
+        """The file's bytes (for a kit's zip); raises StorageUnavailable."""
+        ...
+
     def missing(self, files: Iterable[KitFile]) -> list[KitFile]:
         """The files the storage cannot serve; raises StorageUnavailable."""
         ...
@@ -93,16 +97,17 @@ def content_disposition(name: str) -> str:
     return value
 
 
-def local_path(content_root: Path, kit_id: str, name: str) -> Path | None:
-    """The file `kits/<kit_id>/files/<name>` under the root, or None if it would leave that folder.
+def local_path(content_root: Path, kit_id: str, name: str, folder: str = "files") -> Path | None:
+    """The file `kits/<kit_id>/<folder>/<name>` under the root, or None if it would leave that
+    folder (`folder`: files, or previews for the thumbnails).
 
     Names come from the content index, but a symlink or an odd name must still never reach a
-    file outside the kit's own `files/` folder.
+    file outside the kit's own folder.
     """
     if not FILE_NAME.fullmatch(kit_id) or not FILE_NAME.fullmatch(name):
         return None
     kits_dir = (content_root / "kits").resolve()
-    files_dir = (content_root / "kits" / kit_id / "files").resolve()
+    files_dir = (content_root / "kits" / kit_id / folder).resolve()
     if not files_dir.is_relative_to(kits_dir):
         return None
     target = (files_dir / name).resolve()
@@ -145,6 +150,13 @@ class LocalStorage:
             conditional=False,
         )
         return response
+
+    def read(self, kit: Kit, file: KitFile) -> bytes:
+        """The file's bytes from the content directory."""
+        path = local_path(self.content_root, kit.id, file.name)
+        if path is None:
+            raise NotFound()
+        return path.read_bytes()
 
     def missing(self, files: Iterable[KitFile]) -> list[KitFile]:
         """Files the index lists but the content directory no longer holds."""
@@ -203,6 +215,14 @@ class S3Storage:
         # The URL expires: never cache the redirect.
         response.cache_control.no_store = True
         return response
+
+    def read(self, kit: Kit, file: KitFile) -> bytes:
+        """The object's bytes, fetched from the bucket."""
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.key(file))["Body"]
+            return bytes(body.read())
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"{self.description}: {exc}") from exc
 
     def missing(self, files: Iterable[KitFile]) -> list[KitFile]:
         """Files whose object is not in the bucket (each distinct key is asked once)."""

@@ -1,4 +1,5 @@
-"""Kit pages: the library, one kit, a file download, a co-branded template.
+"""Kit pages: the library, one kit, a file download, all files as a zip, a file's preview
+thumbnail, a co-branded template.
 
 Kits are partner material: every view is for partners, and a kit outside the organisation's
 audience answers 404 exactly like a kit that does not exist. A download is recorded and
@@ -7,7 +8,18 @@ committed before the file (or the redirect to it) leaves the server.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_file,
+)
 from flask_login import current_user
 
 from portal.accounts.access import partner_required
@@ -17,8 +29,15 @@ from portal.content_runtime import current_content
 from portal.database import writes_database
 from portal.extensions import db
 from portal.http import render_page
+from portal.kits.bundle import kit_zip, zip_fits, zip_name
 from portal.kits.forms import CopiedForm
-from portal.kits.presentation import KIND_LABELS, TEMPLATE_DOWNLOADS, download_document, file_rows
+from portal.kits.presentation import (
+    KIND_LABELS,
+    TEMPLATE_DOWNLOADS,
+    download_document,
+    file_rows,
+    human_size,
+)
 from portal.kits.service import (
     kit_for,
     kits_for,
@@ -26,12 +45,18 @@ from portal.kits.service import (
     record_template_use,
     render_template_for,
 )
-from portal.kits.storage import StorageUnavailable, content_disposition, current_storage
+from portal.kits.storage import (
+    StorageUnavailable,
+    content_disposition,
+    current_storage,
+    local_path,
+)
 
 bp = Blueprint("kits", __name__, url_prefix="/kits")
 
 QUERY_MAX_LENGTH = 200
 UNAVAILABLE = "This file is unavailable right now; try again in a few minutes."
+TOO_LARGE = "This kit is too large to download in one file: download its files one by one."
 
 
 @bp.context_processor
@@ -77,6 +102,47 @@ def download(kit_id: str, name: str):
         record_download(current_user, found, file)
         db.session.commit()
     return response
+
+
+@bp.get("/<kit_id>/download-all")
+@writes_database
+@partner_required
+def download_all(kit_id: str):
+    """Every file of the kit in one zip, each file recorded as a download."""
+    found = kit_or_404(kit_id)
+    if not found.files:
+        abort(404)
+    if not zip_fits(found):
+        return _kit_page(found, unavailable="all files", status=413, message=TOO_LARGE)
+    storage = current_storage()
+    try:
+        body = kit_zip(found, lambda file: storage.read(found, file))
+    except StorageUnavailable as exc:
+        current_app.logger.warning("kit %s zip unavailable: %s", found.id, exc)
+        return _kit_page(found, unavailable="all files", status=503)
+    if request.method == "GET":  # a HEAD delivers nothing
+        for file in found.files:
+            record_download(current_user, found, file)
+        db.session.commit()
+    response = make_response(body)
+    response.mimetype = "application/zip"
+    response.headers["Content-Disposition"] = content_disposition(zip_name(found))
+    return response
+
+
+@bp.get("/<kit_id>/previews/<name>")
+@partner_required
+def preview(kit_id: str, name: str):
+    """A kit file's preview thumbnail (PNG, from the content directory); not a download."""
+    found = kit_or_404(kit_id)
+    file = found.file(name)
+    if file is None or not file.preview:
+        abort(404)
+    root = Path(current_app.config["CONTENT_DIR"])
+    path = local_path(root, found.id, f"{file.name}.png", folder="previews")
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="image/png")
 
 
 @bp.get("/<kit_id>/templates/<template_id>")
@@ -150,13 +216,17 @@ def template_or_404(found: Kit, template_id: str) -> KitTemplate:
     return kit_template
 
 
-def _kit_page(found: Kit, unavailable: str = "", status: int = 200) -> Response:
+def _kit_page(
+    found: Kit, unavailable: str = "", status: int = 200, message: str = UNAVAILABLE
+) -> Response:
     body = render_template(
         "kits/kit.html",
         kit=found,
         files=file_rows(found),
+        zip_offered=zip_fits(found),
+        total_size=human_size(sum(f.size for f in found.files)),
         unavailable=unavailable,
-        message=UNAVAILABLE,
+        message=message,
     )
     return make_response(body, status)
 

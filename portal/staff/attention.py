@@ -1,75 +1,55 @@
-"""Partners needing attention: the flags on the organisation list (and counted on /insights).
+"""The organisation list's attention flags: the slot the reporting layer fills.
 
-Each flag is a condition on Organization (an EXISTS over the organisation's rows), so the list
-can filter and sort by it in the same statement that pages it.
+A flag is a condition on Organization (an EXISTS over the organisation's rows), so the list
+filters and sorts by it in the statement that pages it. The conditions read other features'
+tables and the tier evaluation's grace periods, which this feature may not import; so the
+reporting layer defines them (portal/insights/attention.py) and registers them when the app
+starts, and the list asks `attention_flags()`. Unregistered, the list shows no flags.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from flask import Flask, current_app
 
-from portal.accounts.models import Organization, OrgStatus, User
-from portal.learning.models import Certification
-from portal.referrals.models import CLOSED_STATUSES, Referral
+__all__ = ["AttentionFlag", "ShownFlag", "attention_flags", "register_attention_flags"]
 
-__all__ = [
-    "EXPIRING_WITHIN",
-    "FLAGS",
-    "NO_LOGIN_WITHIN",
-    "expiring_certificate",
-    "flag_conditions",
-    "stale_referral",
-]
-
-NO_LOGIN_WITHIN = timedelta(days=30)
-EXPIRING_WITHIN = timedelta(days=30)
-FLAGS: dict[str, str] = {
-    "no_login": "No sign-in in 30 days",
-    "cert_expiring": "Certificate expiring",
-    "stalled": "Pipeline stalled",
-}
-_CLOSED = tuple(str(status) for status in CLOSED_STATUSES)
+_EXTENSION = "staff_attention_flags"
 
 
-def stale_referral(now: datetime) -> list[Any]:
-    """An open referral answered once but without a partner-visible update for the staleness
-    window: its running clock (`next_due_at`) is the staleness clock, and it has passed."""
-    return [
-        Referral.status.not_in(_CLOSED),
-        Referral.first_responded_at.is_not(None),
-        Referral.next_due_at < now,
-    ]
+@dataclass(frozen=True)
+class AttentionFlag:
+    """One flag: its id (the list's `?flag=`), its words, and how the database finds it."""
+
+    name: str
+    label: str  # "Pipeline stalled"
+    weight: int  # a power of two; "Needs attention" sorts by the sum, heaviest first
+    condition: Callable[[datetime], Any]  # now → a condition on Organization
+    # now → a scalar subquery on Organization: the date shown beside the flag (when it ends)
+    shown_date: Callable[[datetime], Any] | None = None
+    date_wording: str = ""  # the words before that date: "until"
 
 
-def expiring_certificate(now: datetime) -> list[Any]:
-    """A certificate that is valid now and expires within EXPIRING_WITHIN."""
-    return [
-        Certification.revoked_at.is_(None),
-        Certification.expires_at > now,
-        Certification.expires_at <= now + EXPIRING_WITHIN,
-    ]
+@dataclass(frozen=True)
+class ShownFlag:
+    """A flag up on one organisation of the list, with its date if it has one."""
+
+    name: str
+    label: str
+    on: date | None = None
+    date_wording: str = ""
 
 
-def flag_conditions(now: datetime) -> dict[str, Any]:
-    """flag → a condition on Organization that holds when the flag is up."""
-    signed_in = sa.exists().where(
-        User.organization_id == Organization.id,
-        User.active.is_(True),
-        User.last_login_at >= now - NO_LOGIN_WITHIN,
-    )
-    return {
-        # Only organisations whose people can sign in: invited ones have nobody yet.
-        "no_login": sa.and_(
-            Organization.status.in_([OrgStatus.ONBOARDING.value, OrgStatus.ACTIVE.value]),
-            ~signed_in,
-        ),
-        "cert_expiring": sa.exists().where(
-            Certification.organization_id == Organization.id, *expiring_certificate(now)
-        ),
-        "stalled": sa.exists().where(
-            Referral.organization_id == Organization.id, *stale_referral(now)
-        ),
-    }
+def register_attention_flags(app: Flask, flags: Sequence[AttentionFlag]) -> None:
+    """Called once at start by the layer that defines the flags."""
+    app.extensions[_EXTENSION] = tuple(flags)
+
+
+def attention_flags() -> tuple[AttentionFlag, ...]:
+    """The registered flags, heaviest first; none when nothing registered them."""
+    flags: tuple[AttentionFlag, ...] = current_app.extensions.get(_EXTENSION, ())
+    return tuple(sorted(flags, key=lambda flag: -flag.weight))

@@ -25,8 +25,8 @@ from wtforms.validators import (
 from portal.accounts.models import OrgStatus, Role
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.form_fields import FilterForm, SelectChoice
-from portal.staff.attention import FLAGS
+from portal.form_fields import ALWAYS_CHOSEN, FilterForm, SelectChoice
+from portal.staff.attention import AttentionFlag
 from portal.staff.meetings import NOTE_MAX
 from portal.staff.models import MEETING_KIND_NAMES
 
@@ -38,6 +38,7 @@ SORT_NAMES = {
     "name": "Name",
     "type": "Partner type",
     "tier": "Tier",
+    "region": "Region",
     "status": "Status",
     "activated": "Activated",
     "last_login": "Last sign-in",
@@ -61,6 +62,11 @@ def tier_choices(program: Program) -> list[SelectChoice]:
     return [SelectChoice(t.id, t.name) for t in sorted(program.tiers, key=lambda t: t.rank)]
 
 
+def region_choices(program: Program, none: str) -> list[SelectChoice]:
+    """The program's regions as select choices, after `none` (no region / any region)."""
+    return [SelectChoice("", none), *(SelectChoice(region, region) for region in program.regions)]
+
+
 class OrganizationForm(FlaskForm):
     """A new partner organisation and the e-mail of its first partner admin."""
 
@@ -69,8 +75,9 @@ class OrganizationForm(FlaskForm):
         "Website (optional)",
         validators=[Optional(), MaxLength(300), URL(message="Enter a full address.")],
     )
-    partner_type = SelectField("Partner type", validators=[DataRequired()])
-    tier = SelectField("Tier", validators=[DataRequired()])
+    partner_type = SelectField("Partner type", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
+    tier = SelectField("Tier", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
+    region = SelectField("Region (optional)", default="", validators=[Optional()])
     admin_email = EmailField(
         "First partner admin's e-mail",
         validators=[DataRequired(), MaxLength(254), Email(check_deliverability=False)],
@@ -83,9 +90,10 @@ class OrganizationForm(FlaskForm):
             raise ValidationError("Enter an address that starts with https:// or http://.")
 
     def set_program(self, program: Program) -> None:
-        """Offer the content's partner types and tiers (they change with the content)."""
+        """Offer the content's partner types, tiers and regions (they change with the content)."""
         self.partner_type.choices = partner_type_choices(program)
         self.tier.choices = tier_choices(program)
+        self.region.choices = region_choices(program, "No region yet")
 
 
 class StaffInviteForm(FlaskForm):
@@ -101,11 +109,21 @@ class StaffInviteForm(FlaskForm):
 class TierForm(FlaskForm):
     """Move an organisation to another tier."""
 
-    tier = SelectField("Tier", validators=[DataRequired()])
+    tier = SelectField("Tier", validators=[DataRequired()], render_kw=ALWAYS_CHOSEN)
 
     def set_program(self, program: Program) -> None:
         """Offer the content's tiers."""
         self.tier.choices = tier_choices(program)
+
+
+class RegionForm(FlaskForm):
+    """Set the organisation's region (or none)."""
+
+    region = SelectField("Region", default="", validators=[Optional()])
+
+    def set_program(self, program: Program) -> None:
+        """Offer the content's regions."""
+        self.region.choices = region_choices(program, "No region")
 
 
 class OrganizationFilterForm(FilterForm):
@@ -122,9 +140,10 @@ class OrganizationFilterForm(FilterForm):
     )
     type = SelectField("Partner type", default="", validators=[Optional()])
     tier = SelectField("Tier", default="", validators=[Optional()])
+    region = SelectField("Region", default="", validators=[Optional()])
     flag = SelectField(
         "Needs attention",
-        choices=[SelectChoice("", "Any"), *(SelectChoice(k, v) for k, v in FLAGS.items())],
+        choices=[SelectChoice("", "Any")],
         default="",
         validators=[Optional()],
     )
@@ -150,10 +169,15 @@ class OrganizationFilterForm(FilterForm):
         ],
     )
 
-    def set_program(self, program: Program) -> None:
-        """Offer the content's partner types and tiers."""
+    def set_program(self, program: Program, flags: tuple[AttentionFlag, ...] = ()) -> None:
+        """Offer the content's partner types and tiers, and the registered attention flags."""
         self.type.choices = [SelectChoice("", "Any type"), *partner_type_choices(program)]
         self.tier.choices = [SelectChoice("", "Any tier"), *tier_choices(program)]
+        self.region.choices = region_choices(program, "Any region")
+        self.flag.choices = [
+            SelectChoice("", "Any"),
+            *(SelectChoice(f.name, f.label) for f in flags),
+        ]
 
 
 class MeetingForm(FlaskForm):
@@ -170,6 +194,7 @@ class MeetingForm(FlaskForm):
         id="meeting-kind",
         choices=[SelectChoice(kind, name) for kind, name in MEETING_KIND_NAMES.items()],
         validators=[DataRequired()],
+        render_kw=ALWAYS_CHOSEN,
     )
     note = TextAreaField(
         "Note (optional)", id="meeting-note", validators=[Optional(), MaxLength(NOTE_MAX)]

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.content.model import MEETING_KINDS
 from portal.db_types import UTCDateTime, utcnow
 from portal.extensions import Model
 
@@ -19,6 +20,9 @@ class MeetingKind(StrEnum):
     QBR = "qbr"
     JOINT_PLAN_REVIEW = "joint_plan_review"
 
+
+# program.yml's attested facts name these kinds (`from_meetings`), checked by content check.
+assert tuple(MeetingKind) == MEETING_KINDS
 
 MEETING_KIND_NAMES: dict[str, str] = {
     MeetingKind.MEETING: "Meeting",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,7 +26,7 @@ from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.pagination import Page, cut_page
-from portal.staff.attention import FLAGS, flag_conditions
+from portal.staff.attention import AttentionFlag, ShownFlag, attention_flags
 
 __all__ = [
     "ORGS_PER_PAGE",
@@ -49,15 +50,13 @@ class InviteRefused(ValueError):
     """An invitation that the rules do not allow; the message is shown beside the e-mail field."""
 
 
-# "Needs attention" sorts by these bits added up: a stalled pipeline first, then a certificate
-# about to expire, then a quiet team.
-FLAG_BITS = {"stalled": 4, "cert_expiring": 2, "no_login": 1}
 # Sortable columns and the direction each starts in.
 SORTS: dict[str, str] = {
     "created": "desc",
     "name": "asc",
     "type": "asc",
     "tier": "asc",
+    "region": "asc",
     "status": "asc",
     "activated": "desc",
     "last_login": "desc",
@@ -73,7 +72,7 @@ class OrganizationRow:
     organization: Organization
     member_count: int
     last_login_at: datetime | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[ShownFlag] = field(default_factory=list)
 
 
 # One page of the staff list. Numbered pages (1-based), not a keyset cursor: the list reads
@@ -97,6 +96,7 @@ def list_organizations(
     per_page: int = ORGS_PER_PAGE,
     *,
     tier: str | None = None,
+    region: str | None = None,
     flag: str | None = None,
     sort: str = "created",
     direction: str | None = None,
@@ -106,10 +106,13 @@ def list_organizations(
     """A page of organisations, filtered and sorted, with members, last sign-in and flags.
 
     One statement whatever the page: the counts and flags are subqueries of it. `tier_order`
-    (the program's tier ids, entry tier first) sorts tiers by rank rather than by id.
+    (the program's tier ids, entry tier first) sorts tiers by rank rather than by id. The flags
+    are the registered ones (portal/staff/attention.py).
     """
     now = now or utcnow()
-    flags = flag_conditions(now)
+    registered = attention_flags()
+    flags = {flag.name: flag.condition(now) for flag in registered}
+    dated = [flag for flag in registered if flag.shown_date is not None]
     members = (
         sa.select(sa.func.count(User.id))
         .where(User.organization_id == Organization.id, User.active.is_(True))
@@ -123,15 +126,19 @@ def list_organizations(
     # Every flag in one column, a sum of bits weighted by severity: the database evaluates each
     # flag once per organisation, for the sort and the page alike (ORDER BY names the column).
     attention = sum(
-        (sa.case((flags[name], bit), else_=0) for name, bit in FLAG_BITS.items()), sa.literal(0)
+        (sa.case((flags[flag.name], flag.weight), else_=0) for flag in registered),
+        sa.literal(0),
     ).label("attention")
-    stmt = sa.select(Organization, members, last_login, attention)
+    dates = [flag.shown_date(now) for flag in dated if flag.shown_date is not None]
+    stmt = sa.select(Organization, members, last_login, attention, *dates)
     if status:
         stmt = stmt.where(Organization.status == status)
     if partner_type:
         stmt = stmt.where(Organization.partner_type == partner_type)
     if tier:
         stmt = stmt.where(Organization.tier == tier)
+    if region:
+        stmt = stmt.where(Organization.region == region)
     if flag in flags:
         stmt = stmt.where(flags[flag])
     sort = sort if sort in SORTS else "created"
@@ -146,6 +153,7 @@ def list_organizations(
         )
         if tier_order
         else Organization.tier,
+        "region": Organization.region,
         "status": Organization.status,
         "activated": Organization.activated_at,
         "last_login": last_login,
@@ -164,12 +172,24 @@ def list_organizations(
     cut = cut_page(results, per_page, cursor_of=lambda _last: page + 1, after=page - 1 or None)
     return cut.map(
         lambda result: OrganizationRow(
-            result[0],
-            result[1] or 0,
-            result[2],
-            [name for name in FLAGS if (result[3] or 0) & FLAG_BITS[name]],
+            result[0], result[1] or 0, result[2], _shown(registered, dated, result[3], result[4:])
         )
     )
+
+
+def _shown(
+    registered: tuple[AttentionFlag, ...],
+    dated: list[AttentionFlag],
+    bits: int | None,
+    dates: Any,
+) -> list[ShownFlag]:
+    """The flags whose bit is set, each with its date (a dated flag's column, in order)."""
+    on = {flag.name: value for flag, value in zip(dated, dates, strict=True)}
+    return [
+        ShownFlag(flag.name, flag.label, on.get(flag.name), flag.date_wording)
+        for flag in registered
+        if (bits or 0) & flag.weight
+    ]
 
 
 def organization_detail(org: Organization) -> OrganizationDetail:
@@ -192,16 +212,20 @@ def create_organization(
     tier: str,
     admin_email: str,
     website: str = "",
+    region: str | None = None,
 ) -> tuple[Organization, Invite]:
     """Create an organisation (status invited) and invite its first partner admin.
 
-    Raises ValueError for a partner type or tier the program does not have, and InviteRefused
-    when the e-mail already belongs to an account; nothing is added to the session then.
+    Raises ValueError for a partner type, tier or region the program does not have, and
+    InviteRefused when the e-mail already belongs to an account; nothing is added to the
+    session then.
     """
     if program.partner_type(partner_type) is None:
         raise ValueError(f"unknown partner type {partner_type!r}")
     if program.tier(tier) is None:
         raise ValueError(f"unknown tier {tier!r}")
+    if region and region not in program.regions:
+        raise ValueError(f"unknown region {region!r}")
     try:
         email = normalise_email(admin_email)
     except AccountError as refused:
@@ -209,7 +233,7 @@ def create_organization(
     if email_has_account(email):
         raise InviteRefused(f"{email} already has an account.")
     org = register_organization(
-        actor, name=name, partner_type=partner_type, tier=tier, website=website
+        actor, name=name, partner_type=partner_type, tier=tier, website=website, region=region
     )
     invite, _token = create_invite(email, Role.PARTNER_ADMIN, org, actor)
     return org, invite

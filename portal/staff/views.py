@@ -18,11 +18,12 @@ from portal.http import render_page
 from portal.learning.api import certifications_for_org
 from portal.onboarding.api import checklist_for
 from portal.staff import service
-from portal.staff.attention import FLAGS
+from portal.staff.attention import attention_flags
 from portal.staff.forms import (
     MeetingForm,
     OrganizationFilterForm,
     OrganizationForm,
+    RegionForm,
     StaffInviteForm,
     TierForm,
 )
@@ -31,7 +32,7 @@ from portal.staff.meetings import MeetingRefused, log_meeting, recent_meetings
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # The list's query-string filters and sort, kept in its links.
-FILTERS = ("status", "type", "tier", "flag", "sort", "dir")
+FILTERS = ("status", "type", "tier", "region", "flag", "sort", "dir")
 
 
 @bp.get("/orgs")
@@ -40,7 +41,7 @@ def orgs():
     """Partner organisations: filtered, sorted by any column, with attention flags."""
     program = current_content().program
     form = OrganizationFilterForm(formdata=request.args)
-    form.set_program(program)
+    form.set_program(program, attention_flags())
     valid = form.validate()
     chosen = {name: getattr(form, name).data for name in FILTERS} if valid else {}
     page = service.list_organizations(
@@ -48,6 +49,7 @@ def orgs():
         partner_type=chosen.get("type") or None,
         page=(form.page.data or 1) if valid else 1,
         tier=chosen.get("tier") or None,
+        region=chosen.get("region") or None,
         flag=chosen.get("flag") or None,
         sort=chosen.get("sort") or "created",
         direction=chosen.get("dir") or None,
@@ -62,7 +64,6 @@ def orgs():
         page=page,
         program=program,
         filters=filters,
-        flag_names=FLAGS,
         sorts=service.SORTS,
     )
 
@@ -83,6 +84,7 @@ def org_new():
                 website=field_text(form.website),
                 partner_type=form.partner_type.data,
                 tier=form.tier.data,
+                region=form.region.data or None,
                 admin_email=field_text(form.admin_email),
             )
         except service.InviteRefused as refused:
@@ -102,6 +104,8 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
     invite_form = forms.get("invite_form") or StaffInviteForm(formdata=None)
     tier_form = forms.get("tier_form") or TierForm(formdata=None, tier=org.tier)
     tier_form.set_program(content.program)
+    region_form = forms.get("region_form") or RegionForm(formdata=None, region=org.region or "")
+    region_form.set_program(content.program)
     context = {
         "org": org,
         "detail": service.organization_detail(org),
@@ -110,6 +114,7 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "certifications": certifications_for_org(org.id),
         "invite_form": invite_form,
         "tier_form": tier_form,
+        "region_form": region_form,
         "meetings": recent_meetings(org.id),
         "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
     }
@@ -158,6 +163,26 @@ def change_tier(org_id: int):
             flash(f"{org.name} is already on that tier.")
         return redirect(url_for("staff.org", org_id=org.id))
     return _org_page(org, status=422, tier_form=form)
+
+
+@bp.post("/orgs/<id:org_id>/region")
+@staff_required
+def change_region(org_id: int):
+    """Set the organisation's region (one of the program's, or none)."""
+    org = db.get_or_404(Organization, org_id)
+    program = current_content().program
+    form = RegionForm()
+    form.set_program(program)
+    if form.validate_on_submit():
+        region = form.region.data or None
+        if accounts.change_region(current_user, org, region, program):
+            db.session.commit()
+            where = f"in {region}" if region else "without a region"
+            flash(f"{org.name} is now {where}.", "success")
+        else:
+            flash(f"{org.name} is already {'in ' + region if region else 'without a region'}.")
+        return redirect(url_for("staff.org", org_id=org.id))
+    return _org_page(org, status=422, region_form=form)
 
 
 @bp.post("/orgs/<id:org_id>/meetings")

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired
 
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.form_fields import SelectChoice
+from portal.form_fields import ALWAYS_CHOSEN, SelectChoice
 from portal.tiers.decisions import NOTE_MAX, REASON_MAX
 
 
@@ -33,7 +33,12 @@ class AttestedFactForm(FlaskForm):
     """A fact the partner team records for an organisation, with its date and a note."""
 
     # Ids of their own: the organisation page also holds the meeting form, with its own note.
-    fact = SelectField("Fact", id="fact-kind", validators=[DataRequired("Choose a fact.")])
+    fact = SelectField(
+        "Fact",
+        id="fact-kind",
+        validators=[DataRequired("Choose a fact.")],
+        render_kw=ALWAYS_CHOSEN,
+    )
     attested_on = DateField(
         "On",
         id="fact-attested-on",

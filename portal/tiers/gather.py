@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, User
-from portal.content.model import ANY_OF, Criterion, Program
+from portal.content.model import ANY_OF, AttestedFact, Criterion, Program
 from portal.extensions import db
 from portal.learning.models import Certification
 from portal.onboarding.models import ChecklistProgress
 from portal.referrals.models import Referral, ReferralStatus
+from portal.staff.models import Meeting
 from portal.tiers.facts import Attestation, Certificate, OrgFacts, WindowTotals
 from portal.tiers.models import AttestedFactRecord
 
@@ -46,6 +47,8 @@ class Needs:
     won_windows: frozenset[int]  # the won_deals / won_value windows
     facts: frozenset[str]  # attested fact ids asked for
     fact_days: int | None  # the longest validity among them; None: some count for good
+    # meeting kind → the facts asked for that a logged meeting of that kind counts as
+    meeting_facts: dict[str, frozenset[str]]
 
     @classmethod
     def of(cls, program: Program) -> Needs:
@@ -64,7 +67,16 @@ class Needs:
             fact_days=None
             if unbounded or not validity
             else max(v.valid_days or 0 for v in validity if v is not None),
+            meeting_facts=_meeting_facts(v for v in validity if v is not None),
         )
+
+
+def _meeting_facts(facts: Iterable[AttestedFact]) -> dict[str, frozenset[str]]:
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for fact in facts:
+        for kind in fact.from_meetings:
+            by_kind[kind].add(fact.id)
+    return {kind: frozenset(ids) for kind, ids in by_kind.items()}
 
 
 def _every_criterion(criteria: Iterable[Criterion]) -> Iterable[Criterion]:
@@ -210,10 +222,17 @@ def _count_after(
 
 
 def _attested(ids: list[int], today: date, needs: Needs) -> dict[int, list[Attestation]]:
-    """The latest date of each fact asked for (only the latest can count)."""
-    latest = sa.func.max(AttestedFactRecord.attested_on)
-    stmt = (
-        sa.select(AttestedFactRecord.organization_id, AttestedFactRecord.fact, latest)
+    """The latest date of each fact asked for (only the latest can count): recorded by the
+    partner team, or a logged meeting of a kind the program counts as the fact (`from_meetings`),
+    dated the day it was held. One statement for both."""
+    since = None if needs.fact_days is None else today - timedelta(days=needs.fact_days)
+    recorded = (
+        sa.select(
+            AttestedFactRecord.organization_id.label("org_id"),
+            sa.literal("fact").label("source"),
+            AttestedFactRecord.fact.label("name"),
+            sa.func.max(AttestedFactRecord.attested_on).label("on"),
+        )
         .where(
             AttestedFactRecord.organization_id.in_(ids),
             AttestedFactRecord.fact.in_(sorted(needs.facts)),
@@ -221,10 +240,33 @@ def _attested(ids: list[int], today: date, needs: Needs) -> dict[int, list[Attes
         )
         .group_by(AttestedFactRecord.organization_id, AttestedFactRecord.fact)
     )
-    if needs.fact_days is not None:
-        stmt = stmt.where(AttestedFactRecord.attested_on > today - timedelta(days=needs.fact_days))
-    rows = db.session.execute(stmt)
-    return _grouped((org_id, Attestation(fact, on)) for org_id, fact, on in rows)
+    if since is not None:
+        recorded = recorded.where(AttestedFactRecord.attested_on > since)
+    stmt: sa.Executable = recorded
+    if needs.meeting_facts:
+        held = (
+            sa.select(
+                Meeting.organization_id,
+                sa.literal("meeting"),
+                Meeting.kind,
+                sa.func.max(Meeting.held_on),
+            )
+            .where(
+                Meeting.organization_id.in_(ids),
+                Meeting.kind.in_(sorted(needs.meeting_facts)),
+                Meeting.held_on <= today,
+            )
+            .group_by(Meeting.organization_id, Meeting.kind)
+        )
+        if since is not None:
+            held = held.where(Meeting.held_on > since)
+        stmt = sa.union_all(recorded, held)
+    attestations: list[tuple[int, Attestation]] = []
+    for org_id, source, name, on in db.session.execute(stmt):
+        on = on if isinstance(on, date) else date.fromisoformat(on)
+        facts = needs.meeting_facts.get(name, frozenset()) if source == "meeting" else {name}
+        attestations.extend((org_id, Attestation(fact, on)) for fact in sorted(facts))
+    return _grouped(attestations)
 
 
 def _grouped(pairs: Iterable[tuple[int, T]]) -> dict[int, list[T]]:

@@ -64,6 +64,7 @@ def test_register_creates_an_invited_organisation_with_its_audit_entry(app, staf
         "website": "",
         "partner_type": "referral",
         "tier": "registered",
+        "region": None,
         "status": "invited",
     }
 

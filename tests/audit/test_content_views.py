@@ -101,3 +101,67 @@ def test_racing_views_are_recorded_once(app: Flask, real_commits, make_user, mak
     assert errors == []
     assert sorted(recorded) == [False] * (threads - 1) + [True]
     assert _views() == [(user_id, "page:rules")]
+
+
+@pytest.mark.parametrize(
+    "url", ["/learn/basics/welcome", "/playbooks/talk-tracks/discovery-call", "/program/rules"]
+)
+def test_a_second_view_the_same_day_writes_nothing(login, partner_user, count_queries, url):
+    client = login(partner_user)
+    with count_queries() as first:
+        assert client.get(url).status_code == 200
+    with count_queries() as second:
+        assert client.get(url).status_code == 200
+    inserts = [s for s in first.statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1
+    assert not [s for s in second.statements if s.lstrip().upper().startswith("INSERT")]
+    assert len(_views()) == 1
+
+
+def test_the_session_forgets_yesterdays_views(app, login, partner_user):
+    """A new day records the view again, though the session still holds yesterday's note."""
+    client = login(partner_user)
+    client.get("/program/rules")
+    yesterday = (utcnow() - timedelta(days=1)).date()
+    db.session.execute(sa.update(ActivityEvent).values(day=yesterday))
+    with client.session_transaction() as session:
+        session["content_views"] = {**session["content_views"], "day": yesterday.isoformat()}
+    client.get("/program/rules")
+    assert _views() == [(partner_user.id, "page:rules")] * 2
+
+
+def test_another_person_in_the_same_browser_is_recorded(login, partner_user, partner_admin):
+    client = login(partner_user)
+    client.get("/program/rules")
+    with client.session_transaction() as session:
+        remembered = dict(session["content_views"])
+    client = login(partner_admin)
+    with client.session_transaction() as session:
+        session["content_views"] = remembered  # a note the login did not clear
+    client.get("/program/rules")
+    assert sorted(_views()) == sorted([(partner_user.id, "page:rules"),
+                                       (partner_admin.id, "page:rules")])  # fmt: skip
+
+
+def test_the_sessions_memory_stays_small():
+    """A day of reading many documents keeps only the latest REMEMBERED_MAX notes."""
+    from datetime import date
+
+    from portal.audit.view_memory import (
+        REMEMBERED_MAX,
+        SESSION_KEY,
+        already_recorded,
+        remember_recorded,
+    )
+
+    session: dict = {}
+    day = date(2026, 12, 7)
+    for n in range(REMEMBERED_MAX + 25):
+        remember_recorded(session, 7, f"page:p{n}", day)
+    assert len(session[SESSION_KEY]["seen"]) == REMEMBERED_MAX
+    assert already_recorded(session, 7, f"page:p{REMEMBERED_MAX + 24}", day)
+    assert not already_recorded(session, 7, "page:p0", day)  # forgotten: the INSERT decides
+    assert not already_recorded(session, 8, f"page:p{REMEMBERED_MAX + 24}", day)
+    assert not already_recorded(session, 7, f"page:p{REMEMBERED_MAX + 24}", date(2026, 12, 8))
+    # A tampered or foreign value is no memory at all.
+    assert not already_recorded({SESSION_KEY: "junk"}, 7, "page:p1", day)

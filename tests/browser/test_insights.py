@@ -77,6 +77,21 @@ def test_insights_page_is_accessible_and_works_without_scripts(
     expect(page.locator("th[aria-sort=descending]")).to_contain_text("Last sign-in")
     assert_accessible(page, "the organisation list")
 
+    # Bravo keeps gold in a grace period: the flag says until when and opens the organisation.
+    page.goto("/insights?region=Europe")
+    page.locator("#figure-attention-grace .kpi-value").click()
+    grace = page.get_by_role("link", name=re.compile(r"^In grace period until .+ at Bravo$"))
+    expect(grace).to_contain_text(dataset.ago(-26).strftime("%d %b %Y"))
+    assert_accessible(page, "the organisation list filtered to a region and the grace flag")
+    grace.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bravo")
+
+    # The partner team moves Bravo to another region on its page.
+    page.goto(f"/staff/orgs/{world.orgs['B']}")
+    page.get_by_label("Region", exact=True).select_option("North America")
+    page.get_by_role("button", name="Set region").click()
+    expect(page.locator(".flashes")).to_contain_text("Bravo is now in North America.")
+
     # A meeting is logged on the organisation's page, with its CSRF token.
     page.goto(f"/staff/orgs/{world.orgs['B']}")
     page.get_by_label("Date").fill(dataset.NOW.date().isoformat())

@@ -18,6 +18,7 @@ results. Any dialog, script error or CSP violation fails the test.
 from __future__ import annotations
 
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -132,6 +133,23 @@ def test_search_open_kit_download_copy_and_onboarding(
     assert len(got) == PDF_PATH.stat().st_size
     assert got == body
     assert _events(live_app, KIT_DOWNLOAD) == [(f"{KIT_ID}/{PDF_NAME}", ORG_NAME)]
+
+    # Each file shows its preview; "Download all" is one zip of both, two more downloads.
+    previews = page.locator("#kit-files ~ .table-wrap img.kit-preview")
+    expect(previews).to_have_count(2)
+    for preview in previews.all():
+        expect(preview).to_have_js_property("complete", True)
+        assert preview.evaluate("img => img.naturalWidth") > 0
+    with page.expect_download() as zip_info:
+        page.get_by_role("link", name=re.compile(r"^Download all")).click()
+    bundle = zip_info.value
+    assert bundle.suggested_filename == f"{KIT_ID}.zip"
+    with zipfile.ZipFile(bundle.path()) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            f"{KIT_ID}/{path.name}" for path in PDF_PATH.parent.iterdir()
+        )
+        assert archive.read(f"{KIT_ID}/{PDF_NAME}") == body
+    assert len(_events(live_app, KIT_DOWNLOAD)) == 3
 
     # The kit library lists the e-mail kit (and never the reseller-only one).
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Kits").click()

@@ -323,7 +323,7 @@ def test_referral_from_conflict_hint_to_commission(
         assert mine.organization.name == PARTNER_ORG
         assert mine.conflict_with_id == cast.holder_id
         assert mine.first_response_due_at - mine.submitted_at == timedelta(hours=48)
-        due_at = mine.first_response_due_at.isoformat()
+        due_at = mine.first_response_due_at.isoformat(timespec="seconds")
     assert due.locator("time").get_attribute("datetime") == due_at
     assert "Brightline" not in page.content() and cast.holder_ref not in page.content()
     assert_accessible(page, "the confirmation page")

@@ -524,3 +524,29 @@ def test_no_read_of_a_kit_file_exceeds_the_chunk(
     assert video.sha256 == hashlib.sha256(data).hexdigest()
     assert sum(reads) == len(data)
     assert max(reads) <= files.CHUNK_BYTES
+
+
+# --- previews ---------------------------------------------------------------------------------
+
+
+def test_a_file_carries_its_preview(index: ContentIndex) -> None:
+    kit = index.kits["webinar-in-a-box"]
+    assert kit.file("slides.pdf").preview == "kits/webinar-in-a-box/previews/slides.pdf.png"
+    assert kit.file("banner.png").preview == ""
+
+
+def test_a_preview_of_no_listed_file_is_an_error(content: ContentCopy) -> None:
+    (content.root / "kits/webinar-in-a-box/previews/gone.pdf.png").write_bytes(b"png")
+    problems = content.problems()
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{WEBINAR}:6: kits/webinar-in-a-box/previews/gone.pdf.png")
+    assert "'gone.pdf', which is not listed under 'files:'" in problems[0]
+
+
+@pytest.mark.parametrize("name", ["slides.pdf.jpg", "notes.txt"])
+def test_previews_hold_png_thumbnails_only(content: ContentCopy, name: str) -> None:
+    (content.root / f"kits/webinar-in-a-box/previews/{name}").write_bytes(b"x")
+    assert content.problems() == [
+        f"kits/webinar-in-a-box/previews/{name}:1: "
+        "unexpected file: previews/ holds <file name>.png thumbnails only"
+    ]

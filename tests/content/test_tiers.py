@@ -271,6 +271,30 @@ def test_duplicate_attested_fact(content: ContentCopy) -> None:
     assert problem.startswith(f"program.yml:{line}: duplicate attested fact id 'qbr-attended'")
 
 
+def test_a_fact_names_the_meeting_kinds_that_count_as_it(index: ContentIndex) -> None:
+    assert index.program.attested_fact("qbr-attended").from_meetings == ("qbr",)
+    assert index.program.attested_fact("joint-plan-agreed").from_meetings == ()
+
+
+def test_unknown_meeting_kind(content: ContentCopy) -> None:
+    content.replace(
+        PROGRAM, "    from_meetings: [qbr]\n", "    from_meetings:\n      - qbr\n      - lunch\n"
+    )
+    line = line_of(content, "      - lunch")
+    assert only(content.problems()) == (
+        f"program.yml:{line}: unknown meeting kind 'lunch' "
+        "(meeting kinds: meeting, call, qbr, joint_plan_review)"
+    )
+
+
+def test_meeting_kinds_must_be_a_list(content: ContentCopy) -> None:
+    content.replace(PROGRAM, "    from_meetings: [qbr]\n", "    from_meetings: qbr\n")
+    line = line_of(content, "    from_meetings: qbr")
+    assert only(content.problems()) == (
+        f"program.yml:{line}: 'from_meetings' in an attested fact must be a list"
+    )
+
+
 def test_content_check_prints_every_tier_problem(content: ContentCopy) -> None:
     silver(content, "- kind: bogus", "  label: Nope", "- kind: won_value", "  label: Money")
     result = CliRunner().invoke(content_cli, ["check", str(content.root)])

@@ -6,10 +6,14 @@ referrals through every status, certificates, attempts, activity, meetings and c
 
     org  type      tier        status      invited  activated  referrals
     A    referral  silver      active      120 d    100 d      R1 (won 20 d), R2 (lost 10 d)
-    B    reseller  gold        active       60 d     50 d      R3 (stale, proposal), R4 (EUR)
+    B    reseller  gold        active       60 d     50 d      R3 (stale, proposal), R4 (EUR);
+                                                               in grace (ends in 26 d)
     C    referral  registered  onboarding   30 d     —         R7 (rejected 19 d)
     D    alliance  silver      invited      10 d     —         —
     E    reseller  registered  suspended   300 d    290 d      R5 (rejected 199 d), R6 (won 100 d)
+
+Organisation regions: A and B Europe, C and E North America, D none (referrals have their
+own region, the customer's).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from portal.referrals.models import (
     ReferralEvent,
 )
 from portal.staff.models import Meeting
+from portal.tiers.models import TierStatus
 
 NOW = utcnow().replace(microsecond=0)
 
@@ -118,15 +123,16 @@ def build() -> World:
     """Insert the dataset and commit; ids by the keys the docstring uses."""
     orgs = {
         "A": Organization(name="Alpha", partner_type="referral", tier="silver", status="active",
-                          created_at=ago(120), activated_at=ago(100)),
+                          region="Europe", created_at=ago(120), activated_at=ago(100)),
         "B": Organization(name="Bravo", partner_type="reseller", tier="gold", status="active",
-                          created_at=ago(60), activated_at=ago(50)),
+                          region="Europe", created_at=ago(60), activated_at=ago(50)),
         "C": Organization(name="Charlie", partner_type="referral", tier="registered",
-                          status="onboarding", created_at=ago(30)),
+                          region="North America", status="onboarding", created_at=ago(30)),
         "D": Organization(name="Delta", partner_type="alliance", tier="silver", status="invited",
                           created_at=ago(10)),
         "E": Organization(name="Echo", partner_type="reseller", tier="registered",
-                          status="suspended", created_at=ago(300), activated_at=ago(290)),
+                          region="North America", status="suspended", created_at=ago(300),
+                          activated_at=ago(290)),
     }  # fmt: skip
     db.session.add_all(orgs.values())
     s1 = _user("s1", Role.STAFF, None, "Sam Staff", last_login_at=ago(1))
@@ -322,6 +328,10 @@ def build() -> World:
     ):
         db.session.add(Meeting(organization_id=orgs[org].id, kind=kind,
                                held_on=ago(days).date(), note=f"{kind} note"))  # fmt: skip
+    # B fell below gold: it keeps the tier for a grace period the evaluation started.
+    grace = TierStatus(organization_id=B.id, grace_tier="gold", grace_started_on=ago(4).date())
+    grace.grace_ends_on = ago(-26).date()
+    db.session.add(grace)
     db.session.commit()
     return World(
         orgs={key: org.id for key, org in orgs.items()},

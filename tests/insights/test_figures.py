@@ -166,8 +166,13 @@ def test_commissions(world):
 
 def test_partners_needing_attention(world):
     # B: nobody signed in for 30 days (D is only invited, E suspended); A: a2's certificate
-    # expires in 20 days; B: R3 is stale.
-    assert figures()["attention"] == {"no_login": 1, "cert_expiring": 1, "stalled": 1}
+    # expires in 20 days; B: R3 is stale, and B keeps gold in a grace period.
+    assert figures()["attention"] == {
+        "grace": 1,
+        "no_login": 1,
+        "cert_expiring": 1,
+        "stalled": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -175,10 +180,14 @@ def test_partners_needing_attention(world):
     [
         (Scope(partner_type="reseller"), {"invited": [1, 0], "submitted": [2, 1], "active": 2}),
         (Scope(tier="silver"), {"invited": [1, 1], "submitted": [2, 0], "active": 2}),
-        # Region filters referrals only; organisations have none.
-        (Scope(region="Europe"), {"invited": [3, 1], "submitted": [3, 0], "active": 5}),
-        (Scope("referral", "silver", "North America"),
+        # Region: the organisation's for organisation figures (A, B in Europe), the
+        # referral's for referral figures (R1, R3, R4).
+        (Scope(region="Europe"), {"invited": [1, 1], "submitted": [3, 0], "active": 4}),
+        (Scope("referral", "silver", "Europe"),
          {"invited": [0, 1], "submitted": [1, 0], "active": 2}),
+        # A is referral/silver but in Europe: no organisation; R2 is A's North American referral.
+        (Scope("referral", "silver", "North America"),
+         {"invited": [0, 0], "submitted": [1, 0], "active": 0}),
     ],
 )  # fmt: skip
 def test_filters(world, scope, expected):
@@ -186,6 +195,51 @@ def test_filters(world, scope, expected):
     assert result["recruitment"]["invited"] == expected["invited"]
     assert result["pipeline"]["submitted"] == expected["submitted"]
     assert result["engagement"]["active_users"][0] == expected["active"]
+
+
+def test_a_region_narrows_every_organisation_figure(world):
+    """North America: C (onboarding, invited 30 d ago) and E (suspended); D has no region."""
+    result = figures(Scope(region="North America"))
+    recruitment = result["recruitment"]
+    assert recruitment["invited"] == [1, 0]  # C now; E long before
+    assert recruitment["status_now"] == {
+        "invited": 0,
+        "onboarding": 1,
+        "active": 0,
+        "suspended": 1,
+    }
+    assert recruitment["funnel"] == {
+        "invited": 2,
+        "activated": 1,  # E
+        "first_referral": 2,  # C (R7), E (R5)
+        "first_win": 1,  # E (R6)
+    }
+    assert recruitment["kit_ready_now"] == 1  # E
+    enablement = result["enablement"]
+    assert enablement["issued"] == [0, 0]  # e1's certificate is older and expired
+    assert enablement["certified_people_now"] == 0
+    assert enablement["expiring"] == 0
+    assert enablement["first_attempts"] == [[0, 0], [0, 0]]  # c1's attempt is unsubmitted
+    engagement = result["engagement"]
+    assert engagement["active_users"] == [1, 1]  # c1 now; e1 before
+    assert engagement["events"]["login"] == [1, 0]
+    assert engagement["events"]["kit_download"] == [0, 1]
+    assert engagement["meetings"]["joint_plan_review"] == [1, 0]  # C's, today
+    assert engagement["meetings"]["qbr"] == [0, 0]  # A's is in Europe
+    assert result["attention"] == {"grace": 0, "no_login": 0, "cert_expiring": 0, "stalled": 0}
+
+
+def test_a_region_counts_its_organisations_flags(world):
+    # Europe: B in grace, quiet and stalled; A's a2 holds the expiring certificate.
+    assert figures(Scope(region="Europe"))["attention"] == {
+        "grace": 1,
+        "no_login": 1,
+        "cert_expiring": 1,
+        "stalled": 1,
+    }
+    enablement = figures(Scope(region="Europe"))["enablement"]
+    assert enablement["issued"] == [2, 1]  # a1, b2 now; a2 before
+    assert enablement["kit_orgs"][0] == 2  # A and B used a kit in the period
 
 
 def test_the_rollup_gives_every_scope_the_live_figures(world):

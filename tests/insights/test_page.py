@@ -186,7 +186,8 @@ def test_statements_per_page_do_not_grow_with_the_data(
 
 def test_region_filter_says_what_it_applies_to(client, login, staff_user):
     html = login(staff_user).get("/insights?region=Europe").get_data(as_text=True)
-    assert "The region filter applies to referral figures" in html
+    assert "referral figures (sections 3, 4, 6 and 7) count referrals for customers in" in html
+    assert "organisation figures (sections 1, 2, 5 and 8) count partners" in html
 
 
 def test_names_are_escaped(client, login, staff_user, make_user, make_org, make_referral):

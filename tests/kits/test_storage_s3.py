@@ -89,6 +89,21 @@ def test_send_redirects_to_a_presigned_url_a_plain_client_can_fetch(
         assert fetched.headers["Content-Disposition"] == 'attachment; filename="slides.pdf"'
 
 
+def test_read_fetches_the_bytes_for_a_kits_zip(s3: MotoS3, tmp_path: Path) -> None:
+    kit = build_kit(tmp_path, files={"slides.pdf": PDF, "banner.png": PNG})
+    storage = s3_storage(s3.endpoint_url, tmp_path)
+    storage.sync(kit.files)
+    assert [storage.read(kit, f) for f in kit.files] == [PDF, PNG]
+    (tmp_path / "kits").rename(tmp_path / "elsewhere")  # read from the bucket, not the disk
+    assert storage.read(kit, kit.files[0]) == PDF
+
+
+def test_read_of_a_file_not_synced_is_unavailable(s3: MotoS3, tmp_path: Path) -> None:
+    kit = build_kit(tmp_path, files={"slides.pdf": PDF})
+    with pytest.raises(StorageUnavailable):
+        s3_storage(s3.endpoint_url, tmp_path).read(kit, kit.files[0])
+
+
 def test_send_of_a_file_not_synced_is_unavailable(s3: MotoS3, tmp_path: Path) -> None:
     kit = build_kit(tmp_path, files={"slides.pdf": PDF})
     storage = s3_storage(s3.endpoint_url, tmp_path)

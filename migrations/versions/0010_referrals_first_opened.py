@@ -2,8 +2,8 @@
 inbox marks them new. A referral staff already answered or closed counts as opened then (its
 first response or its closing), so only the ones nobody has acted on start out new.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 19:00:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import portal.db_types
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

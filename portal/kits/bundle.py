@@ -1,0 +1,41 @@
+"""A kit's files as one zip ("Download all"), built in memory within a bound.
+
+Kit files are small (the demo kits' largest is 24 KB); a kit whose files add up to more than
+KIT_ZIP_MAX_BYTES is not offered as one zip, so the memory a request can take stays bounded.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+
+from portal.content.library import Kit, KitFile
+
+__all__ = ["KIT_ZIP_MAX_BYTES", "kit_zip", "zip_fits", "zip_name"]
+
+KIT_ZIP_MAX_BYTES = 50 * 1024 * 1024
+# Entries carry one fixed date: the same files give the same zip, byte for byte.
+ENTRY_DATE = (2026, 1, 1, 0, 0, 0)
+
+
+def zip_fits(kit: Kit) -> bool:
+    """True when the kit has files and they fit in one in-memory zip."""
+    return bool(kit.files) and sum(f.size for f in kit.files) <= KIT_ZIP_MAX_BYTES
+
+
+def zip_name(kit: Kit) -> str:
+    """The download's file name: `<kit id>.zip`."""
+    return f"{kit.id}.zip"
+
+
+def kit_zip(kit: Kit, read: Callable[[KitFile], bytes]) -> bytes:
+    """Every file of the kit in a `<kit id>/` folder of a zip; `read` fetches a file's bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in kit.files:
+            entry = zipfile.ZipInfo(f"{kit.id}/{file.name}", date_time=ENTRY_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, read(file))
+    return out.getvalue()

@@ -47,7 +47,8 @@ def _day_field(label: str) -> StringField:
         label,
         validators=[MaxLength(_DATE_TEXT_MAX, "Enter a date as YYYY-MM-DD."), _day],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        render_kw={"type": "date", "max": "9999-12-31"},
+        # A date input takes no maxlength (HTML): the bound is checked on the server only.
+        render_kw={"type": "date", "max": "9999-12-31", "maxlength": False},
     )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "COMPANY_URL_SCHEME",
     "HOST_LABEL",
     "IDEMPOTENCY_KEY",
+    "ISO_DATE",
     "LDH_HOST",
     "PHONE",
     "PLAIN_AMOUNT",
@@ -107,6 +108,9 @@ AMOUNT_THOUSANDS = UserPattern(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", AMOUNT_
 PLAIN_AMOUNT = UserPattern(r"[0-9]+(?:\.[0-9]+)?", AMOUNT_MAX_LENGTH)
 # The hidden per-rendering key that makes a resubmission idempotent.
 IDEMPOTENCY_KEY = UserPattern(r"[0-9a-f]{32}", 32)
+
+# --- filters: a day typed or picked as YYYY-MM-DD (the audit log's date range) -------------
+ISO_DATE = UserPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", 10)
 # A referral's reference as people type it: "R-000123", "r123", "000123".
 REFERENCE = UserPattern(r"(?:R-?)?([0-9]{1,12})", 20, re.IGNORECASE)
 

@@ -124,6 +124,7 @@ ACCESS: dict[str, Route] = {
         {"held_on": "2020-01-01", "kind": "call"},
     ),
     "admin.audit": Route("/admin/audit", admins(200)),
+    "admin.audit_export": Route("/admin/audit/export.csv", admins(200)),
     "admin.users": Route("/admin/users", admins(200)),
     "admin.deactivate_user": Route("/admin/users/{bystander_id}/deactivate", admins(), "POST"),
     "admin.reactivate_user": Route("/admin/users/{bystander_id}/reactivate", admins(), "POST"),

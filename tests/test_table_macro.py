@@ -34,5 +34,5 @@ def test_an_actions_column_is_named_for_screen_readers_only(app: Flask) -> None:
 def test_no_items_shows_the_empty_state_instead(app: Flask) -> None:
     html = _table(app, [], empty="Nothing <yet>.")
     assert "<table" not in html
-    assert '<p class="muted">Nothing &lt;yet&gt;.</p>' in html
+    assert '<div class="empty-state"><p>Nothing &lt;yet&gt;.</p></div>' in html
     assert _table(app, []).strip() == ""

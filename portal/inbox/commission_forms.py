@@ -18,6 +18,7 @@ from portal.ids import IdField
 from portal.referrals.api import (
     ANSWER_MAX,
     PAYOUT_REFERENCE_MAX,
+    READY,
     CommissionError,
     CommissionStatus,
     check_answer,
@@ -26,7 +27,8 @@ from portal.referrals.api import (
 
 STATUS_CHOICES = [
     SelectChoice("", "Any status"),
-    SelectChoice(CommissionStatus.PENDING.value, "Pending"),
+    SelectChoice(READY, "Ready to approve"),
+    SelectChoice(CommissionStatus.PENDING.value, "Pending (in hold or ready)"),
     SelectChoice(CommissionStatus.APPROVED.value, "Approved"),
     SelectChoice(CommissionStatus.PAID.value, "Paid"),
     SelectChoice(CommissionStatus.DISPUTED.value, "Disputed"),

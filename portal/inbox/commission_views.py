@@ -146,6 +146,7 @@ def _list_page(status_code: int = 200, **context: Any):
     filters = form.applied("status")
     page = referrals.commissions_for_staff(filters.get("status"), form.value("after"))
     context.setdefault("row_errors", {})
+    context["ready_count"] = referrals.ready_to_approve_count()
     return render_page(
         "inbox/commissions.html",
         "results",

@@ -1,8 +1,5 @@
-"""The inbox's filtered list as CSV, streamed in keyset batches, guarded against formulas.
-
-A spreadsheet treats a cell starting with `=`, `+`, `-`, `@`, tab or carriage return as a
-formula (OWASP "CSV injection"); such cells get a leading single quote so they stay text.
-"""
+"""The inbox's filtered list as CSV, streamed in keyset batches, guarded against formulas
+(portal/csv_cells.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from portal.accounts.models import User
+from portal.csv_cells import guard_cell
 from portal.db_types import utcnow
 from portal.inbox.listing import InboxFilters, InboxRow, iter_rows
 from portal.money import from_minor
@@ -40,12 +38,6 @@ COLUMNS: tuple[str, ...] = (
     "next due",
     "SLA state",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard_cell(value: str) -> str:
-    """The cell as text a spreadsheet will not run: formula-like starts get a leading quote."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def export_csv(filters: InboxFilters, viewer: User, now: datetime | None = None) -> Iterator[str]:

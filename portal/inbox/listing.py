@@ -44,6 +44,7 @@ __all__ = [
     "InboxFilters",
     "InboxPage",
     "InboxRow",
+    "conditions",
     "inbox_page",
     "iter_rows",
     "parse_filters",
@@ -68,8 +69,9 @@ class InboxFilters:
     """What the inbox shows; parsed from the query string by `parse_filters`.
 
     Query-string names are the field names: status, owner, organization_id, region, sla,
-    conflict, q. `conflict` keeps referrals the conflict check flagged (whatever their status
-    now); `status=conflict` keeps the ones still waiting for a decision.
+    conflict, new, q. `conflict` keeps referrals the conflict check flagged (whatever their
+    status now); `status=conflict` keeps the ones still waiting for a decision. `new` keeps
+    the ones nobody on the partner team has opened yet.
     """
 
     status: str = "open"
@@ -78,6 +80,7 @@ class InboxFilters:
     region: str = ""
     sla: str = ""
     conflict: bool = False
+    new: bool = False
     q: str = ""
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -90,6 +93,7 @@ class InboxFilters:
             "region": self.region,
             "sla": self.sla,
             "conflict": "1" if self.conflict else "",
+            "new": "1" if self.new else "",
             "q": self.q,
         }
         return {name: value for name, value in args.items() if value}
@@ -154,6 +158,11 @@ def parse_filters(args: Mapping[str, str]) -> InboxFilters:
     if conflict_text not in _TRUE | _FALSE:
         problems.append("The conflict filter is on or off: showing every referral.")
 
+    new_text = text("new").lower()
+    new = new_text in _TRUE
+    if new_text not in _TRUE | _FALSE:
+        problems.append("The new filter is on or off: showing every referral.")
+
     q = " ".join(text("q").split())
     if len(q) > _Q_MAX:
         problems.append(f"The search was cut to its first {_Q_MAX} characters.")
@@ -166,6 +175,7 @@ def parse_filters(args: Mapping[str, str]) -> InboxFilters:
         region=region,
         sla=sla,
         conflict=conflict,
+        new=new,
         q=q,
         problems=tuple(problems),
     )
@@ -235,12 +245,12 @@ def _fetch(
     limit: int,
 ) -> tuple[list[InboxRow], Position | None]:
     """Up to `limit` rows after `after` and the position of the last one if more follow."""
-    conditions = _conditions(filters, viewer, now)
+    where = conditions(filters, viewer, now)
     branches = []
     if after is None or after.phase == 0:
-        branches.append(_phase_branch(0, conditions, after, limit + 1))
+        branches.append(_phase_branch(0, where, after, limit + 1))
     if filters.includes_closed:
-        branches.append(_phase_branch(1, conditions, after, limit + 1))
+        branches.append(_phase_branch(1, where, after, limit + 1))
     if not branches:
         return [], None
 
@@ -295,7 +305,8 @@ def _phase_branch(
     return sa.select(inner)
 
 
-def _conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]:
+def conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]:
+    """The WHERE terms of the filters (the list, its export and the counts above it)."""
     where: list[Any] = []
     if filters.status == "open":
         where.append(Referral.status.not_in(_CLOSED))
@@ -315,6 +326,8 @@ def _conditions(filters: InboxFilters, viewer: User, now: datetime) -> list[Any]
         where.append(Referral.region == filters.region)
     if filters.conflict:
         where.append(Referral.conflict_reason.is_not(None))
+    if filters.new:
+        where.append(Referral.first_opened_at.is_(None))
 
     soon = now + DUE_SOON_WITHIN
     if filters.sla == "overdue":

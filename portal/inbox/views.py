@@ -26,6 +26,7 @@ from portal.database import writes_database
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.http import render_page
+from portal.inbox.counts import attention_counts
 from portal.inbox.detail import age_text, referral_by_reference, referral_detail
 from portal.inbox.export import export_csv
 from portal.inbox.forms import (
@@ -46,6 +47,7 @@ from portal.inbox.listing import (
     status_choices,
 )
 from portal.money import format_money
+from portal.referrals import api as referrals
 from portal.referrals.api import (
     INVOLVEMENTS,
     TIMINGS,
@@ -122,6 +124,7 @@ def index():
         staff=staff,
         statuses=status_choices(),
         sla_filters=SLA_FILTERS,
+        attention=attention_counts(current_user),
         here=request.full_path.rstrip("?"),
         **template_helpers(program),
     )
@@ -164,12 +167,15 @@ def row_actions(ref: str):
     return response
 
 
+@writes_database
 @staff_required
 def referral(ref: str):
     """One referral: what was submitted, the full timeline, conflicts, the partner, actions."""
     found = referral_by_reference(ref)
     if found is None:
         abort(404)
+    if referrals.mark_opened(found, current_user):
+        db.session.commit()  # opened by the partner team: no longer new in the inbox
     return referral_page(found)
 
 

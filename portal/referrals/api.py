@@ -12,6 +12,7 @@ commits (the caller commits once). Where each rule lives:
 - customer_list.py: add, remove and import customers (the conflict check reads the list).
 - sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
 - summary.py: what the partner home shows (open referrals, earnings this year, answers).
+- seen.py: who on the partner team first opened a referral (the inbox's "new" mark).
 - action_checks.py: the row lock every staff action takes first, and the error they raise.
 """
 
@@ -45,11 +46,14 @@ from portal.referrals.customer_list import (
     remove_customer,
 )
 from portal.referrals.earnings import (
+    READY,
     StaffPage,
     StaffRow,
     commissions_for_staff,
     lock_commission,
     lock_dispute,
+    ready_to_approve_count,
+    referral_ids_of_commissions,
     staff_row,
 )
 from portal.referrals.events import event_title, stage_name
@@ -63,6 +67,7 @@ from portal.referrals.normalise import normalise_company_name
 from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
 from portal.referrals.registration import is_customer
+from portal.referrals.seen import mark_opened
 from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
@@ -94,6 +99,7 @@ __all__ = [
     "INVOLVEMENTS",
     "MESSAGE_MAX",
     "PAYOUT_REFERENCE_MAX",
+    "READY",
     "REASON_MAX",
     "TIMINGS",
     "UNACCEPTED",
@@ -131,6 +137,7 @@ __all__ = [
     "lock_dispute",
     "lock_referral",
     "mark_lost",
+    "mark_opened",
     "mark_paid",
     "mark_won",
     "next_stage",
@@ -140,8 +147,10 @@ __all__ = [
     "org_has_referral",
     "parse_reference",
     "post_update",
+    "ready_to_approve_count",
     "record_value",
     "reference_of",
+    "referral_ids_of_commissions",
     "reject",
     "remove_customer",
     "resolve_dispute",

@@ -114,7 +114,7 @@ def approve(commission: Commission, actor: User, now: datetime | None = None) ->
     now = now or utcnow()
     if commission.status != CommissionStatus.PENDING:
         raise _wrong_state(commission)
-    if now < commission.approvable_from:
+    if not commission.is_approvable(now):
         raise CommissionError(
             f"This commission can be approved from {commission.approvable_from:%d %b %Y}, "
             f"after the {_hold_days(commission)}-day hold."

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from portal.accounts.access import scoped_to_org
 from portal.accounts.models import Organization, User
+from portal.db_types import utcnow
 from portal.extensions import db
 from portal.money import format_money
 from portal.pagination import Page, cut_page
@@ -27,8 +29,10 @@ TOTAL_STATUSES = (
     CommissionStatus.DISPUTED,
 )
 STAFF_PAGE_SIZE = 50
+# The staff list's filter for pending commissions whose hold is over (Commission.is_approvable).
+READY = "ready"
 WORK_QUEUES = frozenset(
-    {CommissionStatus.PENDING, CommissionStatus.APPROVED, CommissionStatus.DISPUTED}
+    {READY, CommissionStatus.PENDING, CommissionStatus.APPROVED, CommissionStatus.DISPUTED}
 )
 
 
@@ -120,6 +124,7 @@ class StaffRow(_CommissionLine):
     organization_name: str
     company_name: str
     open_dispute: CommissionDispute | None
+    ready: bool  # Commission.is_approvable when the row was read: the Approve button shows
 
 
 # A page of the staff list of commissions; the cursor (`?after=`) is a commission id.
@@ -142,29 +147,48 @@ def _staff_select() -> sa.Select:
 
 
 def commissions_for_staff(
-    status: str | None, cursor: int | None = None, per_page: int = STAFF_PAGE_SIZE
+    status: str | None,
+    cursor: int | None = None,
+    per_page: int = STAFF_PAGE_SIZE,
+    now: datetime | None = None,
 ) -> StaffPage:
-    """A page of commissions in one query (keyset on id).
+    """A page of commissions in one query (keyset on id); `status` may be READY.
 
-    Work queues (pending, approved, disputed) read oldest first, so what can be acted on
-    comes first; paid ones and the unfiltered list read newest first.
+    Work queues (ready, pending, approved, disputed) read oldest first, so what can be acted
+    on comes first; paid ones and the unfiltered list read newest first.
     """
+    now = now or utcnow()
     ascending = status in WORK_QUEUES
     stmt = _staff_select()
-    if status:
+    if status == READY:
+        stmt = stmt.where(Commission.is_approvable(now))
+    elif status:
         stmt = stmt.where(Commission.status == status)
     if cursor is not None:
         stmt = stmt.where(Commission.id > cursor if ascending else Commission.id < cursor)
     order = Commission.id.asc() if ascending else Commission.id.desc()
     results = db.session.execute(stmt.order_by(order).limit(per_page + 1)).all()
     page = cut_page(results, per_page, cursor_of=lambda result: result[0].id, after=cursor)
-    return page.map(lambda result: StaffRow(*result))
+    return page.map(lambda result: _staff_row(result, now))
 
 
-def staff_row(commission_id: int) -> StaffRow | None:
+def ready_to_approve_count(now: datetime | None = None) -> int:
+    """How many commissions staff can approve now (pending, hold over)."""
+    stmt = sa.select(sa.func.count()).where(Commission.is_approvable(now or utcnow()))
+    return db.session.scalar(stmt) or 0
+
+
+def _staff_row(result: sa.Row, now: datetime) -> StaffRow:
+    commission, organization_name, company_name, dispute = result
+    return StaffRow(
+        commission, organization_name, company_name, dispute, commission.is_approvable(now)
+    )
+
+
+def staff_row(commission_id: int, now: datetime | None = None) -> StaffRow | None:
     """One commission as the staff list shows it (after an action), in one query."""
     result = db.session.execute(_staff_select().where(Commission.id == commission_id)).first()
-    return StaffRow(*result) if result else None
+    return _staff_row(result, now or utcnow()) if result else None
 
 
 def lock_commission(commission_id: int, user: User) -> Commission | None:
@@ -191,3 +215,13 @@ def lock_dispute(dispute_id: int, user: User) -> CommissionDispute | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def referral_ids_of_commissions(commission_ids: set[int]) -> dict[int, int]:
+    """Each commission's referral id, for the given commissions, in one query."""
+    if not commission_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Commission.id, Commission.referral_id).where(Commission.id.in_(commission_ids))
+    )
+    return {key: value for key, value in rows}  # noqa: C416 (Row pairs)

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organization, User
@@ -59,6 +60,14 @@ class Referral(Model):
         # The partner home's open referrals, latest news first: read backwards, it stops after
         # the few shown instead of sorting every open referral of a large partner.
         sa.Index("ix_referrals_org_updated", "organization_id", "last_partner_update_at", "id"),
+        # The inbox's "new" count and filter read only the referrals nobody has opened yet.
+        sa.Index(
+            "ix_referrals_unopened",
+            "next_due_at",
+            "id",
+            sqlite_where=sa.text("first_opened_at IS NULL"),
+            postgresql_where=sa.text("first_opened_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +113,10 @@ class Referral(Model):
     # on the referral so "accepted in the last N days" is one index range per organisation.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who on the partner team first opened the referral's page, and when; until then the
+    # inbox marks it new. Set once (referrals.seen.mark_opened), never cleared.
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     organization: Mapped[Organization] = relationship()
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
@@ -217,6 +230,14 @@ class Commission(Model):
     payout_reference: Mapped[str] = mapped_column(sa.String(100), default="")
 
     referral: Mapped[Referral] = relationship()
+
+    # The one statement of the approval rule: pending, and the hold period is over. The same
+    # expression runs in Python (the action check, the row's button) and in SQL (the "ready
+    # to approve" list and its count), so the page can never offer what the action refuses.
+    @hybrid_method
+    def is_approvable(self, now: datetime) -> bool:
+        """True when the commission may be approved at `now`."""
+        return (self.status == CommissionStatus.PENDING) & (self.approvable_from <= now)
 
 
 class CommissionDispute(Model):

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from portal.admin.service import AUDIT_PER_PAGE, audit_log, changes_of
+from portal.admin.audit_log import AUDIT_PER_PAGE, AuditFilters, audit_log
+from portal.admin.audit_text import Names, changes_of
 from portal.audit.service import record_audit
+from portal.content_runtime import current_content
 from portal.extensions import db
 
 
@@ -105,16 +107,20 @@ def test_service_pages_and_changes(app, staff_user):
     for i in range(5):
         record_audit(staff_user, "x", "thing", i, before={"a": i}, after={"a": i + 1, "b": [i]})
     db.session.commit()
+    program = current_content().program
 
-    page = audit_log(per_page=2)
+    def log(before=None):
+        return audit_log(AuditFilters(), program, before=before, per_page=2)
+
+    page = log()
     assert [row.entry.target_id for row in page.rows] == ["4", "3"]
     assert page.next_cursor == page.rows[-1].entry.id
-    last = audit_log(per_page=2, before=audit_log(per_page=2, before=page.next_cursor).next_cursor)
+    last = log(before=log(before=page.next_cursor).next_cursor)
     assert [row.entry.target_id for row in last.rows] == ["0"]
     assert last.next_cursor is None
 
-    changes = changes_of(page.rows[0].entry)
-    assert [(c.field, c.before, c.after) for c in changes] == [("a", "4", "5"), ("b", None, "[4]")]
+    changes = changes_of(page.rows[0].entry, Names({}, {}, program))
+    assert [(c.field, c.before, c.after) for c in changes] == [("A", "4", "5"), ("B", None, "[4]")]
 
 
 def test_system_actor_and_escaping(client, login, admin_user, make_org):
@@ -133,7 +139,7 @@ def test_system_actor_and_escaping(client, login, admin_user, make_org):
 
     html = client.get("/admin/audit").get_data(as_text=True)
 
-    assert "System" in html
+    assert "The system: organization.renamed on " in html
     assert "<script>alert(1)</script>" not in html
     assert "<b>old</b>" not in html and "<i>x</i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -265,6 +265,15 @@ def _detail(scope: Any, term: str) -> Any:
     return scope.locator(f"dt:text-is('{term}') + dd").first
 
 
+def _disclose(page: Any, summary: str) -> None:
+    """Open a disclosure of the staff referral page: its secondary actions wait behind one."""
+    from playwright.sync_api import expect
+
+    disclosure = page.locator("details.disclosure", has=page.locator("summary", has_text=summary))
+    disclosure.locator("summary").click()
+    expect(disclosure).to_have_attribute("open", "")
+
+
 def _act(page: Any, button: str, notice: str | re.Pattern[str]) -> None:
     """Press an action button on the staff referral page; htmx swaps in the panel's notice."""
     from playwright.sync_api import expect
@@ -337,8 +346,10 @@ def test_referral_from_conflict_hint_to_commission(
         assert_accessible(staff, "the staff referral page")
         _act(staff, "Accept under the rules of engagement", f"{ref} accepted")
         _act(staff, "Assign to me", f"Assigned to {STAFF_NAME}")
+        _disclose(staff, "Update the partner")
         staff.get_by_label("Update for the partner").fill(UPDATE_TEXT)
         _act(staff, "Post update", "Update posted")
+        _disclose(staff, "Add an internal note")
         staff.get_by_label("Internal note (the partner never sees it)").fill(NOTE_TEXT)
         _act(staff, "Add note", "Internal note added")
         timeline = staff.locator("#referral-panel ol.timeline")
@@ -387,6 +398,7 @@ def test_referral_from_conflict_hint_to_commission(
         assert ref not in told[0].subject + told[0].body_text + told[0].body_html
 
         # Staff mark it won with a value: the commission follows from the program's rule.
+        _disclose(staff, "Mark won or lost")
         staff.get_by_label("Deal value (leave empty to use the recorded one)").fill(DEAL_VALUE)
         _act(staff, "Mark won", f"commission {commission_text}")
         assert staff_window.dialogs == [] and staff_window.problems == []
@@ -474,12 +486,32 @@ def _hostile_round_trip(partner: Window, staff: Window) -> None:
     staff.page.goto("/inbox/")
     _assert_inert(staff, "the inbox")
     actions = [
-        ("Update for the partner", UPDATE_PAYLOAD, "Post update", "Update posted"),
-        ("Internal note (the partner never sees it)", NOTE_PAYLOAD, "Add note", "note added"),
-        ("Why it is not accepted (the partner sees this)", REASON_PAYLOAD, "Reject", "rejected"),
+        (
+            "Update the partner",
+            "Update for the partner",
+            UPDATE_PAYLOAD,
+            "Post update",
+            "Update posted",
+        ),
+        (
+            "Add an internal note",
+            "Internal note (the partner never sees it)",
+            NOTE_PAYLOAD,
+            "Add note",
+            "note added",
+        ),
+        (
+            None,
+            "Why it is not accepted (the partner sees this)",
+            REASON_PAYLOAD,
+            "Reject",
+            "rejected",
+        ),
     ]
-    for ref, (label, text, button, notice) in zip(refs, actions, strict=True):
+    for ref, (summary, label, text, button, notice) in zip(refs, actions, strict=True):
         staff.page.goto(f"/inbox/{ref}")
+        if summary:
+            _disclose(staff.page, summary)
         staff.page.get_by_label(label).fill(text)
         _act(staff.page, button, notice)
         _assert_inert(staff, f"staff page of {ref} after {button}")

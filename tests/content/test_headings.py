@@ -26,6 +26,7 @@ DYNAMIC_IDS = {
     "inbox/_macros.html": "staff inbox",
     "inbox/_row.html": "staff inbox",
     "inbox/commissions_row.html": "staff inbox",
+    "inbox/referral.html": "staff referral page: its disclosures, no content on the page",
     "insights/_charts.html": "staff insights: charts and tables",
     "insights/index.html": "staff insights: sections and figures",
     "learning/_org_certifications.html": "staff organisation page",

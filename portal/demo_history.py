@@ -332,6 +332,9 @@ def _one_referral(story: _Story, org: Organization, by: User, submitted: datetim
     status, last = "submitted", submitted
     if responded < now:
         referral.first_responded_at = responded
+        # The owner opened it shortly before answering; only unanswered ones stay new.
+        referral.first_opened_at = responded - timedelta(minutes=rng.uniform(5, 90))
+        referral.first_opened_by_id = owner
         accept = rng.random() < 0.85
         status = "accepted" if accept else "rejected"
         events.append((responded, "accepted" if accept else "rejected", "submitted", status))

@@ -140,6 +140,10 @@ def add_event(
     db.session.add(event)
     if kind == EventKind.ACCEPTED and referral.accepted_at is None:
         referral.accepted_at = now
+    if actor is not None and actor.is_staff and referral.first_opened_at is None:
+        # Acting on a referral, from its row or anywhere, means the team has seen it: no longer new.
+        referral.first_opened_at = now
+        referral.first_opened_by_id = actor.id
     if visible and actor is not None and actor.is_staff:
         if referral.first_responded_at is None:
             referral.first_responded_at = now

@@ -98,3 +98,17 @@ def test_empty_inbox_says_what_to_do_next(login, staff_user):
     filtered = client.get("/inbox/?q=nothing-like-this").get_data(as_text=True)
     assert "No referrals match these filters." in filtered
     assert '<a href="/inbox/">Clear the filters</a>' in filtered
+
+
+def test_acting_on_a_referral_from_its_row_means_it_was_seen(
+    login, staff_user, partner_user, make_referral
+):
+    """Accepting from the inbox row, without opening the page, clears New too."""
+    referral = make_referral(partner_user)
+    client = login(staff_user)
+
+    assert client.post(f"/inbox/{referral.reference}/accept").status_code == 302
+
+    db.session.refresh(referral)
+    assert referral.first_opened_by_id == staff_user.id
+    assert not _new_badge(client.get("/inbox/").get_data(as_text=True), referral.reference)

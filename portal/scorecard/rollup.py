@@ -12,7 +12,7 @@ on several machines at once simply store the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -116,12 +116,17 @@ def refresh_org_quarters(
     quarters: list[Quarter],
     currency: str,
     progress: Callable[[int], None] | None = None,
+    organization_ids: Sequence[int] | None = None,
 ) -> int:
-    """Count and store every organisation's figures for `quarters` (consecutive, closed) as
-    of `now`; commits per batch. Returns the number of organisations."""
+    """Count and store the figures of every organisation (or of `organization_ids`) for
+    `quarters` (consecutive, closed) as of `now`; commits per batch. Returns the number of
+    organisations."""
     if not quarters:
         return 0
-    org_ids = list(db.session.scalars(sa.select(Organization.id).order_by(Organization.id)))
+    chosen = sa.select(Organization.id).order_by(Organization.id)
+    if organization_ids is not None:
+        chosen = chosen.where(Organization.id.in_(organization_ids))
+    org_ids = list(db.session.scalars(chosen))
     for n, org_id in enumerate(org_ids, start=1):
         counted = count_org_quarters(org_id, quarters, now, currency)
         rows = [

@@ -180,3 +180,9 @@ def test_the_page_says_when_the_closed_quarters_were_counted(data, login, monkey
     page = login(data.acme_admin).get("/scorecard").get_data(as_text=True)
     assert "Closed quarters as of" in page
     assert "15 Jun 2026, 09:00 UTC" in page
+
+
+def test_a_refresh_can_be_limited_to_some_organisations(data) -> None:
+    refresh_org_quarters(NOW, [Quarter(2026, 1)], USD, organization_ids=[data.globex.id])
+    rows = db.session.scalars(sa.select(OrgQuarter)).all()
+    assert [(r.organization_id, r.quarter) for r in rows] == [(data.globex.id, "2026-Q1")]

@@ -250,12 +250,13 @@ def run_once(
             db.session.commit()
             program_seconds = time.perf_counter() - started
             currency = current_content().program.currency
-            # The closed quarters the measured pages show (the current scorecard and the one
-            # a year back), for the two organisations measured; then a daily run (the last
+            # The closed quarters the measured pages show (the current scorecard: the last
+            # three; the one a year back: the four before the fourth last), for the two
+            # organisations measured; then a daily run (the last
             # two closed quarters) timed on organisation 1 and on a sample of others, since
             # every organisation's would take many minutes on this machine (see README).
             now = utcnow()
-            shown = closed_quarters(now, 4)
+            shown = closed_quarters(now, 7)
             started = time.perf_counter()
             refresh_org_quarters(now, shown, currency, organization_ids=[1, typical_org])
             print(f"[{label}] refresh of organisations 1 and {typical_org}, {len(shown)} closed "

@@ -1,6 +1,8 @@
 """An organisation's quarterly scorecard: every figure for the quarter asked for and the three
 before it, read in a fixed number of statements whatever the organisation's size: ten, and
 one more while the program's average for a quarter is not stored yet (portal/scorecard/program.py).
+A closed quarter's own figures come from the rollup `flask scorecard refresh` stores
+(portal/scorecard/org_quarters.py), so a large partner's history costs one row per quarter.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from datetime import datetime
 from portal.accounts.models import Organization
 from portal.content.model import Program
 from portal.referrals.summary import open_statuses
-from portal.scorecard import queries, referral_queries
+from portal.scorecard import referral_queries
+from portal.scorecard.org_quarters import org_quarter_figures
 from portal.scorecard.program import program_outcomes
 from portal.scorecard.quarters import Quarter
 from portal.scorecard.queries import ActivityCounts, CommissionSums, PeopleCounts
@@ -89,6 +92,9 @@ class Scorecard:
     pipeline: tuple[PipelineStage, ...]  # in the program's stage order
     currency: str
     as_of: datetime
+    # When the closed quarters shown were counted by `flask scorecard refresh` (the oldest
+    # such count); None: every quarter shown was counted now.
+    closed_counted_at: datetime | None = None
 
     @property
     def selected(self) -> QuarterFigures:
@@ -102,25 +108,20 @@ def scorecard_for(
     quarters = quarter.trailing(QUARTERS_SHOWN)
     org_id = organization.id
     statuses = open_statuses(program.pipeline_stages)
-    people = queries.people_counts(org_id, quarters, now)
-    modules = queries.module_completions(org_id, quarters)
-    activity = queries.activity_counts(org_id, quarters)
-    referrals = referral_queries.referral_counts(org_id, quarters, now, program.currency)
+    own = org_quarter_figures(org_id, quarters, now, program.currency)
     outcomes = program_outcomes(quarters)
-    medians = referral_queries.first_response_medians(org_id, quarters)
-    commissions = queries.commission_sums(org_id, quarters)
     figures = tuple(
         QuarterFigures(
             quarter=q,
-            people=people[i],
-            modules_completed=modules[i],
-            activity=activity[i],
-            referrals=referrals[i],
+            people=own.figures[i].people,
+            modules_completed=own.figures[i].modules_completed,
+            activity=own.figures[i].activity,
+            referrals=own.figures[i].referrals,
             program_won=outcomes[i].won,
             program_lost=outcomes[i].lost,
             program_counted_at=outcomes[i].computed_at,
-            median_response_seconds=medians[i],
-            commissions=commissions[i],
+            median_response_seconds=own.figures[i].median_response_seconds,
+            commissions=own.figures[i].commissions,
         )
         for i, q in enumerate(quarters)
     )
@@ -130,6 +131,7 @@ def scorecard_for(
         pipeline=tuple(_in_stage_order(referral_queries.open_pipeline(org_id, statuses), program)),
         currency=program.currency,
         as_of=now,
+        closed_counted_at=own.stored_at,
     )
 
 

@@ -2,7 +2,8 @@
 
 Declared here, beside the queries that use them (portal/scorecard/queries.py), so the
 features' own models stay about the features; portal/models.py imports this module so the
-metadata, and Alembic, see them. Migration: migrations/versions/0005_scorecard.py.
+metadata, and Alembic, see them. Migrations: migrations/versions/0005_scorecard.py, and
+0011_scorecard_org_quarters.py for ix_commissions_org_paid.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.audit.models import ActivityEvent
-from portal.referrals.models import Referral
+from portal.referrals.models import Commission, Referral
 
 __all__ = ["SCORECARD_INDEXES"]
 
@@ -48,5 +49,14 @@ SCORECARD_INDEXES = (
         ActivityEvent.organization_id,
         ActivityEvent.kind,
         ActivityEvent.created_at,
+    ),
+    # An organisation's commissions paid in a window, summed per currency from the index
+    # alone (those created in a window: ix_commissions_org_created, portal/referrals/models.py).
+    sa.Index(
+        "ix_commissions_org_paid",
+        Commission.organization_id,
+        Commission.paid_at,
+        Commission.currency,
+        Commission.amount_minor,
     ),
 )

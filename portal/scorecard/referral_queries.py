@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ __all__ = [
     "first_response_medians",
     "open_pipeline",
     "referral_counts",
+    "referral_counts_and_next_due",
 ]
 
 # A referral that is still waiting for triage, or was turned away, never entered the pipeline;
@@ -57,34 +58,52 @@ class ReferralCounts:
 def referral_counts(
     organization_id: int, quarters: Sequence[Quarter], now: datetime, currency: str
 ) -> list[ReferralCounts]:
-    """The organisation's referral figures for each quarter, in two statements: the
-    referrals submitted in the window by quarter of submission, and the deals closed in the
-    window by quarter of closing (each reads only its window's rows, through an index)."""
+    """The organisation's referral figures for each quarter (one statement)."""
+    return [figures for figures, _ in referral_counts_and_next_due(
+        organization_id, quarters, now, currency)]  # fmt: skip
+
+
+def referral_counts_and_next_due(
+    organization_id: int, quarters: Sequence[Quarter], now: datetime, currency: str
+) -> list[tuple[ReferralCounts, datetime | None]]:
+    """The organisation's referral figures for each quarter, and the first moment after `now`
+    a referral submitted in the quarter falls due for its first response (None: none will),
+    when its SLA figures next change by themselves.
+
+    One statement of two parts: the referrals submitted in the window by quarter of
+    submission, and the deals closed in the window by quarter of closing (each reads only its
+    window's rows, through an index)."""
     r = Referral
     won = r.status == ReferralStatus.WON.value
     due = r.first_response_due_at <= now
     submitted_in = bucket(r.submitted_at, quarters)
-    cohorts = db.session.execute(
+    cohorts = (
         sa.select(
+            sa.literal(_COHORT).label("part"),
             submitted_in.label("quarter"),
-            sa.func.count().label("submitted"),
-            count_when(r.status.not_in(NOT_ACCEPTED)).label("accepted"),
-            count_when(won).label("won_of_submitted"),
-            count_when(due).label("response_due"),
-            count_when(due, r.first_responded_at <= r.first_response_due_at).label(
-                "response_on_time"
+            sa.func.count().label("a"),  # submitted
+            count_when(r.status.not_in(NOT_ACCEPTED)).label("b"),  # accepted
+            count_when(won).label("c"),  # won_of_submitted
+            count_when(due).label("d"),  # response_due
+            count_when(due, r.first_responded_at <= r.first_response_due_at).label("e"),
+            sa.func.min(sa.case((r.first_response_due_at > now, r.first_response_due_at))).label(
+                "next_due"
             ),
         )
         .where(r.organization_id == organization_id, window(r.submitted_at, quarters))
         .group_by(submitted_in)
-    ).all()
+    )
     closed_in = bucket(r.closed_at, quarters)
-    closed = db.session.execute(
+    closed = (
         sa.select(
+            sa.literal(_CLOSED).label("part"),
             closed_in.label("quarter"),
-            count_when(won).label("won"),
-            count_when(r.status == ReferralStatus.LOST.value).label("lost"),
-            sum_when(r.deal_value_minor, won, r.deal_currency == currency).label("won_value"),
+            count_when(won).label("a"),  # won
+            count_when(r.status == ReferralStatus.LOST.value).label("b"),  # lost
+            sum_when(r.deal_value_minor, won, r.deal_currency == currency).label("c"),  # value
+            sa.literal(0).label("d"),
+            sa.literal(0).label("e"),
+            sa.cast(sa.null(), r.first_response_due_at.type).label("next_due"),
         )
         .where(
             r.organization_id == organization_id,
@@ -92,16 +111,36 @@ def referral_counts(
             window(r.closed_at, quarters),
         )
         .group_by(closed_in)
-    ).all()
+    )
+    parts = sa.union_all(cohorts, closed).subquery()
+    rows = db.session.execute(sa.select(parts)).all()
     figures: list[dict[str, int]] = [
         dict.fromkeys(ReferralCounts.__dataclass_fields__, 0) for _ in quarters
     ]
-    for row in (*cohorts, *closed):
-        values = row._mapping
-        figures[int(values["quarter"])].update(
-            {name: int(value or 0) for name, value in values.items() if name != "quarter"}
-        )
-    return [ReferralCounts(**f) for f in figures]
+    next_due: list[datetime | None] = [None for _ in quarters]
+    for row in rows:
+        names = _COHORT_FIELDS if row.part == _COHORT else _CLOSED_FIELDS
+        values = (row.a, row.b, row.c, row.d, row.e)
+        i = int(row.quarter)
+        figures[i].update({name: int(v or 0) for name, v in zip(names, values, strict=False)})
+        if row.part == _COHORT:
+            next_due[i] = _as_utc(row.next_due)
+    return [(ReferralCounts(**f), d) for f, d in zip(figures, next_due, strict=True)]
+
+
+_COHORT, _CLOSED = 0, 1
+_COHORT_FIELDS = ("submitted", "accepted", "won_of_submitted", "response_due", "response_on_time")
+_CLOSED_FIELDS = ("won", "lost", "won_value")
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """The union's `next_due`: a datetime on PostgreSQL, text on SQLite (no column type
+    survives MIN over a CASE there)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _seconds_between(later: Any, earlier: Any) -> sa.ColumnElement[float]:

@@ -28,6 +28,8 @@ def window(column: Any, quarters: Sequence[Quarter]) -> sa.ColumnElement[bool]:
 def bucket(column: Any, quarters: Sequence[Quarter]) -> sa.ColumnElement[int]:
     """Which of the quarters (0 = the first) a time inside the window falls in."""
     last = len(quarters) - 1
+    if last == 0:  # a CASE needs a WHEN
+        return sa.literal(0)
     return sa.case(*((column < q.end, i) for i, q in enumerate(quarters[:last])), else_=last)
 
 

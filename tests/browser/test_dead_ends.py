@@ -59,10 +59,12 @@ def test_inbox_commissions_referral_and_audit_lead_somewhere(
 
     page.goto("/inbox/")
     new_count = page.locator("a.stat-link", has_text="New")
-    expect(new_count.locator(".stat-value")).to_have_text("2")
+    # Only `fresh`: accepting `worked` counted as the team having seen it.
+    expect(new_count.locator(".stat-value")).to_have_text("1")
     assert_accessible(page, "the inbox with its counts")
     new_count.click()
     expect(page.locator("#inbox-results")).to_contain_text(fresh_ref)
+    expect(page.locator("#inbox-results")).not_to_contain_text(worked_ref)
     expect(page.get_by_label("New (nobody on the team has opened it)")).to_be_checked()
 
     page.goto("/inbox/commissions")

@@ -18,6 +18,7 @@ from flask import (
     render_template,
     session,
 )
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -71,6 +72,24 @@ def shared_cache(view: F) -> F:
     return view
 
 
+def _is_shared_cache() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.endpoint == "static" or getattr(view, "shared_cache", False)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, never written on an answer meant for shared caches.
+
+    A proxy that stores a `public` answer may store its Set-Cookie too and hand one person's
+    session to everyone who fetches the stylesheet; those answers carry no cookie at all.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if _is_shared_cache():
+            return
+        super().save_session(app, session, response)
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -79,8 +98,7 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    view = current_app.view_functions.get(request.endpoint or "")
-    if request.endpoint == "static" or getattr(view, "shared_cache", False):
+    if _is_shared_cache():
         return response
     # Pages for a signed-in user, and links carrying a token, stay out of shared caches and
     # the browser's back-button cache after sign-out.
@@ -156,6 +174,7 @@ def _refuse_unexpected_bodies() -> None:
 def init_app(app: Flask) -> None:
     # Routes name their ids `<id:...>`; tests/test_ids.py refuses a route with a bare `<int:...>`.
     app.url_map.converters["id"] = IdConverter
+    app.session_interface = SessionInterface()
     if app.config.get("TRUSTED_PROXY_HOPS"):
         hops = int(app.config["TRUSTED_PROXY_HOPS"])
         # Flask's documented way to add WSGI middleware; Flask's types declare wsgi_app a method.

@@ -1,7 +1,8 @@
-"""A kit's files as one zip ("Download all"), built in memory within a bound.
+"""A kit's files as one zip ("Download all"), within a bound.
 
 Kit files are small (the demo kits' largest is 24 KB); a kit whose files add up to more than
-KIT_ZIP_MAX_BYTES is not offered as one zip, so the memory a request can take stays bounded.
+KIT_ZIP_MAX_BYTES is not offered as one zip, and the bytes read from storage are counted against the
+same bound, so a request holds at most that much (plus one file) in memory.
 """
 
 from __future__ import annotations
@@ -29,13 +30,21 @@ def zip_name(kit: Kit) -> str:
     return f"{kit.id}.zip"
 
 
-def kit_zip(kit: Kit, read: Callable[[KitFile], bytes]) -> bytes:
-    """Every file of the kit in a `<kit id>/` folder of a zip; `read` fetches a file's bytes."""
+def kit_zip(kit: Kit, read: Callable[[KitFile], bytes]) -> BytesIO:
+    """Every file of the kit in a `<kit id>/` folder of a zip, as a file at its start; `read`
+    fetches a file's bytes. A file whose bytes outgrow the kit's bound is refused (ValueError):
+    sizes come from the content index, the bytes from storage."""
     out = BytesIO()
+    written = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for file in kit.files:
+            data = read(file)
+            written += len(data)
+            if written > KIT_ZIP_MAX_BYTES:
+                raise ValueError(f"kit {kit.id}: files larger than {KIT_ZIP_MAX_BYTES} bytes")
             entry = zipfile.ZipInfo(f"{kit.id}/{file.name}", date_time=ENTRY_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            archive.writestr(entry, read(file))
-    return out.getvalue()
+            archive.writestr(entry, data)
+    out.seek(0)
+    return out

@@ -120,12 +120,13 @@ def download_all(kit_id: str):
     except StorageUnavailable as exc:
         current_app.logger.warning("kit %s zip unavailable: %s", found.id, exc)
         return _kit_page(found, unavailable="all files", status=503)
+    except ValueError:  # the stored files are larger than the content index says
+        return _kit_page(found, unavailable="all files", status=413, message=TOO_LARGE)
     if request.method == "GET":  # a HEAD delivers nothing
         for file in found.files:
             record_download(current_user, found, file)
         db.session.commit()
-    response = make_response(body)
-    response.mimetype = "application/zip"
+    response = send_file(body, mimetype="application/zip", conditional=False, etag=False)
     response.headers["Content-Disposition"] = content_disposition(zip_name(found))
     return response
 

@@ -184,6 +184,26 @@ def test_a_logo_with_a_script_is_refused_at_its_line(content: ContentCopy) -> No
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">&a;</svg>',
             "document type",
         ),
+        (  # an animation can turn a checked #fragment into a script address later
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><a href="#">'
+            '<animate attributeName="href" values="#;javascript:alert(1)"/></a></svg>',
+            "<animate> is not allowed",
+        ),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">'
+            '<rect fill="#000" class="#;javascript:x"/></svg>',
+            "javascript: address",
+        ),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">'
+            '<rect style="fill:\\75 rl(https://evil.example/p)"/></svg>',
+            "CSS escape",
+        ),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">'
+            '<style>@\\69mport "https://evil.example/x.css";</style></svg>',
+            "CSS escape",
+        ),
         ('<svg viewBox="0 0 1 1"/>', "not an SVG image"),
         ('<svg xmlns="http://www.w3.org/2000/svg"/>', "needs a viewBox"),
         ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">', "not well-formed"),

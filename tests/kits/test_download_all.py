@@ -125,3 +125,22 @@ def test_an_unreachable_storage_is_a_message_and_no_download(
     assert response.status_code == 503
     assert "unavailable right now" in response.get_data(as_text=True)
     assert events() == []
+
+
+class _Swollen:
+    """Storage whose files are far larger than the content index says they are."""
+
+    description = "s3://swollen"
+
+    def read(self, kit, file) -> bytes:
+        return b"x" * (bundle.KIT_ZIP_MAX_BYTES // 2 + 1)
+
+
+def test_files_larger_in_storage_than_declared_are_refused_not_zipped(
+    app: Flask, login, partner_user, monkeypatch
+) -> None:
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, _Swollen())
+    response = login(partner_user).get(f"/kits/{WEBINAR}/download-all")
+    assert response.status_code == 413
+    assert "download its files one by one" in response.get_data(as_text=True)
+    assert events() == []

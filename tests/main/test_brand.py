@@ -96,3 +96,18 @@ def test_invite_emails_carry_the_vendors_name(app, partner_admin) -> None:
     assert "on the Testwind partner portal" in message.body_text
     assert "Sent by the Testwind partner portal" in message.body_text
     assert "Flywheel" not in message.body_html + message.body_text + message.subject
+
+
+def test_answers_for_shared_caches_never_carry_the_session_cookie(
+    login, partner_user, make_certification
+) -> None:
+    """A proxy may keep a `public` answer with its Set-Cookie and hand the session to others."""
+    client = login(partner_user)
+    with client.session_transaction() as session:
+        session.permanent = True  # Flask then rewrites the cookie on every answer that allows it
+    version = current_brand().version
+    badge = f"/verify/{make_certification(partner_user).code}/badge.svg"
+    for url in (f"/brand.css?v={version}", f"/brand/logo.svg?v={version}", "/favicon.ico", badge):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url

@@ -105,6 +105,12 @@ def measure(page: Any, url: str, viewport: dict[str, int]) -> dict[str, Any]:
     return page.evaluate(PROBE)
 
 
+def measure_resized(page: Any, viewport: dict[str, int]) -> dict[str, Any]:
+    """The page already open, laid out again at another width (a resize, not a second load)."""
+    page.set_viewport_size(viewport)
+    return page.evaluate(PROBE)
+
+
 def layout_problems(result: dict[str, Any], phone: bool) -> list[str]:
     problems = []
     if result["scrollWidth"] > result["clientWidth"]:
@@ -141,11 +147,11 @@ def test_every_page_fits_phone_and_laptop(
         pages = [(e, u) for e, u in pages_for(role, world) if _is_page(context, u)]
         assert len(pages) >= 3, f"{role}: too few pages to sweep: {pages}"
         problems: list[str] = []
-        for viewport in (PHONE, LAPTOP):
-            for endpoint, url in pages:
-                result = measure(page, url, viewport)
-                if viewport is PHONE:
-                    _print_figures(role, endpoint, result)
+        for endpoint, url in pages:
+            phone = measure(page, url, PHONE)
+            _print_figures(role, endpoint, phone)
+            laptop = measure_resized(page, LAPTOP)
+            for viewport, result in ((PHONE, phone), (LAPTOP, laptop)):
                 for problem in layout_problems(result, phone=viewport is PHONE):
                     problems.append(f"{viewport['width']} px {endpoint} {url}: {problem}")
         assert not problems, f"{role}: {len(problems)} layout problems:\n" + "\n".join(problems)

@@ -13,11 +13,15 @@ from io import BytesIO
 
 from portal.content.library import Kit, KitFile
 
-__all__ = ["KIT_ZIP_MAX_BYTES", "kit_zip", "zip_fits", "zip_name"]
+__all__ = ["KIT_ZIP_MAX_BYTES", "KitTooLarge", "kit_zip", "zip_fits", "zip_name"]
 
 KIT_ZIP_MAX_BYTES = 50 * 1024 * 1024
 # Entries carry one fixed date: the same files give the same zip, byte for byte.
 ENTRY_DATE = (2026, 1, 1, 0, 0, 0)
+
+
+class KitTooLarge(Exception):
+    """The kit's stored files are larger than the content index says, past the zip's bound."""
 
 
 def zip_fits(kit: Kit) -> bool:
@@ -32,7 +36,7 @@ def zip_name(kit: Kit) -> str:
 
 def kit_zip(kit: Kit, read: Callable[[KitFile], bytes]) -> BytesIO:
     """Every file of the kit in a `<kit id>/` folder of a zip, as a file at its start; `read`
-    fetches a file's bytes. A file whose bytes outgrow the kit's bound is refused (ValueError):
+    fetches a file's bytes. Bytes past the kit's bound are refused (KitTooLarge):
     sizes come from the content index, the bytes from storage."""
     out = BytesIO()
     written = 0
@@ -41,7 +45,7 @@ def kit_zip(kit: Kit, read: Callable[[KitFile], bytes]) -> BytesIO:
             data = read(file)
             written += len(data)
             if written > KIT_ZIP_MAX_BYTES:
-                raise ValueError(f"kit {kit.id}: files larger than {KIT_ZIP_MAX_BYTES} bytes")
+                raise KitTooLarge(f"kit {kit.id}: files larger than {KIT_ZIP_MAX_BYTES} bytes")
             entry = zipfile.ZipInfo(f"{kit.id}/{file.name}", date_time=ENTRY_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16

@@ -29,7 +29,7 @@ from portal.content_runtime import current_content
 from portal.database import writes_database
 from portal.extensions import db
 from portal.http import render_page
-from portal.kits.bundle import kit_zip, zip_fits, zip_name
+from portal.kits.bundle import KitTooLarge, kit_zip, zip_fits, zip_name
 from portal.kits.forms import CopiedForm
 from portal.kits.presentation import (
     KIND_LABELS,
@@ -120,7 +120,7 @@ def download_all(kit_id: str):
     except StorageUnavailable as exc:
         current_app.logger.warning("kit %s zip unavailable: %s", found.id, exc)
         return _kit_page(found, unavailable="all files", status=503)
-    except ValueError:  # the stored files are larger than the content index says
+    except KitTooLarge:  # the stored files are larger than the content index says
         return _kit_page(found, unavailable="all files", status=413, message=TOO_LARGE)
     if request.method == "GET":  # a HEAD delivers nothing
         for file in found.files:

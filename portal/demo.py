@@ -1,5 +1,5 @@
 """Demo data for `make run`: staff, an admin, two partner organisations people sign in to, and
-fifteen months of background partners (portal/demo_history.py)."""
+fifteen months of background partners (portal/demo_history/)."""
 
 from __future__ import annotations
 

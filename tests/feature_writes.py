@@ -315,7 +315,14 @@ def foreign_writes(
 
 # The demo loaders (`flask demo load`) sit above the features and seed every feature's rows
 # straight into an empty database; no request reaches them.
-DEMO_SEEDERS = frozenset({"portal/demo.py", "portal/demo_history.py"})
+DEMO_SEEDERS = frozenset(
+    {
+        "portal/demo.py",
+        "portal/demo_history/__init__.py",
+        "portal/demo_history/referrals.py",
+        "portal/demo_history/story.py",
+    }
+)
 
 
 def all_foreign_writes(project: Project, of_feature: str | None = None) -> list[Write]:

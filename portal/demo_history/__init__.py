@@ -13,30 +13,22 @@ stay fast. The two demo organisations people sign in to keep their service-made 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-
-import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.audit.models import ActivityEvent
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
+from portal.demo_history.referrals import seed_referrals
+from portal.demo_history.story import MONTHS, ORG_WORDS, REGIONS_WEIGHTS, Story
 from portal.extensions import db
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
-from portal.referrals.commission_calculation import compute_commission
-from portal.referrals.models import Commission, CommissionDispute, Referral, ReferralEvent
 from portal.staff.models import Meeting
 from portal.tiers.models import TierStatus
 
 __all__ = ["MONTHS", "load_demo_history"]
 
-# The demo program's regions (North America, Latin America, Europe, Middle East and Africa,
-# Asia Pacific): where partners and customers are, most in North America and Europe.
-REGIONS_WEIGHTS = (5, 1, 4, 1, 2)
-
-MONTHS = 15
 # Organisations invited per month, oldest first: the program recruits faster as it grows.
 INVITES_PER_MONTH = (1, 1, 2, 1, 2, 2, 3, 2, 3, 3, 3, 4, 3, 3, 3)
 FIRST_NAMES = (
@@ -47,67 +39,27 @@ LAST_NAMES = (
     "Berg", "Costa", "Dahl", "Evans", "Fischer", "Garcia", "Hale", "Ito", "Jensen",
     "Kovacs", "Lund", "Moreau", "Novak", "Okoro", "Price", "Reyes", "Sato", "Vega",
 )  # fmt: skip
-ORG_WORDS = ("Northwind", "Bluefin", "Copperleaf", "Driftwood", "Evergreen", "Foxglove",
-             "Granite", "Harbourline", "Ironbark", "Juniper", "Kestrel", "Lakeshore", "Meridian",
-             "Nimbus", "Oakridge", "Pinecrest", "Quarry", "Riverbend", "Saltmarsh", "Tidewater",
-             "Upland", "Vantage", "Westgate", "Yellowpine", "Zephyr", "Alder", "Birchway",
-             "Cedarline", "Dovetail", "Elmstead", "Fernway", "Glenmore", "Hollis", "Ivywood",
-             "Jasper", "Kingfisher")  # fmt: skip
 ORG_KINDS = {"referral": "Advisory", "reseller": "Solutions", "alliance": "Technologies"}
 PAGES = ("program-guide", "rules-of-engagement", "attribution-and-payouts", "governance")
 KIT_FILES = ("revenue-teams-one-pager/keelstone-for-revenue-teams.pdf",)
 TEMPLATES = ("introduction-email-sequence/1-introduction", "partnership-announcement/company-post")
 
 
-@dataclass
-class _Rows:
-    """Rows gathered for one bulk insert per table."""
-
-    tables: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def add(self, model: Any, **values: Any) -> None:
-        self.tables.setdefault(model, []).append(values)
-
-    def insert(self) -> None:
-        for model, rows in self.tables.items():
-            db.session.execute(sa.insert(model.__table__), rows)
-        self.tables.clear()
-
-
-@dataclass
-class _Story:
-    rng: random.Random
-    now: datetime
-    content: ContentIndex
-    staff_ids: list[int]
-    rows: _Rows = field(default_factory=_Rows)
-    codes: int = 0
-
-    def at(self, moment: datetime) -> datetime:
-        """Never later than now."""
-        return min(moment, self.now - timedelta(minutes=5))
-
-    def maturity(self, moment: datetime) -> float:
-        """0 at the start of the history, 1 today: the program gets better at everything."""
-        span = timedelta(days=30.4 * MONTHS)
-        return max(0.0, min(1.0, 1 - (self.now - moment) / span))
-
-
 def load_demo_history(content: ContentIndex, staff: list[User], now: datetime | None = None) -> int:
     """Add the history to the session (no commit); returns the organisations created."""
-    story = _Story(random.Random(20260212), now or utcnow(), content, [u.id for u in staff])
+    story = Story(random.Random(20260212), now or utcnow(), content, [u.id for u in staff])
     orgs = _organisations(story)
     for org, members in orgs:
         _learning(story, org, members)
         _activity(story, org, members)
         _meetings(story, org)
-        _referrals(story, org, members)
+        seed_referrals(story, org, members)
     _grace_periods(story, [org for org, _members in orgs])
     story.rows.insert()
     return len(orgs)
 
 
-def _grace_periods(story: _Story, orgs: list[Organization]) -> None:
+def _grace_periods(story: Story, orgs: list[Organization]) -> None:
     """Two partners above the entry tier slipped below it: they keep their tier for the grace
     period a daily evaluation started (the organisation list flags them)."""
     program = story.content.program
@@ -125,7 +77,7 @@ def _grace_periods(story: _Story, orgs: list[Organization]) -> None:
                        grace_ends_on=started + grace)  # fmt: skip
 
 
-def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
+def _organisations(story: Story) -> list[tuple[Organization, list[User]]]:
     rng, now = story.rng, story.now
     types = [t.id for t in story.content.program.partner_types]
     tiers = [t.id for t in sorted(story.content.program.tiers, key=lambda t: t.rank)]
@@ -166,7 +118,7 @@ def _organisations(story: _Story) -> list[tuple[Organization, list[User]]]:
     return created
 
 
-def _members(story: _Story, org: Organization, invited: datetime, activated: datetime | None):
+def _members(story: Story, org: Organization, invited: datetime, activated: datetime | None):
     rng = story.rng
     members = []
     quiet = rng.random() < 0.15  # nobody has signed in for weeks: a flag on the list
@@ -189,7 +141,7 @@ def _members(story: _Story, org: Organization, invited: datetime, activated: dat
     return members
 
 
-def _learning(story: _Story, org: Organization, members: list[User]) -> None:
+def _learning(story: Story, org: Organization, members: list[User]) -> None:
     """Modules, quiz attempts (passing more often at the first try as content improves) and
     certificates; a few certificates run out within the month."""
     if org.activated_at is None:
@@ -228,7 +180,7 @@ def _learning(story: _Story, org: Organization, members: list[User]) -> None:
             )  # fmt: skip
 
 
-def _activity(story: _Story, org: Organization, members: list[User]) -> None:
+def _activity(story: Story, org: Organization, members: list[User]) -> None:
     """Sign-ins, content views (once per person, document and day) and kit use."""
     if org.activated_at is None:
         return
@@ -264,7 +216,7 @@ def _activity(story: _Story, org: Organization, members: list[User]) -> None:
                 break
 
 
-def _meetings(story: _Story, org: Organization) -> None:
+def _meetings(story: Story, org: Organization) -> None:
     """A kickoff call, then QBRs for silver and gold partners and calls now and then."""
     if org.activated_at is None:
         return
@@ -283,137 +235,3 @@ def _meetings(story: _Story, org: Organization) -> None:
         story.rows.add(Meeting, organization_id=org.id, kind=kind, held_on=moment.date(),
                        note="Pipeline review and next steps.",
                        recorded_by_id=rng.choice(story.staff_ids))  # fmt: skip
-
-
-STEPS = ("contacted", "qualified", "proposal")
-
-
-def _referrals(story: _Story, org: Organization, members: list[User]) -> None:
-    if org.activated_at is None:
-        return
-    rng = story.rng
-    rate = {"reseller": 1.3, "alliance": 0.8}.get(org.partner_type, 1.0)
-    moment = org.activated_at
-    while True:
-        months_in = (moment - org.activated_at).days / 30.4
-        per_month = rate * min(2.4, 0.5 + 0.15 * months_in)
-        moment += timedelta(days=rng.expovariate(per_month / 30.4))
-        if moment >= story.now:
-            return
-        _one_referral(story, org, rng.choice(members), moment)
-
-
-def _one_referral(story: _Story, org: Organization, by: User, submitted: datetime) -> None:
-    rng, program, now = story.rng, story.content.program, story.now
-    regions = list(program.regions)
-    region = rng.choices(regions, weights=list(REGIONS_WEIGHTS[: len(regions)]))[0]
-    estimate = rng.randrange(8_000, 120_000, 500) * 100
-    involvement = "sourced" if rng.random() < 0.8 else "influenced"
-    owner = rng.choice(story.staff_ids) if rng.random() < 0.9 else None
-    # The team answers faster as the program matures: a median of 40 hours, then 16.
-    hours = rng.lognormvariate(0, 0.45) * (40 - 24 * story.maturity(submitted))
-    responded = submitted + timedelta(hours=hours)
-    company = f"{rng.choice(ORG_WORDS)} {rng.choice(('Logistics', 'Health', 'Retail', 'Energy', 'Media'))}"  # noqa: E501
-    referral = Referral(
-        organization_id=org.id, submitted_by_id=by.id, owner_id=owner,
-        idempotency_key=f"demo-{story.codes}-{rng.getrandbits(40):x}", company_name=company,
-        company_website="", company_domain=None, company_name_key=company.lower(),
-        contact_name="Demo Contact", contact_email="contact@example.com", contact_role="CFO",
-        region=region, estimated_value_minor=estimate, estimated_currency=program.currency,
-        expected_timing="3-6", customer_need="Forecasts live in spreadsheets.",
-        involvement=involvement, consent_confirmed_at=submitted, status="submitted",
-        submitted_at=submitted, first_response_due_at=submitted + timedelta(
-            hours=program.first_response_hours),
-        last_partner_update_at=submitted,
-    )  # fmt: skip
-    db.session.add(referral)
-    db.session.flush()
-    events: list[tuple[datetime, str, str | None, str | None]] = []
-    status, last = "submitted", submitted
-    if responded < now:
-        referral.first_responded_at = responded
-        # The owner opened it shortly before answering; only unanswered ones stay new.
-        referral.first_opened_at = responded - timedelta(minutes=rng.uniform(5, 90))
-        referral.first_opened_by_id = owner
-        accept = rng.random() < 0.85
-        status = "accepted" if accept else "rejected"
-        events.append((responded, "accepted" if accept else "rejected", "submitted", status))
-        referral.accepted_at = responded if accept else None
-        last = responded
-        better = story.maturity(submitted)
-        chances = (0.9, 0.75 + 0.1 * better, 0.65 + 0.1 * better)
-        for step, chance in zip(STEPS, chances, strict=True):
-            if status != "accepted" and status not in STEPS:
-                break
-            moment = last + timedelta(days=rng.uniform(4, 22))
-            if moment >= now:
-                break
-            if rng.random() > chance:
-                events.append((moment, "lost", status, "lost"))
-                status, last = "lost", moment
-                break
-            events.append((moment, "stage_changed", status, step))
-            status, last = step, moment
-        if status == "proposal":
-            moment = last + timedelta(days=rng.uniform(7, 30))
-            if moment < now:
-                won = rng.random() < 0.55 + 0.15 * better
-                status, last = ("won" if won else "lost"), moment
-                events.append((moment, status, "proposal", status))
-    referral.status = status
-    referral.last_partner_update_at = last
-    for when, kind, from_status, to_status in events:
-        story.rows.add(ReferralEvent, referral_id=referral.id, kind=kind, partner_visible=True,
-                       actor_id=owner, message="", from_status=from_status, to_status=to_status,
-                       created_at=when)  # fmt: skip
-    if status in ("won", "lost", "rejected"):
-        referral.closed_at = last
-    elif referral.first_responded_at is None:
-        referral.next_due_at = referral.first_response_due_at
-    else:
-        # A few deals go quiet: no update to the partner for longer than the staleness window.
-        if rng.random() < 0.15:
-            referral.last_partner_update_at = last = now - timedelta(days=rng.uniform(15, 30))
-        referral.next_due_at = last + timedelta(days=program.stale_after_days)
-    if status == "won":
-        referral.deal_value_minor = int(estimate * rng.uniform(0.8, 1.3)) // 100 * 100
-        referral.deal_currency = program.currency
-        _commission(story, org, referral, last)
-
-
-def _commission(story: _Story, org: Organization, referral: Referral, won: datetime) -> None:
-    program, rng, now = story.content.program, story.rng, story.now
-    assert referral.deal_value_minor is not None
-    quote = compute_commission(
-        program, org.partner_type, referral.involvement, referral.deal_value_minor,
-        program.currency,
-    )  # fmt: skip
-    if quote is None:
-        return
-    approvable = won + timedelta(days=program.commission_hold_days)
-    approved = approvable + timedelta(days=rng.uniform(1, 10)) if approvable < now else None
-    approved = approved if approved and approved < now else None
-    paid = approved + timedelta(days=rng.uniform(10, 30)) if approved else None
-    paid = paid if paid and paid < now else None
-    status = "paid" if paid else "approved" if approved else "pending"
-    # Now and then a partner disputes an approved commission (the rate, the deal value).
-    disputed = approved is not None and paid is None and rng.random() < 0.5
-    commission = Commission(
-        referral_id=referral.id, organization_id=org.id,
-        amount_minor=quote.amount_minor, currency=quote.currency,
-        deal_value_minor=referral.deal_value_minor, rate_percent=str(quote.rate_percent),
-        capped=quote.capped, partner_type=org.partner_type, involvement=referral.involvement,
-        explanation=quote.explanation, status="disputed" if disputed else status,
-        status_before_dispute=status if disputed else None, created_at=won,
-        approvable_from=approvable, approved_at=approved, paid_at=paid,
-        payout_reference="DEMO" if paid else "",
-    )  # fmt: skip
-    db.session.add(commission)
-    if disputed:
-        assert approved is not None
-        db.session.flush()
-        story.rows.add(
-            CommissionDispute, commission_id=commission.id, organization_id=org.id,
-            opened_by_id=referral.submitted_by_id, opened_at=story.at(approved + timedelta(days=2)),
-            reason="The deal value on our side is higher than the one recorded.",
-        )  # fmt: skip

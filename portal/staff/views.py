@@ -175,12 +175,12 @@ def change_region(org_id: int):
     form.set_program(program)
     if form.validate_on_submit():
         region = form.region.data or None
+        where = f"in {region}" if region else "without a region"
         if accounts.change_region(current_user, org, region, program):
             db.session.commit()
-            where = f"in {region}" if region else "without a region"
             flash(f"{org.name} is now {where}.", "success")
         else:
-            flash(f"{org.name} is already {'in ' + region if region else 'without a region'}.")
+            flash(f"{org.name} is already {where}.")
         return redirect(url_for("staff.org", org_id=org.id))
     return _org_page(org, status=422, region_form=form)
 

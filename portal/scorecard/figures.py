@@ -1,5 +1,6 @@
 """An organisation's quarterly scorecard: every figure for the quarter asked for and the three
-before it, read in a fixed number of statements whatever the organisation's size: ten, and
+before it, read in a fixed number of statements whatever the organisation's size: nine on
+PostgreSQL (ten on SQLite, whose median first response takes a statement of its own), and
 one more while the program's average for a quarter is not stored yet (portal/scorecard/program.py).
 A closed quarter's own figures come from the rollup `flask scorecard refresh` stores
 (portal/scorecard/org_quarters.py), so a large partner's history costs one row per quarter.

@@ -132,7 +132,9 @@ def test_an_organisation_without_data_reads_zeros_not_errors(app, make_org) -> N
     assert card.pipeline == ()
 
 
-def test_the_statement_count_does_not_grow_with_the_data(app, make_org, count_queries) -> None:
+def test_the_statement_count_does_not_grow_with_the_data(
+    app, make_org, count_queries, db_backend
+) -> None:
     program = current_content().program
     empty = make_org(name="Empty Co")
     assert empty.name  # loaded before counting (the commit expired it)
@@ -142,10 +144,12 @@ def test_the_statement_count_does_not_grow_with_the_data(app, make_org, count_qu
     assert data.acme.name
     with count_queries() as after:
         scorecard_for(data.acme, SELECTED, program, NOW)
-    # Eleven: the program's win rate is counted live (one more statement) until
-    # `flask scorecard refresh` has stored it; ten once it has.
-    assert before.count == after.count == 11
+    # Ten on PostgreSQL, whose cohort count computes the median first response in the same
+    # pass; eleven on SQLite, whose median takes a statement of its own. The program's win
+    # rate is counted live (one more statement) until `flask scorecard refresh` stores it.
+    expected = 10 if db_backend == "postgresql" else 11
+    assert before.count == after.count == expected
     refresh_program_outcomes(NOW)
     with count_queries() as stored:
         scorecard_for(data.acme, SELECTED, program, NOW)
-    assert stored.count == 10
+    assert stored.count == expected - 1

@@ -8,15 +8,39 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
 from portal.content import ContentError, ContentIndex, load_content
 from portal.content.files import content_fingerprint
-from portal.content.model import Brand
+from portal.content.model import Brand, ContentProblem
+from portal.db_types import utcnow
 
 EXTENSION_KEY = "content_store"
+# The debug banner lists this many problems, then says how many more `flask content check`
+# reports (a broken rename can produce hundreds of link errors).
+BANNER_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class FailedEdit:
+    """A newer edit of the content directory that did not load: the portal still serves the
+    last good index (its version is `ContentIndex.version`) until the edit is fixed."""
+
+    problems: tuple[ContentProblem, ...]
+    noticed_at: datetime
+
+    @property
+    def shown(self) -> tuple[ContentProblem, ...]:
+        return self.problems[:BANNER_PROBLEMS]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.problems) - BANNER_PROBLEMS, 0)
 
 
 class ContentStore:
@@ -35,10 +59,16 @@ class ContentStore:
         self._index = load_content(root)
         self._fingerprint = content_fingerprint(root) if auto_reload else ""
         self._checked_at = time.monotonic()
+        self._failed_edit: FailedEdit | None = None
 
     @property
     def index(self) -> ContentIndex:
         return self._index
+
+    @property
+    def failed_edit(self) -> FailedEdit | None:
+        """The newest edit, when it failed to load; None once an edit loads again."""
+        return self._failed_edit
 
     def reload_if_changed(self) -> None:
         """Rebuild the index when a file changed; keep the old one if the new content is broken.
@@ -60,10 +90,14 @@ class ContentStore:
             try:
                 self._index = load_content(self.root)
             except ContentError as exc:
+                # Kept until an edit loads: the fingerprint is unchanged until the next edit,
+                # so the same broken files are not loaded again on every request.
+                self._failed_edit = FailedEdit(tuple(exc.problems), utcnow())
                 current_app.logger.error(
                     "content reload failed, keeping the last good index:\n%s", exc
                 )
                 return
+            self._failed_edit = None
             current_app.logger.info("content reloaded, version %s", self._index.version)
         finally:
             self._reloading.release()
@@ -80,8 +114,20 @@ def current_brand() -> Brand:
     return content.brand or Brand(name=content.program.vendor or "Partner")
 
 
+def failed_edit() -> FailedEdit | None:
+    """A newer edit of the content that failed to load, if any (see FailedEdit)."""
+    store: ContentStore = current_app.extensions[EXTENSION_KEY]
+    return store.failed_edit
+
+
 def _reload_hook() -> None:
     current_app.extensions[EXTENSION_KEY].reload_if_changed()
+
+
+def _banner_context() -> dict[str, Any]:
+    """In debug mode every page shows a failed edit's problems (templates/_content_banner.html),
+    so an editor sees at once why the change is not on the page; never in production."""
+    return {"content_failed_edit": failed_edit() if current_app.debug else None}
 
 
 def init_app(app: Flask) -> None:
@@ -97,3 +143,4 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = store
     if store.auto_reload:
         app.before_request(_reload_hook)
+    app.context_processor(_banner_context)

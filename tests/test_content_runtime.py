@@ -60,6 +60,49 @@ def test_broken_content_keeps_the_last_good_index(
     assert "pages/rules.md:2" in caplog.text
 
 
+def test_a_broken_edit_shows_on_every_page_in_debug_mode_until_fixed(
+    app, login, partner_user, content_dir
+) -> None:
+    app.debug = True
+    client = login(partner_user)
+    good = client.get("/healthz").get_json()
+    assert good["status"] == "ok" and good["content_newer_edit_failed"] is False
+    _edit(content_dir / "pages" / "rules.md", "title: Rules of engagement", "titel: <b>Oops</b>")
+
+    for url in ("/", "/program/rules", "/learn/basics"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Your latest content edit did not load." in page, url
+        assert "<code>pages/rules.md:2</code>" in page, url
+    # The editor's text is escaped like any other input.
+    assert "<b>Oops</b>" not in page
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json() == {
+        "status": "degraded",
+        "content_version": good["content_version"],  # still the last good content
+        "content_newer_edit_failed": True,
+        "database": "ok",
+    }
+
+    _edit(content_dir / "pages" / "rules.md", "titel: <b>Oops</b>", "title: Rules of engagement")
+    assert "did not load" not in client.get("/").get_data(as_text=True)
+    fixed = client.get("/healthz").get_json()
+    assert fixed["status"] == "ok" and fixed["content_newer_edit_failed"] is False
+
+
+def test_outside_debug_mode_a_broken_edit_shows_only_as_a_health_flag(
+    app, login, partner_user, content_dir
+) -> None:
+    app.debug = False
+    client = login(partner_user)
+    _edit(content_dir / "pages" / "rules.md", "title: Rules of engagement", "titel: Oops")
+    page = client.get("/program/rules").get_data(as_text=True)
+    assert "did not load" not in page and "rules.md" not in page
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded" and health["content_newer_edit_failed"] is True
+    assert "rules.md" not in str(health)  # no details to the outside world
+
+
 # One page of each kind that shows rendered Markdown, and a bit of its HTML.
 RENDERED_PAGES = [
     ("/program/rules", '<a href="/program/guide">guide</a>'),

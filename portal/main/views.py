@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.accounts.access import login_required, partner_required, public, staff_required
 from portal.audit.service import record_content_view
-from portal.content_runtime import current_content
+from portal.content_runtime import current_content, failed_edit
 from portal.database import writes_database
 from portal.errors import RETRY_AFTER_SECONDS
 from portal.extensions import db
@@ -71,11 +71,18 @@ def styleguide():
 @bp.get("/healthz")
 @public
 def healthz():
-    """Content version and database reachability, for load balancers and monitoring."""
+    """Content version and database reachability, for load balancers and monitoring.
+
+    A newer content edit that failed to load makes the status "degraded" but still 200: the
+    portal serves the last good content, so a load balancer keeps it; monitoring sees the
+    flag. The problems themselves are only on the pages, in debug mode.
+    """
     database_ok = database_reachable()
+    edit_failed = failed_edit() is not None
     body = {
-        "status": "ok" if database_ok else "unavailable",
+        "status": "unavailable" if not database_ok else "degraded" if edit_failed else "ok",
         "content_version": current_content().version,
+        "content_newer_edit_failed": edit_failed,
         "database": "ok" if database_ok else "unreachable",
     }
     if database_ok:

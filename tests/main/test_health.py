@@ -16,6 +16,7 @@ def test_healthy(client, app) -> None:
     assert body == {
         "status": "ok",
         "content_version": current_content().version,
+        "content_newer_edit_failed": False,
         "database": "ok",
     }
 

@@ -6,6 +6,7 @@ from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
+from portal.questions.models import Question, QuestionMessage
 from portal.referrals.models import (
     Commission,
     CommissionDispute,
@@ -44,6 +45,8 @@ __all__ = [
     "OutboxMessage",
     "PasswordReset",
     "ProgramQuarter",
+    "Question",
+    "QuestionMessage",
     "QuizAttempt",
     "Referral",
     "ReferralEvent",

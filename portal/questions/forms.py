@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Optional
 
 from portal.bounds import MaxLength
 from portal.content.model import Program
-from portal.form_fields import ALWAYS_CHOSEN, FilterForm
+from portal.form_fields import ALWAYS_CHOSEN, FilterForm, SelectChoice
 from portal.questions.models import STATUS_LABELS, QuestionStatus
 from portal.questions.service import BODY_MAX, OUTCOMES, SUBJECT_MAX
 from portal.questions.subjects import ABOUT_MAX
@@ -49,8 +49,8 @@ class AskForm(FlaskForm):
 
     def set_topics(self, program: Program) -> None:
         """Offer the program's topics, with the first-response time partners can expect."""
-        self.topic.choices = [("", "Choose a topic")] + [
-            (t.id, f"{t.name} (first answer within {t.first_response_hours} h)")
+        self.topic.choices = [SelectChoice("", "Choose a topic")] + [
+            SelectChoice(t.id, f"{t.name} (first answer within {t.first_response_hours} h)")
             for t in program.governance.topics
         ]
 
@@ -75,7 +75,7 @@ class AnswerForm(FlaskForm):
     )
     outcome = RadioField(
         "This message",
-        choices=list(OUTCOMES.items()),
+        choices=[SelectChoice(k, v) for k, v in OUTCOMES.items()],
         default=QuestionStatus.ANSWERED,
         validators=[DataRequired("Choose whether this answers the question.")],
     )
@@ -98,7 +98,10 @@ class AssignForm(FlaskForm):
     assignee = SelectField("Assigned to", validate_choice=False, render_kw=ALWAYS_CHOSEN)
 
     def set_staff(self, staff: list[tuple[int, str]]) -> None:
-        self.assignee.choices = [("", "Nobody"), *((str(i), name) for i, name in staff)]
+        self.assignee.choices = [
+            SelectChoice("", "Nobody"),
+            *(SelectChoice(str(i), name) for i, name in staff),
+        ]
 
 
 class FaqForm(FlaskForm):
@@ -112,7 +115,7 @@ class QueueFilters(FilterForm):
 
     status = SelectField(
         "Queue",
-        choices=list(STATUS_LABELS.items()),
+        choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()],
         default=QuestionStatus.NEW,
         validators=[Optional()],
         render_kw=ALWAYS_CHOSEN,
@@ -120,13 +123,17 @@ class QueueFilters(FilterForm):
     topic = SelectField("Topic", validators=[Optional()], render_kw=ALWAYS_CHOSEN)
     assignee = SelectField(
         "Assigned to",
-        choices=[("", "Anyone"), ("me", "Me"), ("nobody", "Nobody")],
+        choices=[
+            SelectChoice("", "Anyone"),
+            SelectChoice("me", "Me"),
+            SelectChoice("nobody", "Nobody"),
+        ],
         validators=[Optional()],
         render_kw=ALWAYS_CHOSEN,
     )
     after = StringField(validators=[Optional(), MaxLength(CURSOR_MAX)])
 
     def set_topics(self, program: Program) -> None:
-        self.topic.choices = [("", "Every topic")] + [
-            (t.id, f"{t.name} ({t.group})") for t in program.governance.topics
+        self.topic.choices = [SelectChoice("", "Every topic")] + [
+            SelectChoice(t.id, f"{t.name} ({t.group})") for t in program.governance.topics
         ]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
@@ -14,8 +12,6 @@ from portal.insights.periods import period_for
 from portal.insights.scope import Scope
 from portal.questions.api import respond
 from tests.questions.helpers import new_question
-
-pytestmark = pytest.mark.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
 
 
 def _figures(scope: Scope, now):

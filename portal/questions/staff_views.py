@@ -18,7 +18,13 @@ from portal.http import render_page
 from portal.ids import parse_id
 from portal.questions.export import queue_csv
 from portal.questions.forms import AnswerForm, AssignForm, FaqForm, NoteForm, QueueFilters
-from portal.questions.listing import QueueQuery, queue_page, staff_choices, status_counts
+from portal.questions.listing import (
+    QueueQuery,
+    count_text,
+    queue_page,
+    staff_choices,
+    status_counts,
+)
 from portal.questions.models import STATUS_LABELS, Question, QuestionMessage, QuestionStatus
 from portal.questions.service import (
     QuestionError,
@@ -61,7 +67,8 @@ def queue():
     program = current_content().program
     return render_page(
         "questions/queue.html", "queue_list", form.status_code,
-        form=form, query=query, page=page, counts=status_counts(), labels=STATUS_LABELS,
+        form=form, query=query, page=page, counts=status_counts(), count_text=count_text,
+        labels=STATUS_LABELS,
         topic_name=program.governance.topic_name, now=utcnow(),
         clock_of=first_response_clock, describe=describe, breached=breached,
     )  # fmt: skip

@@ -168,3 +168,14 @@ def test_the_queue_pages_by_cursor_and_ignores_a_tampered_one(
     assert "Question 26" in second and "Question 00" not in second
     tampered = client.get("/staff/questions?after=abc").get_data(as_text=True)
     assert "Question 00" in tampered
+
+
+def test_tab_counts_stop_at_the_cap(app, monkeypatch, client, login, partner_user, staff_user):
+    from portal.questions import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    for n in range(3):
+        new_question(partner_user, subject=f"Question {n}")
+    assert listing.status_counts()["new"] == 3
+    login(staff_user)
+    assert "New (2+)" in client.get("/staff/questions").get_data(as_text=True)

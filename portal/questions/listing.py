@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -98,7 +99,9 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+@cache
 def _rows_statement() -> sa.Select[Question, str, str, str]:
+    """The rows' columns and joins; built once (a Select is immutable: each use extends it)."""
     asker = aliased(User)
     assignee = aliased(User)
     return (

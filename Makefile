@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
+.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-questions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,10 @@ bench-tiers: install
 # SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server. Seeding takes minutes.
 bench-insights: install
 	nice -n 10 $(BIN)/python bench/insights.py
+
+# SQLite, or PostgreSQL when BENCH_DATABASE_URL names a server: 1,000 then 100,000 questions.
+bench-questions: install
+	nice -n 10 $(BIN)/python bench/governance_questions.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

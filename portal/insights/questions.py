@@ -28,7 +28,7 @@ from portal.insights.groups import (
 )
 from portal.insights.periods import Period, Window
 from portal.insights.scope import Scope
-from portal.questions.models import Question
+from portal.questions.models import PartnerQuestion
 
 __all__ = ["QuestionData", "collect_questions", "question_figures"]
 
@@ -42,21 +42,24 @@ class QuestionData:
 
 def _met() -> Any:
     return sa.and_(
-        Question.first_responded_at.is_not(None),
-        Question.first_responded_at <= Question.first_response_due_at,
+        PartnerQuestion.first_responded_at.is_not(None),
+        PartnerQuestion.first_responded_at <= PartnerQuestion.first_response_due_at,
     )
 
 
 def overdue_now(now: datetime) -> list[Any]:
     """Not yet responded to and past the first-response due time."""
-    return [Question.first_responded_at.is_(None), Question.first_response_due_at < now]
+    return [
+        PartnerQuestion.first_responded_at.is_(None),
+        PartnerQuestion.first_response_due_at < now,
+    ]
 
 
 def _select(columns: list[Any], conditions: list[Any], scope: Scope) -> Rows:
     stmt = (
         sa.select(*ORG_GROUP, *columns, sa.func.count())
-        .select_from(Question)
-        .join(Organization, Organization.id == Question.organization_id)
+        .select_from(PartnerQuestion)
+        .join(Organization, Organization.id == PartnerQuestion.organization_id)
         .where(*conditions, *org_scope(scope))
         .group_by(*ORG_GROUP, *columns)
     )
@@ -65,9 +68,11 @@ def _select(columns: list[Any], conditions: list[Any], scope: Scope) -> Rows:
 
 def _window(window: Window, scope: Scope) -> tuple[Rows, Rows]:
     met = sa.case((_met(), True), else_=False)
-    due = _select([met], [in_window(Question.first_response_due_at, window)], scope)
-    tenths = floored(hours_between(Question.asked_at, Question.first_responded_at) * 10)
-    answered = _select([tenths], [in_window(Question.first_responded_at, window)], scope)
+    due = _select([met], [in_window(PartnerQuestion.first_response_due_at, window)], scope)
+    tenths = floored(
+        hours_between(PartnerQuestion.asked_at, PartnerQuestion.first_responded_at) * 10
+    )
+    answered = _select([tenths], [in_window(PartnerQuestion.first_responded_at, window)], scope)
     return due, answered
 
 

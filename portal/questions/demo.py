@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.questions.models import Question
+from portal.questions.models import PartnerQuestion
 from portal.questions.service import ask, reply, respond
 from portal.questions.subjects import Subject
 
@@ -80,7 +80,7 @@ def load_demo_questions(
     """Create the demo questions from the demo users (partners and staff); no commit."""
     if not content.program.governance.topics:
         return 0
-    if db.session.scalar(sa.select(Question.id).limit(1)) is not None:
+    if db.session.scalar(sa.select(PartnerQuestion.id).limit(1)) is not None:
         return 0
     now = now or utcnow()
     db.session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import STAFF_ROLES, Organization, User
 from portal.extensions import db
 from portal.pagination import Page, cut_page
-from portal.questions.models import WAITING_ON_US, Question, QuestionStatus
+from portal.questions.models import WAITING_ON_US, PartnerQuestion, QuestionStatus
 from portal.referrals.api import as_utc
 
 __all__ = [
@@ -57,7 +57,7 @@ class QueueQuery:
 class QueueRow:
     """One line of the queue (or of the partner's list)."""
 
-    question: Question
+    question: PartnerQuestion
     organization_name: str
     asker_name: str
     assignee_name: str | None
@@ -100,15 +100,15 @@ def _whole(value: object) -> bool:
 
 
 @cache
-def _rows_statement() -> sa.Select[Question, str, str, str]:
+def _rows_statement() -> sa.Select[PartnerQuestion, str, str, str]:
     """The rows' columns and joins; built once (a Select is immutable: each use extends it)."""
     asker = aliased(User)
     assignee = aliased(User)
     return (
-        sa.select(Question, Organization.name, asker.display_name, assignee.display_name)
-        .join(Organization, Organization.id == Question.organization_id)
-        .join(asker, asker.id == Question.asked_by_id)
-        .outerjoin(assignee, assignee.id == Question.assignee_id)
+        sa.select(PartnerQuestion, Organization.name, asker.display_name, assignee.display_name)
+        .join(Organization, Organization.id == PartnerQuestion.organization_id)
+        .join(asker, asker.id == PartnerQuestion.asked_by_id)
+        .outerjoin(assignee, assignee.id == PartnerQuestion.assignee_id)
     )
 
 
@@ -117,22 +117,24 @@ def queue_page(
 ) -> Page[QueueRow, str]:
     """One page of the staff queue; `topics` limits it to those topic ids (empty: every one)."""
     stmt = _rows_statement()
-    stmt = stmt.where(Question.status == query.status)
+    stmt = stmt.where(PartnerQuestion.status == query.status)
     if topics:
-        stmt = stmt.where(Question.topic.in_(topics))
+        stmt = stmt.where(PartnerQuestion.topic.in_(topics))
     if query.assignee == "me" and query.viewer_id is not None:
-        stmt = stmt.where(Question.assignee_id == query.viewer_id)
+        stmt = stmt.where(PartnerQuestion.assignee_id == query.viewer_id)
     elif query.assignee == "nobody":
-        stmt = stmt.where(Question.assignee_id.is_(None))
+        stmt = stmt.where(PartnerQuestion.assignee_id.is_(None))
     position = read_cursor(cursor, query.status)
     if _clocked(query.status):
         if position is not None:
-            stmt = stmt.where(sa.tuple_(Question.due_at, Question.id) > position)
-        stmt = stmt.order_by(Question.due_at, Question.id)
+            stmt = stmt.where(sa.tuple_(PartnerQuestion.due_at, PartnerQuestion.id) > position)
+        stmt = stmt.order_by(PartnerQuestion.due_at, PartnerQuestion.id)
     else:
         if position is not None:
-            stmt = stmt.where(sa.tuple_(Question.last_activity_at, Question.id) < position)
-        stmt = stmt.order_by(Question.last_activity_at.desc(), Question.id.desc())
+            stmt = stmt.where(
+                sa.tuple_(PartnerQuestion.last_activity_at, PartnerQuestion.id) < position
+            )
+        stmt = stmt.order_by(PartnerQuestion.last_activity_at.desc(), PartnerQuestion.id.desc())
     found = [QueueRow(*row) for row in db.session.execute(stmt.limit(QUEUE_PAGE_SIZE + 1))]
     return cut_page(
         found,
@@ -155,7 +157,10 @@ def status_counts() -> dict[str, int]:
     counts = [
         sa.select(sa.func.count())
         .select_from(
-            sa.select(Question.id).where(Question.status == status).limit(COUNT_CAP + 1).subquery()
+            sa.select(PartnerQuestion.id)
+            .where(PartnerQuestion.status == status)
+            .limit(COUNT_CAP + 1)
+            .subquery()
         )
         .scalar_subquery()
         for status in statuses
@@ -172,24 +177,26 @@ def count_text(count: int) -> str:
 def partner_page(organization_id: int, before: int | None) -> Page[QueueRow, int]:
     """The organisation's questions, newest first (keyset on id)."""
     stmt = _rows_statement()
-    stmt = stmt.where(Question.organization_id == organization_id)
+    stmt = stmt.where(PartnerQuestion.organization_id == organization_id)
     if before is not None:
-        stmt = stmt.where(Question.id < before)
-    stmt = stmt.order_by(Question.id.desc()).limit(PARTNER_PAGE_SIZE + 1)
+        stmt = stmt.where(PartnerQuestion.id < before)
+    stmt = stmt.order_by(PartnerQuestion.id.desc()).limit(PARTNER_PAGE_SIZE + 1)
     found = [QueueRow(*row) for row in db.session.execute(stmt)]
     return cut_page(found, PARTNER_PAGE_SIZE, cursor_of=lambda row: row.question.id, after=before)
 
 
-def about_subject(organization_id: int, kind: str, key: str, limit: int = 20) -> list[Question]:
+def about_subject(
+    organization_id: int, kind: str, key: str, limit: int = 20
+) -> list[PartnerQuestion]:
     """The organisation's questions about one subject, newest first (the subject page's list)."""
     stmt = (
-        sa.select(Question)
+        sa.select(PartnerQuestion)
         .where(
-            Question.organization_id == organization_id,
-            Question.about_kind == kind,
-            Question.about_key == key,
+            PartnerQuestion.organization_id == organization_id,
+            PartnerQuestion.about_kind == kind,
+            PartnerQuestion.about_key == key,
         )
-        .order_by(Question.id.desc())
+        .order_by(PartnerQuestion.id.desc())
         .limit(limit)
     )
     return list(db.session.scalars(stmt))

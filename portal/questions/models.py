@@ -46,7 +46,7 @@ class MessageKind(StrEnum):
 PARTNER_VISIBLE = (MessageKind.QUESTION, MessageKind.REPLY, MessageKind.ANSWER)
 
 
-class Question(Model):
+class PartnerQuestion(Model):
     """A partner's question to the partner team, on a topic from program.yml."""
 
     __tablename__ = "questions"

@@ -24,7 +24,7 @@ from portal.notify.outbox import queue_email
 from portal.questions.models import (
     WAITING_ON_US,
     MessageKind,
-    Question,
+    PartnerQuestion,
     QuestionMessage,
     QuestionStatus,
 )
@@ -72,7 +72,7 @@ def ask(
     about: Subject | None,
     program: Program,
     now: datetime | None = None,
-) -> Question:
+) -> PartnerQuestion:
     """A partner's new question, due on its topic's first-response clock; no commit."""
     if not user.is_partner or user.organization_id is None:
         raise QuestionError("Only partners ask the partner team questions.")
@@ -83,7 +83,7 @@ def ask(
     text = clean_text(body, BODY_MAX, "Write your question.", "body")
     now = now or utcnow()
     due = due_after(now, topic, program)
-    question = Question(
+    question = PartnerQuestion(
         organization_id=user.organization_id,
         asked_by_id=user.id,
         topic=topic.id,
@@ -103,7 +103,7 @@ def ask(
 
 
 def reply(
-    user: User, question: Question, body: str, program: Program, now: datetime | None = None
+    user: User, question: PartnerQuestion, body: str, program: Program, now: datetime | None = None
 ) -> QuestionMessage:
     """The partner writes again: the question waits on the partner team (clock restarts)."""
     if user.organization_id != question.organization_id or user.is_staff:
@@ -117,11 +117,11 @@ def reply(
     return _message(question, user, MessageKind.REPLY, text, now)
 
 
-def lock_question(question_id: int) -> Question | None:
+def lock_question(question_id: int) -> PartnerQuestion | None:
     """The question, its row locked until the commit (FOR UPDATE; SQLite locks on write)."""
     return db.session.scalar(
-        sa.select(Question)
-        .where(Question.id == question_id)
+        sa.select(PartnerQuestion)
+        .where(PartnerQuestion.id == question_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -129,7 +129,7 @@ def lock_question(question_id: int) -> Question | None:
 
 def respond(
     actor: User,
-    question: Question,
+    question: PartnerQuestion,
     body: str,
     outcome: str,
     worth_faq: bool = False,
@@ -158,7 +158,9 @@ def respond(
     return message
 
 
-def add_note(actor: User, question: Question, body: str, now: datetime | None = None) -> None:
+def add_note(
+    actor: User, question: PartnerQuestion, body: str, now: datetime | None = None
+) -> None:
     """An internal note: the partner team reads it, the partner never does."""
     _require_staff(actor)
     text = clean_text(body, BODY_MAX, "Write the note.", "note")
@@ -166,7 +168,7 @@ def add_note(actor: User, question: Question, body: str, now: datetime | None = 
     _audit(actor, "note_added", question, None, None)
 
 
-def assign(actor: User, question: Question, assignee: User | None) -> None:
+def assign(actor: User, question: PartnerQuestion, assignee: User | None) -> None:
     """Give the question to one person on the partner team, or to nobody."""
     _require_staff(actor)
     if assignee is not None and not (assignee.is_staff and assignee.active):
@@ -187,19 +189,19 @@ def mark_faq(actor: User, message: QuestionMessage, worth: bool) -> None:
     if message.worth_faq == worth:
         return
     message.worth_faq = worth
-    question = db.session.get(Question, message.question_id)
+    question = db.session.get(PartnerQuestion, message.question_id)
     if question is not None:
         _audit(actor, "faq_marked" if worth else "faq_unmarked", question, None, None)
 
 
-def first_response_clock(question: Question, now: datetime) -> SlaClock | None:
+def first_response_clock(question: PartnerQuestion, now: datetime) -> SlaClock | None:
     """The first-response clock while it runs; None once the partner team responded."""
     if question.first_responded_at is not None:
         return None
     return clock(question.first_response_due_at, now)
 
 
-def breached(question: Question, now: datetime) -> bool:
+def breached(question: PartnerQuestion, now: datetime) -> bool:
     """The first response came late, or has not come and is overdue."""
     if question.first_responded_at is not None:
         return question.first_responded_at > question.first_response_due_at
@@ -209,10 +211,10 @@ def breached(question: Question, now: datetime) -> bool:
 def breached_condition(now: datetime) -> sa.ColumnElement[bool]:
     """`breached` as SQL, for the queue's filter and the reporting layer's counts."""
     return sa.or_(
-        Question.first_responded_at > Question.first_response_due_at,
+        PartnerQuestion.first_responded_at > PartnerQuestion.first_response_due_at,
         sa.and_(
-            Question.first_responded_at.is_(None),
-            Question.first_response_due_at < as_utc(now, "now"),
+            PartnerQuestion.first_responded_at.is_(None),
+            PartnerQuestion.first_response_due_at < as_utc(now, "now"),
         ),
     )
 
@@ -223,7 +225,7 @@ def _require_staff(actor: User) -> None:
 
 
 def _message(
-    question: Question,
+    question: PartnerQuestion,
     author: User,
     kind: MessageKind,
     body: str,
@@ -245,7 +247,7 @@ def _message(
 def _audit(
     actor: User,
     action: str,
-    question: Question,
+    question: PartnerQuestion,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
@@ -260,7 +262,7 @@ def _audit(
     )
 
 
-def _email_asker(question: Question, message: QuestionMessage) -> None:
+def _email_asker(question: PartnerQuestion, message: QuestionMessage) -> None:
     """The asker's e-mail: their own question's subject and the answer, nothing else."""
     asker = db.session.get(User, question.asked_by_id)
     if asker is None or not asker.active:

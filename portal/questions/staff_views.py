@@ -25,7 +25,7 @@ from portal.questions.listing import (
     staff_choices,
     status_counts,
 )
-from portal.questions.models import STATUS_LABELS, Question, QuestionMessage, QuestionStatus
+from portal.questions.models import STATUS_LABELS, PartnerQuestion, QuestionMessage, QuestionStatus
 from portal.questions.service import (
     QuestionError,
     add_note,
@@ -100,7 +100,7 @@ def faq():
 @staff_required
 def detail(question_id: int):
     """One question: its thread with internal notes, the clock, and the staff actions."""
-    question = db.session.get(Question, question_id)
+    question = db.session.get(PartnerQuestion, question_id)
     if question is None:
         abort(404)
     return _detail_page(question)
@@ -190,7 +190,7 @@ def faq_mark(question_id: int, message_id: int):
     return redirect(url_for("staff_questions.detail", question_id=question.id), 303)
 
 
-def _locked(question_id: int) -> Question:
+def _locked(question_id: int) -> PartnerQuestion:
     question = lock_question(question_id)
     if question is None:
         abort(404)
@@ -198,7 +198,7 @@ def _locked(question_id: int) -> Question:
 
 
 def _detail_page(
-    question: Question,
+    question: PartnerQuestion,
     answer_form: AnswerForm | None = None,
     note_form: NoteForm | None = None,
     assign_form: AssignForm | None = None,
@@ -228,7 +228,7 @@ def _detail_page(
     )  # fmt: skip
 
 
-def _about_label(question: Question) -> tuple[str, str | None] | None:
+def _about_label(question: PartnerQuestion) -> tuple[str, str | None] | None:
     """The subject in words for staff, with the inbox link for a referral or its commission
     (the partner pages of kits, modules and program pages are not the partner team's)."""
     if question.about_kind is None or question.about_key is None:

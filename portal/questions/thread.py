@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import Organization, User
 from portal.extensions import db
 from portal.pagination import Page, cut_page
-from portal.questions.models import PARTNER_VISIBLE, MessageKind, Question, QuestionMessage
+from portal.questions.models import PARTNER_VISIBLE, MessageKind, PartnerQuestion, QuestionMessage
 
 __all__ = ["FAQ_PAGE_SIZE", "FaqCandidate", "ThreadMessage", "faq_page", "faq_snippet", "thread"]
 
@@ -86,19 +86,21 @@ def faq_page(before: int | None) -> Page[FaqCandidate, int]:
     opening = aliased(QuestionMessage)
     stmt = (
         sa.select(
-            Question.id,
+            PartnerQuestion.id,
             QuestionMessage.id,
-            Question.subject,
+            PartnerQuestion.subject,
             opening.body,
             QuestionMessage.body,
             Organization.name,
             QuestionMessage.created_at,
         )
-        .join(Question, Question.id == QuestionMessage.question_id)
-        .join(Organization, Organization.id == Question.organization_id)
+        .join(PartnerQuestion, PartnerQuestion.id == QuestionMessage.question_id)
+        .join(Organization, Organization.id == PartnerQuestion.organization_id)
         .join(
             opening,
-            sa.and_(opening.question_id == Question.id, opening.kind == MessageKind.QUESTION),
+            sa.and_(
+                opening.question_id == PartnerQuestion.id, opening.kind == MessageKind.QUESTION
+            ),
         )
         .where(QuestionMessage.worth_faq.is_(True))
         .order_by(QuestionMessage.id.desc())

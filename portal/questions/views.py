@@ -18,7 +18,7 @@ from portal.http import render_page
 from portal.ids import parse_id
 from portal.questions.forms import AskForm, ReplyForm
 from portal.questions.listing import partner_page
-from portal.questions.models import PARTNER_STATUS_LABELS, Question
+from portal.questions.models import PARTNER_STATUS_LABELS, PartnerQuestion
 from portal.questions.service import QuestionError, ask, reply
 from portal.questions.subjects import resolve, stored
 from portal.questions.thread import thread
@@ -26,10 +26,10 @@ from portal.questions.thread import thread
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 
 
-def question_for(question_id: int) -> Question:
+def question_for(question_id: int) -> PartnerQuestion:
     """The question if it belongs to the partner's organisation; 404 otherwise."""
-    stmt = sa.select(Question).where(Question.id == question_id)
-    question = db.session.scalar(scoped_to_org(stmt, Question.organization_id, current_user))
+    stmt = sa.select(PartnerQuestion).where(PartnerQuestion.id == question_id)
+    question = db.session.scalar(scoped_to_org(stmt, PartnerQuestion.organization_id, current_user))
     if question is None:
         abort(404)
     return question
@@ -109,7 +109,7 @@ def reply_view(question_id: int):
     return _detail_page(question, form, status=422)
 
 
-def _detail_page(question: Question, form: ReplyForm, status: int = 200):
+def _detail_page(question: PartnerQuestion, form: ReplyForm, status: int = 200):
     content = current_content()
     return render_page(
         "questions/detail.html",

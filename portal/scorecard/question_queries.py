@@ -14,7 +14,7 @@ from statistics import median
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.questions.models import Question
+from portal.questions.models import PartnerQuestion
 from portal.scorecard.quarters import Quarter
 
 __all__ = ["QuestionCounts", "question_counts"]
@@ -36,11 +36,13 @@ def question_counts(
 ) -> list[QuestionCounts]:
     """Per quarter in `quarters` (consecutive, oldest first), the questions asked in it."""
     stmt = sa.select(
-        Question.asked_at, Question.first_response_due_at, Question.first_responded_at
+        PartnerQuestion.asked_at,
+        PartnerQuestion.first_response_due_at,
+        PartnerQuestion.first_responded_at,
     ).where(
-        Question.organization_id == organization_id,
-        Question.asked_at >= quarters[0].start,
-        Question.asked_at < quarters[-1].end,
+        PartnerQuestion.organization_id == organization_id,
+        PartnerQuestion.asked_at >= quarters[0].start,
+        PartnerQuestion.asked_at < quarters[-1].end,
     )
     buckets: list[list[tuple[datetime, datetime, datetime | None]]] = [[] for _ in quarters]
     for asked, due, responded in db.session.execute(stmt):

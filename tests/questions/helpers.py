@@ -8,7 +8,7 @@ from portal.accounts.models import User
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.questions.api import ask
-from portal.questions.models import Question
+from portal.questions.models import PartnerQuestion
 
 
 def new_question(
@@ -17,7 +17,7 @@ def new_question(
     body: str = "Our commission on R-000001 shows approved; when is it paid?",
     topic: str = "commissions",
     now: datetime | None = None,
-) -> Question:
+) -> PartnerQuestion:
     """A question asked by `user`, committed."""
     question = ask(user, topic, subject, body, None, current_content().program, now=now)
     db.session.commit()

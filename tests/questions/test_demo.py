@@ -12,7 +12,7 @@ from portal.db_types import utcnow
 from portal.demo import load_demo
 from portal.extensions import db
 from portal.questions.api import breached
-from portal.questions.models import Question, QuestionMessage
+from portal.questions.models import PartnerQuestion, QuestionMessage
 from tests.conftest import DEMO_CONTENT
 
 pytestmark = pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
@@ -25,7 +25,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 def test_demo_questions_cover_every_state(app) -> None:
     assert load_demo(current_content())
-    questions = list(db.session.scalars(sa.select(Question)))
+    questions = list(db.session.scalars(sa.select(PartnerQuestion)))
     statuses = sorted(q.status for q in questions)
     assert statuses == ["answered", "answered", "new", "new", "waiting_on_us"]
     now = utcnow()

@@ -23,7 +23,7 @@ from portal.questions.api import (
     reply,
     respond,
 )
-from portal.questions.models import Question, QuestionMessage, QuestionStatus
+from portal.questions.models import PartnerQuestion, QuestionMessage, QuestionStatus
 from portal.questions.thread import thread
 from tests.questions.helpers import new_question
 
@@ -85,7 +85,7 @@ def test_a_late_or_missing_first_response_is_a_breach(app, partner_user, staff_u
     db.session.commit()
     now = ASKED + timedelta(hours=10)
     assert breached(late, now) and breached(waiting, now) and not breached(in_time, now)
-    found = db.session.scalars(sa.select(Question.id).where(breached_condition(now))).all()
+    found = db.session.scalars(sa.select(PartnerQuestion.id).where(breached_condition(now))).all()
     assert sorted(found) == sorted([late.id, waiting.id])
 
 

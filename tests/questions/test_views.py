@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
-from portal.questions.models import Question
+from portal.questions.models import PartnerQuestion
 from tests.questions.helpers import new_question
 
 
@@ -21,7 +21,7 @@ def test_partner_asks_staff_answers_partner_reads(app, client, login, partner_us
     login(partner_user)
     asked = _ask(client, subject="When is the Q3 payout?", body="Approved last week.")
     assert asked.status_code == 303
-    question = db.session.scalars(sa.select(Question)).one()
+    question = db.session.scalars(sa.select(PartnerQuestion)).one()
     page = client.get(asked.headers["Location"]).get_data(as_text=True)
     assert "When is the Q3 payout?" in page and "Waiting for the partner team" in page
 
@@ -95,10 +95,12 @@ def test_a_subject_the_partner_may_not_see_is_dropped(
     theirs = make_referral(other_partner)
     login(partner_user)
     _ask(client, about=f"referral:{theirs.reference}")
-    question = db.session.scalars(sa.select(Question)).one()
+    question = db.session.scalars(sa.select(PartnerQuestion)).one()
     assert question.about_kind is None and question.about_key is None
     _ask(client, about="page:rules")
-    latest = db.session.scalars(sa.select(Question).order_by(Question.id.desc())).first()
+    latest = db.session.scalars(
+        sa.select(PartnerQuestion).order_by(PartnerQuestion.id.desc())
+    ).first()
     assert (latest.about_kind, latest.about_key) == ("page", "rules")
     page = client.get("/program/rules").get_data(as_text=True)
     assert "Payout date" in page and "Ask about this" in page
@@ -109,7 +111,7 @@ def test_a_blank_question_gets_messages_not_a_row(app, client, login, partner_us
     response = _ask(client, subject="", body="")
     assert response.status_code == 422
     assert "Say in a line what it is about." in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PartnerQuestion)) == 0
 
 
 def test_the_queue_tabs_filters_and_csv(app, client, login, partner_user, staff_user):

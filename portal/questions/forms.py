@@ -131,9 +131,15 @@ class QueueFilters(FilterForm):
         validators=[Optional()],
         render_kw=ALWAYS_CHOSEN,
     )
+    group = SelectField("Staff group", validators=[Optional()], render_kw=ALWAYS_CHOSEN)
+    overdue = BooleanField("Past the first-response time")
     after = StringField(validators=[Optional(), MaxLength(CURSOR_MAX)])
 
     def set_topics(self, program: Program) -> None:
         self.topic.choices = [SelectChoice("", "Every topic")] + [
             SelectChoice(t.id, f"{t.name} ({t.group})") for t in program.governance.topics
+        ]
+        groups = sorted({t.group for t in program.governance.topics})
+        self.group.choices = [SelectChoice("", "Every group")] + [
+            SelectChoice(g, g) for g in groups
         ]

@@ -23,6 +23,7 @@ from portal.accounts.models import STAFF_ROLES, Organization, User
 from portal.extensions import db
 from portal.pagination import Page, cut_page
 from portal.questions.models import WAITING_ON_US, PartnerQuestion, QuestionStatus
+from portal.questions.service import breached_condition
 from portal.referrals.api import as_utc
 
 __all__ = [
@@ -51,6 +52,7 @@ class QueueQuery:
     topic: str = ""
     assignee: str = ""  # "", "me" or "nobody"
     viewer_id: int | None = None
+    overdue_at: datetime | None = None  # only questions past their first-response time then
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def queue_page(
         stmt = stmt.where(PartnerQuestion.assignee_id == query.viewer_id)
     elif query.assignee == "nobody":
         stmt = stmt.where(PartnerQuestion.assignee_id.is_(None))
+    if query.overdue_at is not None:
+        stmt = stmt.where(breached_condition(query.overdue_at))
     position = read_cursor(cursor, query.status)
     if _clocked(query.status):
         if position is not None:
@@ -147,26 +151,27 @@ def queue_page(
 COUNT_CAP = 1000
 
 
-def status_counts() -> dict[str, int]:
-    """How many questions each tab holds, each counted up to COUNT_CAP + 1 (shown "1,000+").
+def status_counts(now: datetime) -> dict[str, int]:
+    """How many questions each tab holds, and how many new ones are past their first-response
+    time at `now` ("overdue"), each counted up to COUNT_CAP + 1 (shown "1,000+").
 
-    One statement of four bounded index reads: counting every answered question ever asked
+    One statement of five bounded index reads: counting every answered question ever asked
     would make the queue's cost grow with the program's history.
     """
-    statuses = [str(status) for status in QuestionStatus]
+    conditions = {str(status): [PartnerQuestion.status == status] for status in QuestionStatus} | {
+        "overdue": [
+            PartnerQuestion.status == QuestionStatus.NEW,
+            PartnerQuestion.due_at < as_utc(now, "now"),
+        ]
+    }
     counts = [
         sa.select(sa.func.count())
-        .select_from(
-            sa.select(PartnerQuestion.id)
-            .where(PartnerQuestion.status == status)
-            .limit(COUNT_CAP + 1)
-            .subquery()
-        )
+        .select_from(sa.select(PartnerQuestion.id).where(*where).limit(COUNT_CAP + 1).subquery())
         .scalar_subquery()
-        for status in statuses
+        for where in conditions.values()
     ]
     row = db.session.execute(sa.select(*counts)).one()
-    return dict(zip(statuses, row, strict=True))
+    return dict(zip(conditions, row, strict=True))
 
 
 def count_text(count: int) -> str:

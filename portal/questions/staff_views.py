@@ -48,14 +48,23 @@ def _filters() -> tuple[QueueFilters, QueueQuery, tuple[str, ...]]:
     form = QueueFilters(formdata=request.args)
     form.set_topics(program)
     form.validate()
-    applied = form.applied("status", "topic", "assignee")
+    applied = form.applied("status", "topic", "group", "assignee", "overdue")
     query = QueueQuery(
         status=applied.get("status", QuestionStatus.NEW),
         topic=applied.get("topic", ""),
         assignee=applied.get("assignee", ""),
         viewer_id=current_user.id,
+        overdue_at=utcnow() if applied.get("overdue") else None,
     )
-    return form, query, (query.topic,) if query.topic else ()
+    # A group's queue is its topics'; a topic outside the chosen group leaves nothing.
+    topics = {t.id for t in program.governance.topics}
+    if query.topic:
+        topics &= {query.topic}
+    if applied.get("group"):
+        topics &= {t.id for t in program.governance.topics if t.group == applied["group"]}
+    if not query.topic and not applied.get("group"):
+        return form, query, ()
+    return form, query, tuple(sorted(topics)) or ("",)
 
 
 @bp.get("")
@@ -65,11 +74,13 @@ def queue():
     form, query, topics = _filters()
     page = queue_page(query, topics, form.value("after"))
     program = current_content().program
+    now = utcnow()
+    filters = {k: v for k, v in form.applied("topic", "group", "assignee", "overdue").items() if v}
     return render_page(
         "questions/queue.html", "queue_list", form.status_code,
-        form=form, query=query, page=page, counts=status_counts(), count_text=count_text,
-        labels=STATUS_LABELS,
-        topic_name=program.governance.topic_name, now=utcnow(),
+        form=form, query=query, page=page, counts=status_counts(now), count_text=count_text,
+        labels=STATUS_LABELS, filters=filters,
+        topic_name=program.governance.topic_name, now=now,
         clock_of=first_response_clock, describe=describe, breached=breached,
     )  # fmt: skip
 

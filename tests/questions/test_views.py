@@ -178,6 +178,28 @@ def test_tab_counts_stop_at_the_cap(app, monkeypatch, client, login, partner_use
     monkeypatch.setattr(listing, "COUNT_CAP", 2)
     for n in range(3):
         new_question(partner_user, subject=f"Question {n}")
-    assert listing.status_counts()["new"] == 3
+    from portal.db_types import utcnow
+
+    assert listing.status_counts(utcnow())["new"] == 3
     login(staff_user)
     assert "New (2+)" in client.get("/staff/questions").get_data(as_text=True)
+
+
+def test_the_queue_filters_by_group_and_by_overdue(app, client, login, partner_user, staff_user):
+    from datetime import timedelta
+
+    from portal.db_types import utcnow
+
+    new_question(partner_user, subject="Late payout", now=utcnow() - timedelta(hours=9))
+    new_question(partner_user, subject="Tier rules", topic="program")
+    login(staff_user)
+    page = client.get("/staff/questions").get_data(as_text=True)
+    assert '1</span> <span class="stat-label">new questions past' in page
+    overdue = client.get("/staff/questions?overdue=y").get_data(as_text=True)
+    assert "Late payout" in overdue and "Tier rules" not in overdue
+    finance = client.get("/staff/questions?group=Partner+finance").get_data(as_text=True)
+    assert "Late payout" in finance and "Tier rules" not in finance
+    both = client.get("/staff/questions?group=Partner+finance&topic=program")
+    assert "No questions here." in both.get_data(as_text=True)
+    unknown = client.get("/staff/questions?group=Nobody")
+    assert unknown.status_code == 422 and "Tier rules" in unknown.get_data(as_text=True)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-throughput clean
+.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-throughput bench-questions clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,9 @@ bench-insights: install
 # on the demo data; needs Debian's wrk (apt-get install -y wrk). BENCH_ARGS="--database URL".
 bench-throughput: install
 	$(BIN)/python bench/throughput.py $(BENCH_ARGS)
+# SQLite, or PostgreSQL when BENCH_DATABASE_URL names a server: 1,000 then 100,000 questions.
+bench-questions: install
+	nice -n 10 $(BIN)/python bench/governance_questions.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

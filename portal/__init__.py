@@ -40,6 +40,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.notify import init_app as init_notify
     from portal.onboarding import init_app as init_onboarding
     from portal.playbooks import init_app as init_playbooks
+    from portal.questions import init_app as init_questions
     from portal.referrals import init_app as init_referrals
     from portal.scorecard import init_app as init_scorecard
     from portal.search import init_app as init_search
@@ -72,6 +73,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_inbox,
         init_kits,
         init_playbooks,
+        init_questions,
         init_search,
         init_main,
         init_staff,

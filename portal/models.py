@@ -6,6 +6,7 @@ from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
+from portal.questions.models import PartnerQuestion, QuestionMessage
 from portal.referrals.models import (
     Commission,
     CommissionDispute,
@@ -42,8 +43,10 @@ __all__ = [
     "ModuleCompletion",
     "Organization",
     "OutboxMessage",
+    "PartnerQuestion",
     "PasswordReset",
     "ProgramQuarter",
+    "QuestionMessage",
     "QuizAttempt",
     "Referral",
     "ReferralEvent",

@@ -46,6 +46,7 @@ from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_main import ROUTES as MAIN_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
+from tests.access_questions import ROUTES as QUESTION_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
@@ -141,6 +142,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **QUESTION_ROUTES,
 }
 
 
@@ -162,6 +164,8 @@ class World:
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
     review_id: int  # an open tier review of the third organisation
+    question_id: int  # partner_user's question, answered once by staff
+    answer_id: int  # that answer (a question message)
 
 
 def _build_world() -> World:
@@ -215,6 +219,7 @@ def _build_world() -> World:
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
     db.session.commit()
     customer_id = db.session.scalar(sa.select(Customer.id))
+    question_id, answer_id = _answered_question(partner_user, staff_user)
     return World(
         users={
             "partner_user": partner_user.id,
@@ -237,7 +242,19 @@ def _build_world() -> World:
         customer_id=customer_id,
         dispute_id=dispute.id,
         review_id=open_review(third_org.id),
+        question_id=question_id,
+        answer_id=answer_id,
     )
+
+
+def _answered_question(partner: User, staff_member: User) -> tuple[int, int]:
+    from portal.content_runtime import current_content
+    from portal.questions.api import ask, respond
+
+    question = ask(partner, "commissions", "Payout date", "When?", None, current_content().program)
+    answer = respond(staff_member, question, "On the 15th.", "answered")
+    db.session.commit()
+    return question.id, answer.id
 
 
 @pytest.fixture

@@ -144,7 +144,11 @@ def test_demo_history_gives_every_section_of_insights_a_story(demo) -> None:
 # lower its number (or drop it once within budget): the test says so.
 OVER_STATEMENT_BUDGET = {
     "partner home": 19,
-    "scorecard": 12,  # 11 on PostgreSQL (its median first response needs no statement)
+    # The module's "questions about this module" (portal/subject_questions.py) is a read of its own.
+    "module": 7,
+    "quiz (module with a quiz)": 7,
+    "one referral": 7,  # 6 on PostgreSQL
+    "scorecard": 13,  # 12 on PostgreSQL (its median first response needs no statement)
     "one inbox referral": 11,
 }
 
@@ -156,8 +160,9 @@ def test_main_pages_keep_their_sql_statement_counts(demo, app, db_backend) -> No
     for page in pages:
         ceiling = OVER_STATEMENT_BUDGET.get(page.name, page.max_statements)
         assert counts[page.name] <= ceiling, f"{page.name} ({page.url}): {counts[page.name]}"
+    if db_backend != "sqlite":
+        return  # the list holds SQLite's counts; PostgreSQL's are never higher
     for name, ceiling in OVER_STATEMENT_BUDGET.items():
         budget = next(page.max_statements for page in pages if page.name == name)
         assert counts[name] > budget, f"{name} is within budget now: take it out of the list"
-        if db_backend == "sqlite":
-            assert counts[name] == ceiling, f"{name} runs {counts[name]} now: lower its number"
+        assert counts[name] == ceiling, f"{name} runs {counts[name]} now: lower its number"

@@ -71,6 +71,13 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "consent": "y",
         "idempotency_key": "0123456789abcdef0123456789abcdef",
     },
+    "questions.new": {
+        "topic": "commissions",
+        "subject": "Payout date",
+        "body": "When is the payout?",
+        "about": "page:rules",
+    },
+    "staff_questions.answer": {"body": "On the 15th.", "outcome": "answered", "worth_faq": "y"},
     "staff.org_new": {
         "name": "Hooli",
         "website": "https://hooli.example.com",

@@ -142,10 +142,30 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} set the tier of {org} from {before.tier} to {after.tier}",
     ),
     "tier.fact_recorded": ("Tier fact recorded", "{actor} recorded a tier fact for {org}"),
+    "question.answered": ("Question answered", "{actor} answered {target} from {org}"),
+    "question.asked_for_more": (
+        "Question: partner asked for more",
+        "{actor} asked {org} for more on {target}",
+    ),
+    "question.note_added": ("Question note", "{actor} added an internal note to {target}"),
+    "question.assigned": (
+        "Question assigned",
+        "{actor} gave {target} to {after.assignee_id}",
+    ),
+    "question.faq_marked": (
+        "Answer marked for the FAQ",
+        "{actor} marked an answer to {target} worth an FAQ",
+    ),
+    "question.faq_unmarked": (
+        "Answer unmarked for the FAQ",
+        "{actor} took the FAQ mark off an answer to {target}",
+    ),
 }
 
 FIELD_LABELS = {
     "owner_id": "Owner",
+    "assignee_id": "Assigned to",
+    "first_response": "First response",
     "status": "Status",
     "tier": "Tier",
     "partner_type": "Partner type",
@@ -180,9 +200,10 @@ def user_ids_mentioned(entry: AuditEntry) -> set[int]:
     """The people an entry names besides its actor: owners, and the user it acted on."""
     ids: set[int] = set()
     for values in (entry.before or {}, entry.after or {}):
-        owner = values.get("owner_id")
-        if isinstance(owner, int) and not isinstance(owner, bool) and 0 < owner <= ID_MAX:
-            ids.add(owner)
+        for key in ("owner_id", "assignee_id"):
+            owner = values.get(key)
+            if isinstance(owner, int) and not isinstance(owner, bool) and 0 < owner <= ID_MAX:
+                ids.add(owner)
     target = parse_id(entry.target_id) if entry.target_type == "user" else None
     if target is not None:
         ids.add(target)
@@ -267,6 +288,8 @@ def _target(entry: AuditEntry, organization_name: str | None, names: Names) -> P
     if entry.target_type == "organization" and number is not None:
         label = organization_name if number == entry.organization_id else None
         return Part(label or f"organisation {number}", "staff.org", {"org_id": number})
+    if entry.target_type == "question" and number is not None:
+        return Part(f"question {number}", "staff_questions.detail", {"question_id": number})
     if entry.target_type == "user" and number is not None:
         return Part(names.users.get(number, f"user {number}"))
     return Part(f"{entry.target_type.replace('_', ' ')} {entry.target_id}")
@@ -290,7 +313,7 @@ def changes_of(entry: AuditEntry, names: Names) -> list[Change]:
 def _value(key: str, value: Any, values: Mapping[str, Any], entry: AuditEntry, names: Names) -> str:
     """A recorded value as people read it."""
     if value is None:
-        return "Unassigned" if key == "owner_id" else "none"
+        return "Unassigned" if key in ("owner_id", "assignee_id") else "none"
     formatter = _FORMATTERS.get(key)
     if formatter is not None:
         try:
@@ -327,6 +350,7 @@ def _moment(value: Any, _values: Mapping[str, Any], _entry: AuditEntry, _names: 
 
 _FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any], AuditEntry, Names], str]] = {
     "owner_id": _owner,
+    "assignee_id": _owner,
     "status": _status,
     "tier": lambda value, _v, _e, names: names.program.tier_name(str(value)),
     "partner_type": lambda value, _v, _e, names: names.program.partner_type_name(str(value)),

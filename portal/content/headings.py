@@ -55,6 +55,12 @@ PAGE_IDS: frozenset[str] = frozenset(
         "log-meeting", "more-actions-heading", "outcome-disclosure",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",
+        # partner questions (portal/templates/questions, _questions_about.html)
+        "answer-heading", "ask-form", "ask-heading", "commission-questions-heading",
+        "faq-heading", "faq-list", "note-heading", "queue-heading", "queue-results",
+        "question-heading", "question-list", "question-thread", "questions-about-heading",
+        "questions-heading", "reply-heading", "staff-question", "staff-question-heading",
+        "thread-heading",
         # the staff home's figures and the design system page (/styleguide)
         "by-status-heading", "sg-badges", "sg-buttons", "sg-cards", "sg-colours",
         "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",

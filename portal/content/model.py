@@ -157,6 +157,31 @@ class Benchmarks:
 
 
 @dataclass(frozen=True)
+class QuestionTopic:
+    """A topic partners ask the partner team about: its staff group and first-response SLA."""
+
+    id: str
+    name: str
+    group: str
+    first_response_hours: int
+
+
+@dataclass(frozen=True)
+class Governance:
+    """program.yml `governance`: the question topics (portal/content/program_governance.py)."""
+
+    topics: tuple[QuestionTopic, ...] = ()
+
+    def topic(self, topic_id: str) -> QuestionTopic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def topic_name(self, topic_id: str) -> str:
+        """The topic's name; its id when the program no longer lists it."""
+        topic = self.topic(topic_id)
+        return topic.name if topic is not None else topic_id
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -173,6 +198,7 @@ class Program:
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
+    governance: Governance = field(default_factory=Governance)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -17,6 +17,7 @@ from portal.insights.enablement import collect_enablement, enablement_figures
 from portal.insights.engagement import collect_engagement, engagement_figures
 from portal.insights.periods import Period
 from portal.insights.pipeline import collect_pipeline, conversion_figures, pipeline_figures
+from portal.insights.questions import collect_questions, question_figures
 from portal.insights.recruitment import OrgFacts, org_facts, recruitment_figures
 from portal.insights.responsiveness import collect_responsiveness, responsiveness_figures
 from portal.insights.scope import Scope
@@ -44,6 +45,7 @@ def compute_figures(
     engagement = collect_engagement(period, query_scope)
     responsiveness = collect_responsiveness(period, query_scope, now)
     commissions = collect_commissions(period, query_scope, program)
+    questions = collect_questions(period, query_scope, now)
     attention = collect_attention(query_scope, now)
     paths = sorted(content.paths)
     # The region filter means the organisation's region for organisation figures (sections
@@ -58,6 +60,7 @@ def compute_figures(
             "conversion": conversion_figures(pipeline, scope, program),
             "responsiveness": responsiveness_figures(responsiveness, scope),
             "commissions": commission_figures(commissions, scope),
+            "questions": question_figures(questions, scope),
         }
         for scope in scopes
     }

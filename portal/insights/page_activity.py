@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from portal.insights.charts import horizontal, vertical
 from portal.insights.flags import FLAGS
 from portal.insights.page_context import PageContext
@@ -178,6 +180,43 @@ def _stale_href(context: PageContext, owner: int | None = None) -> str:
     return context.drill("stale", None if owner is None else str(owner))
 
 
+def _question_figures(context: PageContext) -> list[Figure]:
+    """Partner questions beside the referrals: SLA met, median first response, overdue now
+    (absent from snapshots stored before questions existed: then nothing is shown)."""
+    questions = context.figures.get("questions")
+    if questions is None:
+        return []
+    met, due = questions["attainment"][0]
+    attained = percent(met, due)
+    hours = questions["median_hours"]
+    queue = url_for("staff_questions.queue")
+    return [
+        Figure(
+            "question-sla-attainment",
+            "Question first-response SLA met",
+            percent_text(attained),
+            _changed(context, [attained, percent(*questions["attainment"][1])], points=True),
+            queue,
+            hint=f"{met:,} of {due:,} first responses to questions due",
+        ),
+        Figure(
+            "question-median-first-response",
+            "Median first response to a question",
+            "—" if hours[0] is None else f"{hours[0]:.1f} h",
+            _changed(context, hours, unit=" h"),
+            queue,
+            hint="SLA per topic (program.yml governance)",
+        ),
+        Figure(
+            "question-overdue",
+            "Questions past their first-response time now",
+            count_text(questions["overdue_now"]),
+            "",
+            url_for("staff_questions.queue", status="new"),
+        ),
+    ]
+
+
 def responsiveness_section(context: PageContext) -> Section:
     figures = context.figures["responsiveness"]
     sla_hours = context.content.program.first_response_hours
@@ -224,6 +263,7 @@ def responsiveness_section(context: PageContext) -> Section:
             "",
             context.drill("overdue-now"),
         ),
+        *_question_figures(context),
     ]
     owners = figures["owners"]
     section.tables.append(

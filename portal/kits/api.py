@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from portal.kits.presentation import KIND_LABELS
-from portal.kits.service import org_has_kit_download
+from portal.kits.service import kit_for, org_has_kit_download
 
-__all__ = ["KIND_LABELS", "org_has_kit_download"]
+__all__ = ["KIND_LABELS", "kit_for", "org_has_kit_download"]

@@ -68,7 +68,13 @@ from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
 from portal.referrals.registration import is_customer
 from portal.referrals.seen import mark_opened
-from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
+from portal.referrals.service import (
+    INVOLVEMENTS,
+    TIMINGS,
+    org_has_referral,
+    parse_reference,
+    referral_for,
+)
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
     SlaClock,
@@ -150,6 +156,7 @@ __all__ = [
     "ready_to_approve_count",
     "record_value",
     "reference_of",
+    "referral_for",
     "referral_ids_of_commissions",
     "reject",
     "remove_customer",

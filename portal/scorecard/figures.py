@@ -8,7 +8,7 @@ A closed quarter's own figures come from the rollup `flask scorecard refresh` st
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from portal.accounts.models import Organization
@@ -19,6 +19,7 @@ from portal.scorecard.org_quarters import org_quarter_figures
 from portal.scorecard.program import program_outcomes
 from portal.scorecard.quarters import Quarter
 from portal.scorecard.queries import ActivityCounts, CommissionSums, PeopleCounts
+from portal.scorecard.question_queries import QuestionCounts, question_counts
 from portal.scorecard.referral_queries import PipelineStage, ReferralCounts
 
 __all__ = ["QUARTERS_SHOWN", "QuarterFigures", "Ratio", "Scorecard", "scorecard_for"]
@@ -57,6 +58,13 @@ class QuarterFigures:
     program_counted_at: datetime | None  # when the program's deals were counted; None: now
     median_response_seconds: float | None
     commissions: CommissionSums
+    # The organisation's questions to the partner team (live: not in the closed-quarter rollup).
+    questions: QuestionCounts = field(default_factory=QuestionCounts)
+
+    @property
+    def question_sla_attainment(self) -> Ratio:
+        """First responses to questions on time, of those asked in the quarter and due by now."""
+        return Ratio(self.questions.on_time, self.questions.due)
 
     @property
     def win_rate(self) -> Ratio:
@@ -111,6 +119,7 @@ def scorecard_for(
     statuses = open_statuses(program.pipeline_stages)
     own = org_quarter_figures(org_id, quarters, now, program.currency)
     outcomes = program_outcomes(quarters)
+    asked = question_counts(org_id, quarters, now)
     figures = tuple(
         QuarterFigures(
             quarter=q,
@@ -123,6 +132,7 @@ def scorecard_for(
             program_counted_at=outcomes[i].computed_at,
             median_response_seconds=own.figures[i].median_response_seconds,
             commissions=own.figures[i].commissions,
+            questions=asked[i],
         )
         for i, q in enumerate(quarters)
     )

@@ -27,6 +27,7 @@ def partner_links() -> dict[str, str]:
         ),
         "earned": earnings,
         "paid": earnings,
+        "questions_asked": url_for("questions.index"),
     }
 
 

@@ -156,8 +156,9 @@ def sections(card: Scorecard) -> tuple[Section, ...]:
     responsiveness = Section(
         "responsiveness",
         "The partner team's responsiveness",
-        "How fast the partner team answered the referrals submitted in each quarter: the "
-        "median time to its first response, and first responses on time against the SLA.",
+        "How fast the partner team answered the referrals submitted and the questions asked "
+        "in each quarter: the median time to the first response, and first responses on time "
+        "against the SLA.",
         (
             _row("median_response", "Median first response", q,
                  lambda f: _hours(f.median_response_seconds),
@@ -165,6 +166,17 @@ def sections(card: Scorecard) -> tuple[Section, ...]:
             _row("sla", "First responses on time", q,
                  lambda f: _ratio_text(f.sla_attainment),
                  lambda f: _percent_value(f.sla_attainment)),
+            _row("questions_asked", "Questions asked", q,
+                 lambda f: str(f.questions.asked), lambda f: f.questions.asked),
+            _row("question_median_response", "Median first answer to a question", q,
+                 lambda f: _hours(f.questions.median_response_seconds),
+                 lambda f: None if f.questions.median_response_seconds is None
+                 else f.questions.median_response_seconds / 3600),
+            _row("question_sla", "Questions answered on time", q,
+                 lambda f: _ratio_text(f.question_sla_attainment),
+                 lambda f: _percent_value(f.question_sla_attainment)),
+            _row("question_breaches", "Questions past their first-response time", q,
+                 lambda f: str(f.questions.breached), lambda f: f.questions.breached),
         ),
     )  # fmt: skip
     currencies = sorted(

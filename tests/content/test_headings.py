@@ -41,6 +41,8 @@ DYNAMIC_IDS = {
     "tiers/reviews.html": "staff tier reviews: no content on the page",
     "scorecard/scorecard.html": "the scorecard: figures only, no content on the page",
     "staff/orgs.html": "staff: the organisation list's sortable columns",
+    "_questions_about.html": "the including page names its heading: reserved in PAGE_IDS",
+    "questions/faq.html": "staff FAQ candidates: a snippet box per answer, no content",
 }
 
 

@@ -56,8 +56,8 @@ def test_stored_figures_are_exactly_the_live_ones(data, count_queries) -> None:
         assert stored.closed_counted_at == NOW
         if q == SELECTED.preceding():
             # Four closed quarters, all stored: one read for them, the program's average
-            # (two), the open pipeline; nothing of the organisation's history is counted.
-            assert reads.count == 4
+            # (two), the open pipeline, and the organisation's questions (read live).
+            assert reads.count == 5
     # The written-out figures of test_figures.py, now from the stored rows.
     card = _card(data.acme)
     assert [f.referrals.won_of_submitted for f in card.quarters] == [2, 0, 1, 0]

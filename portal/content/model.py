@@ -157,6 +157,13 @@ class Benchmarks:
 
 
 @dataclass(frozen=True)
+class GovernanceApprovals:
+    """program.yml `governance.approval_hours`: the co-marketing review SLA, in hours."""
+
+    approval_hours: int = 72
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -173,6 +180,7 @@ class Program:
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
+    approvals: GovernanceApprovals = field(default_factory=GovernanceApprovals)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -29,6 +29,7 @@ from portal.extensions import db
 from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
+from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
 from tests.access_helpers import (
@@ -51,6 +52,7 @@ from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
 from tests.access_tiers import ROUTES as STANDING_ROUTES
 from tests.access_tiers import open_review
+from tests.comarketing.factories import new_piece_ids
 from tests.conftest import (
     new_certification,
     new_org,
@@ -141,6 +143,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **COMARKETING_ROUTES,
 }
 
 
@@ -162,6 +165,8 @@ class World:
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
     review_id: int  # an open tier review of the third organisation
+    piece_id: int  # partner_org's co-marketing piece awaiting review, with a PDF version
+    piece_version_id: int
 
 
 def _build_world() -> World:
@@ -237,6 +242,7 @@ def _build_world() -> World:
         customer_id=customer_id,
         dispute_id=dispute.id,
         review_id=open_review(third_org.id),
+        **new_piece_ids(partner_user),
     )
 
 

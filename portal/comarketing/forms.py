@@ -102,7 +102,8 @@ class DecisionForm(FlaskForm):
     )
     comment = TextAreaField(
         "Comment to the partner (needed to request changes or reject)",
-        validators=[Optional(), MaxLength(COMMENT_MAX)],
+        # No Optional(): it would stop the chain before validate_comment asks for a comment.
+        validators=[MaxLength(COMMENT_MAX)],
     )
 
     def validate_comment(self, field: TextAreaField) -> None:

@@ -1,4 +1,4 @@
-"""program.yml `governance.approval_hours`: the co-marketing review SLA, every mistake at its line."""
+"""program.yml `governance.approval_hours`: the co-marketing review SLA, mistakes at their line."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_a_value_out_of_range_is_named_at_its_line(content: ContentCopy) -> None
 
 
 def test_an_unknown_key_is_named(content: ContentCopy) -> None:
-    content.replace("program.yml", "  approval_hours: 72", "  approval_hours: 24\n  aproval_days: 2")
+    content.replace("program.yml", "  approval_hours: 72", "  approval_hours: 9\n  aproval_days: 2")
     problem = only(content.problems())
     assert problem.startswith("program.yml:32: ")
     assert "aproval_days" in problem

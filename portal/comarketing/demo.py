@@ -60,7 +60,7 @@ def load_demo_comarketing(users: Sequence[User], program: Program) -> None:
     staff, brightline, harbor = users[0], users[2], users[4]
     approved = _submit(
         brightline, program, "Spring co-selling webinar invitation", "email", 21,
-        data=PDF, name="webinar-invitation.pdf", kit="webinar-in-a-box",
+        data=PDF, name="webinar-invitation.pdf", kit="joint-webinar-in-a-box",
     )  # fmt: skip
     service.decide(approved, staff, DecisionKind.APPROVED, "Logo and claims check out.")
     changes = _submit(

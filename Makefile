@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights clean
+.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-comarketing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ bench-tiers: install
 # SQLite, and PostgreSQL too when BENCH_DATABASE_URL names a server. Seeding takes minutes.
 bench-insights: install
 	nice -n 10 $(BIN)/python bench/insights.py
+
+# PostgreSQL only (BENCH_DATABASE_URL): the co-marketing queue and a partner's list at 1,000
+# and 50,000 pieces (a throwaway database flywheel_bench_comarketing_<random>, dropped after).
+bench-comarketing: install
+	nice -n 10 $(BIN)/python bench/governance_comarketing.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

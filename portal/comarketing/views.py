@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.access import login_required, partner_required
 from portal.comarketing import csv_export, listing, service
-from portal.comarketing.forms import NO_KIT, PieceForm, VersionForm
+from portal.comarketing.forms import PieceForm, VersionForm
 from portal.comarketing.models import ComarketingPiece, ComarketingVersion
 from portal.comarketing.presentation import page_helpers
 from portal.content_runtime import current_content
@@ -106,7 +106,7 @@ def new():
                     title=field_text(form.title).strip(),
                     channel=form.channel.data or "",
                     planned_on=planned_on,
-                    kit_id=(form.kit.data or None) if form.kit.data != NO_KIT else None,
+                    kit_id=form.kit.data or None,  # the empty choice: no kit
                     upload=upload,
                     url=url,
                 ),

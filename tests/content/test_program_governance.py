@@ -18,12 +18,12 @@ def test_without_the_section_the_default_applies(content: ContentCopy) -> None:
 def test_a_value_out_of_range_is_named_at_its_line(content: ContentCopy) -> None:
     content.replace("program.yml", "  approval_hours: 72", "  approval_hours: 0")
     problem = only(content.problems())
-    assert problem.startswith("program.yml:31: ")
+    assert problem.startswith("program.yml:69: ")
     assert "approval_hours" in problem
 
 
 def test_an_unknown_key_is_named(content: ContentCopy) -> None:
     content.replace("program.yml", "  approval_hours: 72", "  approval_hours: 9\n  aproval_days: 2")
     problem = only(content.problems())
-    assert problem.startswith("program.yml:32: ")
+    assert problem.startswith("program.yml:70: ")
     assert "aproval_days" in problem

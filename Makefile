@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-throughput bench-questions clean
+.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-throughput bench-questions bench-comarketing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,10 @@ bench-throughput: install
 # SQLite, or PostgreSQL when BENCH_DATABASE_URL names a server: 1,000 then 100,000 questions.
 bench-questions: install
 	nice -n 10 $(BIN)/python bench/governance_questions.py $(BENCH_ARGS)
+# PostgreSQL only (BENCH_DATABASE_URL): the co-marketing queue and a partner's list at 1,000
+# and 50,000 pieces (a throwaway database flywheel_bench_comarketing_<random>, dropped after).
+bench-comarketing: install
+	nice -n 10 $(BIN)/python bench/governance_comarketing.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

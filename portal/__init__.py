@@ -31,6 +31,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
+    from portal.comarketing import init_app as init_comarketing
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
@@ -72,6 +73,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_referrals,
         init_inbox,
         init_kits,
+        init_comarketing,
         init_playbooks,
         init_questions,
         init_search,

@@ -94,6 +94,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "ASSET_STORAGE": os.environ.get("ASSET_STORAGE", "local"),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
         "ASSET_URL_SECONDS": _env_int("ASSET_URL_SECONDS", 300),
+        # Files partners upload (co-marketing pieces), stored beside the kit files: with
+        # ASSET_STORAGE=local in this folder, with s3:// in the same bucket under uploads/.
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         # Hashed copies of portal/static with their .gz/.br, written at start (static_files.py).
         "STATIC_BUILD_DIR": os.environ.get("STATIC_BUILD_DIR") or str(instance_path / "static"),
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),
@@ -136,6 +139,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": _env_int("MAX_FORM_MEMORY_SIZE", 48 * 1024),
         # The query string (414 above it): filters, a search and a cursor are far shorter.
         "MAX_QUERY_STRING_LENGTH": _env_int("MAX_QUERY_STRING_LENGTH", 8 * 1024),
+        # A co-marketing piece a partner uploads for approval: 10 MB holds a print-ready PDF
+        # flyer or a press kit DOCX with images; larger is refused before it is read (413).
+        "COMARKETING_MAX_BYTES": _env_int("COMARKETING_MAX_BYTES", 10 * 1024 * 1024),
         # The customer-list CSV a member of staff may upload: 8 MB is about 140,000 lines of a
         # CRM export (name, website and a few other columns), imported in a few seconds.
         "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),

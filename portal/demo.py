@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.comarketing.demo import load_demo_comarketing
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
@@ -99,6 +100,7 @@ def load_demo(content: ContentIndex) -> bool:
     # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
     load_demo_referrals(users, content.program)
     load_demo_questions(users, content)  # answered, waiting on us, new, one past its SLA
+    load_demo_comarketing(users, content.program)
     db.session.commit()
     return True
 

@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
@@ -33,6 +34,9 @@ __all__ = [
     "AuditEntry",
     "Certification",
     "ChecklistProgress",
+    "ComarketingDecision",
+    "ComarketingPiece",
+    "ComarketingVersion",
     "Commission",
     "CommissionDispute",
     "CompanyRegistration",

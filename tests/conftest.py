@@ -105,8 +105,14 @@ def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def upload_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where uploaded files go in tests (never the checkout's instance/ folder)."""
+    return str(tmp_path_factory.mktemp("uploads"))
+
+
 @pytest.fixture
-def app_config(db_backend: str, sqlite_database_url: str) -> dict[str, Any]:
+def app_config(db_backend: str, sqlite_database_url: str, upload_dir: str) -> dict[str, Any]:
     """Test settings; override entries in a test module's own `app_config` fixture."""
     return {
         "TESTING": True,
@@ -115,6 +121,7 @@ def app_config(db_backend: str, sqlite_database_url: str) -> dict[str, Any]:
             _postgresql_url() if db_backend == "postgresql" else sqlite_database_url
         ),
         "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "UPLOAD_DIR": upload_dir,
         "CONTENT_AUTO_RELOAD": False,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,

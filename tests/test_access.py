@@ -29,6 +29,7 @@ from portal.extensions import db
 from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
+from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
 from tests.access_helpers import (
@@ -52,6 +53,7 @@ from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
 from tests.access_tiers import ROUTES as STANDING_ROUTES
 from tests.access_tiers import open_review
+from tests.comarketing.factories import new_piece_ids
 from tests.conftest import (
     new_certification,
     new_org,
@@ -143,6 +145,7 @@ ACCESS: dict[str, Route] = {
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
     **QUESTION_ROUTES,
+    **COMARKETING_ROUTES,
 }
 
 
@@ -166,6 +169,8 @@ class World:
     review_id: int  # an open tier review of the third organisation
     question_id: int  # partner_user's question, answered once by staff
     answer_id: int  # that answer (a question message)
+    piece_id: int  # partner_org's co-marketing piece awaiting review, with a PDF version
+    piece_version_id: int
 
 
 def _build_world() -> World:
@@ -244,6 +249,7 @@ def _build_world() -> World:
         review_id=open_review(third_org.id),
         question_id=question_id,
         answer_id=answer_id,
+        **new_piece_ids(partner_user),
     )
 
 

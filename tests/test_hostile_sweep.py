@@ -91,6 +91,14 @@ VALID_BODIES: dict[str, dict[str, str]] = {
     "accounts.team_invite": {"email": "new.person@acme.example", "role": "partner_user"},
     "staff.invite": {"email": "new.person@acme.example", "role": "partner_user"},
     "customers.add": {"website_or_domain": "initrode.com", "name": "Initrode"},
+    "comarketing.new": {
+        "title": "Joint webinar e-mail",
+        "channel": "email",
+        "planned_on": "2027-04-01",
+        "kit": "",
+        "url": "https://preview.example.com/webinar",
+    },
+    "comarketing_staff.decide": {"decision": "changes_requested", "comment": "Shorter, please."},
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

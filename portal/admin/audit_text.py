@@ -160,6 +160,23 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Answer unmarked for the FAQ",
         "{actor} took the FAQ mark off an answer to {target}",
     ),
+    "comarketing.submitted": (
+        "Co-marketing piece submitted",
+        "{actor} submitted {target} for approval",
+    ),
+    "comarketing.new_version": (
+        "Co-marketing version sent",
+        "{actor} sent version {after.version} of {target}",
+    ),
+    "comarketing.approved": (
+        "Co-marketing piece approved",
+        "{actor} approved {target} as {after.approval_reference}",
+    ),
+    "comarketing.changes_requested": (
+        "Co-marketing changes requested",
+        "{actor} asked for changes to version {after.version} of {target}",
+    ),
+    "comarketing.rejected": ("Co-marketing piece rejected", "{actor} rejected {target}"),
 }
 
 FIELD_LABELS = {
@@ -183,6 +200,7 @@ FIELD_LABELS = {
     "active": "Active",
     "website": "Website",
     "name": "Name",
+    "approval_reference": "Approval reference",
 }
 
 # Our own sentence templates only (never user input): placeholders in braces.
@@ -292,6 +310,10 @@ def _target(entry: AuditEntry, organization_name: str | None, names: Names) -> P
         return Part(f"question {number}", "staff_questions.detail", {"question_id": number})
     if entry.target_type == "user" and number is not None:
         return Part(names.users.get(number, f"user {number}"))
+    if entry.target_type == "comarketing_piece" and number is not None:
+        return Part(
+            f"co-marketing piece {number}", "comarketing_staff.review", {"piece_id": number}
+        )
     return Part(f"{entry.target_type.replace('_', ' ')} {entry.target_id}")
 
 

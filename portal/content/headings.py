@@ -51,6 +51,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # staff pages: /insights and the organisation page's meetings
         "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
         "meetings", "meetings-heading",
+        # co-marketing approvals (portal/templates/comarketing)
+        "comarketing-heading", "decision-heading", "piece-list", "piece-results",
+        "versions-heading",
         # the staff referral page's disclosures, the meeting form (issue 13: no dead ends)
         "log-meeting", "more-actions-heading", "outcome-disclosure",
         # the public verification page's share section

@@ -168,9 +168,11 @@ class QuestionTopic:
 
 @dataclass(frozen=True)
 class Governance:
-    """program.yml `governance`: the question topics (portal/content/program_governance.py)."""
+    """program.yml `governance` (portal/content/program_governance.py): the topics partners
+    ask about, and the co-marketing review SLA in hours."""
 
     topics: tuple[QuestionTopic, ...] = ()
+    approval_hours: int = 72
 
     def topic(self, topic_id: str) -> QuestionTopic | None:
         return next((t for t in self.topics if t.id == topic_id), None)

@@ -1,7 +1,8 @@
-"""program.yml `governance`: the topics partners ask the partner team about.
+"""program.yml `governance`: who answers partners, and how fast.
 
 ```yaml
 governance:
+  approval_hours: 72                    # a co-marketing piece is reviewed within this many hours
   topics:
     - id: commissions                   # a slug, unique, never reused (questions keep it)
       name: Commissions and payouts     # what partners pick and staff read
@@ -9,8 +10,9 @@ governance:
       first_response_hours: 8           # first-response SLA, same clock as referrals
 ```
 
-The whole section is optional (no topics: partners cannot ask yet); every problem is reported
-with its `path:line`.
+The whole section is optional, and so is each key: no topics, partners cannot ask yet; no
+`approval_hours`, the default below. The SLAs are elapsed time, counted like the referrals'
+first response. Every problem is reported with its `path:line`.
 """
 
 from __future__ import annotations
@@ -20,22 +22,42 @@ from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
 from portal.content.model import Governance, QuestionTopic
 
-GOVERNANCE_KEYS = ("topics",)
+GOVERNANCE_KEYS = ("approval_hours", "topics")
 TOPIC_KEYS = ("id", "name", "group", "first_response_hours")
 MAX_RESPONSE_HOURS = 24 * 30
+DEFAULT_APPROVAL_HOURS = Governance().approval_hours
+MAX_APPROVAL_HOURS = 24 * 90  # a quarter: past that it is no SLA
 
 
 def build_governance(src: Source, root: LineDict) -> Governance:
-    """The `governance` section of program.yml (absent: no topics)."""
+    """The `governance` section of program.yml (absent: no topics, the default review SLA)."""
     if "governance" not in root:
         return Governance()
-    section = f.mapping(src, root["governance"], "'governance'", root.line_of("governance"))
+    what = "'governance'"
+    section = f.mapping(src, root["governance"], what, root.line_of("governance"))
     if section is None:
         return Governance()
-    f.check_keys(src, section, "'governance'", ("topics",), GOVERNANCE_KEYS)
+    f.check_keys(src, section, what, (), GOVERNANCE_KEYS)
+    approval_hours = f.integer(
+        src,
+        section,
+        "approval_hours",
+        what,
+        minimum=1,
+        maximum=MAX_APPROVAL_HOURS,
+        default=DEFAULT_APPROVAL_HOURS,
+    )
+    topics = _topics(src, section) if "topics" in section else ()
+    return Governance(
+        topics=topics,
+        approval_hours=approval_hours if approval_hours is not None else DEFAULT_APPROVAL_HOURS,
+    )
+
+
+def _topics(src: Source, section: LineDict) -> tuple[QuestionTopic, ...]:
     items = f.item_list(src, section, "topics", "'governance'")
     if items is None:
-        return Governance()
+        return ()
     if not items:
         src.report(section.line_of("topics"), "'topics' in 'governance' needs at least one topic")
     seen: dict[str, int] = {}
@@ -58,4 +80,4 @@ def build_governance(src: Source, root: LineDict) -> Governance:
             topics.append(
                 QuestionTopic(id=topic_id, name=name, group=group, first_response_hours=hours)
             )
-    return Governance(topics=tuple(topics))
+    return tuple(topics)

@@ -11,12 +11,13 @@ from portal.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the blueprint; choose the asset storage (an unknown ASSET_STORAGE stops start)."""
-    from portal.kits import storage, views
+    from portal.kits import storage, uploads, views
 
     try:
         app.extensions[storage.EXTENSION_KEY] = storage.storage_from_config(
             app.config, Path(app.config["CONTENT_DIR"])
         )
+        app.extensions[uploads.EXTENSION_KEY] = uploads.uploads_from_config(app.config)
     except storage.StorageConfigError as exc:
         raise ConfigError(str(exc)) from exc
     app.register_blueprint(views.bp)

@@ -1,8 +1,23 @@
-"""The kits feature's public door: what other features may import from it."""
+"""The kits feature's public door: what other features may import from it.
+
+Besides the kit library, the kits feature keeps the storage every upload goes through
+(uploads.py): local disk or the kit bucket, generated names, attachment downloads.
+"""
 
 from __future__ import annotations
 
 from portal.kits.presentation import KIND_LABELS
-from portal.kits.service import kit_for, org_has_kit_download
+from portal.kits.service import kit_choices, kit_for, org_has_kit_download
+from portal.kits.storage import StorageUnavailable
+from portal.kits.uploads import UploadStorage, current_uploads, new_upload_key
 
-__all__ = ["KIND_LABELS", "kit_for", "org_has_kit_download"]
+__all__ = [
+    "KIND_LABELS",
+    "StorageUnavailable",
+    "UploadStorage",
+    "current_uploads",
+    "kit_choices",
+    "kit_for",
+    "new_upload_key",
+    "org_has_kit_download",
+]

@@ -23,6 +23,7 @@ __all__ = [
     "TEMPLATE_COPY",
     "TEMPLATE_DOWNLOAD",
     "cobrand_context",
+    "kit_choices",
     "kit_for",
     "kits_for",
     "org_has_kit_download",
@@ -70,6 +71,11 @@ def kit_for(user: User, index: ContentIndex, kit_id: str) -> Kit | None:
     if kit is None or not visible_to(user, kit, index.program):
         return None
     return kit
+
+
+def kit_choices(user: User, index: ContentIndex) -> list[tuple[str, str]]:
+    """(kit id, title) of every kit the user may see, by title: "which kit did this come from"."""
+    return [(kit.id, kit.title) for kit in kits_for(user, index)]
 
 
 def record_download(user: User, kit: Kit, file: KitFile) -> ActivityEvent:

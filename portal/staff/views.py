@@ -11,6 +11,7 @@ from htmx_flask import request
 from portal.accounts import api as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
+from portal.comarketing.api import event_title, org_history
 from portal.content_runtime import current_content
 from portal.extensions import db
 from portal.form_fields import field_text
@@ -116,6 +117,8 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "tier_form": tier_form,
         "region_form": region_form,
         "meetings": recent_meetings(org.id),
+        "comarketing_history": org_history(org.id),
+        "comarketing_event_title": event_title,
         "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
     }
     return render_template("staff/org.html", **context), status

@@ -47,6 +47,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "browser-test-key",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'portal.sqlite'}",
             "CONTENT_DIR": str(FIXTURE_CONTENT),
+            "UPLOAD_DIR": str(workdir / "uploads"),
             "CONTENT_AUTO_RELOAD": False,
             "MAIL_BACKEND": "log",
             "RATELIMIT_ENABLED": False,

@@ -37,6 +37,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.kits import init_app as init_kits
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
+    from portal.mdf import init_app as init_mdf
     from portal.notify import init_app as init_notify
     from portal.onboarding import init_app as init_onboarding
     from portal.playbooks import init_app as init_playbooks
@@ -71,6 +72,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_referrals,
         init_inbox,
         init_kits,
+        init_mdf,
         init_playbooks,
         init_search,
         init_main,

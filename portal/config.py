@@ -139,6 +139,10 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # The customer-list CSV a member of staff may upload: 8 MB is about 140,000 lines of a
         # CRM export (name, website and a few other columns), imported in a few seconds.
         "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),
+        # One MDF proof file (invoice, photo, attendee list); a claim carries at most 7 files.
+        "MDF_PROOF_MAX_BYTES": _env_int("MDF_PROOF_MAX_BYTES", 5 * 1024 * 1024),
+        # Where uploaded files live with ASSET_STORAGE=local (default: instance/uploads).
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", ""),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),

@@ -4,6 +4,7 @@ from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
+from portal.mdf.models import MdfAllocation, MdfClaim, MdfClaimReferral, MdfProof, MdfRequest
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
 from portal.referrals.models import (
@@ -38,6 +39,11 @@ __all__ = [
     "Customer",
     "InsightSnapshot",
     "Invite",
+    "MdfAllocation",
+    "MdfClaim",
+    "MdfClaimReferral",
+    "MdfProof",
+    "MdfRequest",
     "Meeting",
     "ModuleCompletion",
     "Organization",

@@ -4,5 +4,14 @@ from __future__ import annotations
 
 from portal.kits.presentation import KIND_LABELS
 from portal.kits.service import org_has_kit_download
+from portal.kits.storage import StorageUnavailable
+from portal.kits.uploads import send_upload, sniff_media_type, store_upload
 
-__all__ = ["KIND_LABELS", "org_has_kit_download"]
+__all__ = [
+    "KIND_LABELS",
+    "StorageUnavailable",
+    "org_has_kit_download",
+    "send_upload",
+    "sniff_media_type",
+    "store_upload",
+]

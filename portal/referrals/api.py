@@ -56,6 +56,7 @@ from portal.referrals.earnings import (
     referral_ids_of_commissions,
     staff_row,
 )
+from portal.referrals.earnings_sections import EarningsSection, register_earnings_section
 from portal.referrals.events import event_title, stage_name
 from portal.referrals.models import (
     CLOSED_STATUSES,
@@ -68,7 +69,13 @@ from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
 from portal.referrals.registration import is_customer
 from portal.referrals.seen import mark_opened
-from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
+from portal.referrals.service import (
+    INVOLVEMENTS,
+    TIMINGS,
+    company_names_of,
+    org_has_referral,
+    parse_reference,
+)
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
     SlaClock,
@@ -108,6 +115,7 @@ __all__ = [
     "CommissionError",
     "CommissionStatus",
     "CustomerRefused",
+    "EarningsSection",
     "EarningsThisYear",
     "ImportResult",
     "OpenReferrals",
@@ -127,6 +135,7 @@ __all__ = [
     "check_payout_reference",
     "clock",
     "commissions_for_staff",
+    "company_names_of",
     "describe",
     "earnings_this_year",
     "event_title",
@@ -151,6 +160,7 @@ __all__ = [
     "record_value",
     "reference_of",
     "referral_ids_of_commissions",
+    "register_earnings_section",
     "reject",
     "remove_customer",
     "resolve_dispute",

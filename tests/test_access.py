@@ -45,6 +45,8 @@ from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_main import ROUTES as MAIN_ROUTES
+from tests.access_mdf import ROUTES as MDF_ROUTES
+from tests.access_mdf import build_mdf
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
@@ -141,6 +143,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **MDF_ROUTES,
 }
 
 
@@ -162,6 +165,8 @@ class World:
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
     review_id: int  # an open tier review of the third organisation
+    mdf_request_id: int  # partner_org's approved MDF request
+    mdf_proof_id: int  # a proof file on its (rejected) claim
 
 
 def _build_world() -> World:
@@ -237,6 +242,7 @@ def _build_world() -> World:
         customer_id=customer_id,
         dispute_id=dispute.id,
         review_id=open_review(third_org.id),
+        **build_mdf(partner_org, partner_admin),
     )
 
 

@@ -84,6 +84,15 @@ VALID_BODIES: dict[str, dict[str, str]] = {
     "accounts.team_invite": {"email": "new.person@acme.example", "role": "partner_user"},
     "staff.invite": {"email": "new.person@acme.example", "role": "partner_user"},
     "customers.add": {"website_or_domain": "initrode.com", "name": "Initrode"},
+    "mdf.new": {
+        "activity_type": "event",
+        "title": "Breakfast briefing",
+        "activity_date": "2026-12-01",
+        "description": "Twenty IT leaders.",
+        "amount": "2500",
+        "expected_attendees": "20",
+    },
+    "mdf.claim": {"amount": "2500", "attendees": "20", "referrals": "R-000001"},
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

@@ -193,7 +193,12 @@ def claim_too_large(error: RequestEntityTooLarge):
     """
     db.session.rollback()  # as every error page does (portal/errors.py): nothing half-written
     request_id = (request.view_args or {}).get("request_id")
-    if not (current_user.is_authenticated and current_user.is_partner_admin) or not request_id:
+    if not (
+        current_user.is_authenticated
+        and current_user.is_partner_admin
+        and request_id
+        and listing.proof_scope_request(request_id, current_user) is not None
+    ):
         return render_template("error.html", error=error), 413
     form = ClaimForm(formdata=None)
     form.invoice.errors = [

@@ -148,9 +148,7 @@ def test_expire_releases_unclaimed_approvals_only(
     assert (unclaimed.status, unclaimed.held_minor) == ("expired", 0)
     assert claimed.status == "claimed"
     assert _available(org, rules) == 450_000
-    assert db.session.scalar(
-        sa.select(AuditEntry.action).where(AuditEntry.action == "mdf.expired")
-    )
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "mdf.expired"))
     assert db.session.scalar(
         sa.select(OutboxMessage.subject).where(OutboxMessage.subject.like("Funds expired%"))
     )

@@ -75,6 +75,7 @@ from portal.referrals.service import (
     company_names_of,
     org_has_referral,
     parse_reference,
+    referral_ids_of,
 )
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
@@ -159,6 +160,7 @@ __all__ = [
     "ready_to_approve_count",
     "record_value",
     "reference_of",
+    "referral_ids_of",
     "referral_ids_of_commissions",
     "register_earnings_section",
     "reject",

@@ -243,6 +243,14 @@ def company_names_of(organization_id: int, referral_ids: set[int]) -> dict[int, 
     return {referral_id: name for referral_id, name in rows}  # noqa: C416 (Row pairs)
 
 
+def referral_ids_of(organization_id: int, status: str | None = None) -> list[int]:
+    """The organisation's referral ids, oldest first, optionally of one status."""
+    stmt = sa.select(Referral.id).where(Referral.organization_id == organization_id)
+    if status is not None:
+        stmt = stmt.where(Referral.status == status)
+    return list(db.session.scalars(stmt.order_by(Referral.id)))
+
+
 __all__ = [
     "INVOLVEMENTS",
     "TIMINGS",
@@ -255,5 +263,6 @@ __all__ = [
     "parse_reference",
     "reference_of",
     "referral_for",
+    "referral_ids_of",
     "submit_referral",
 ]

@@ -45,8 +45,16 @@ def load_demo_mdf(users: Sequence[User], program: Program, now: datetime | None 
         return 0
     now = now or utcnow()
     staff = next((u for u in users if u.is_staff), None)
-    admins = [u for u in users if u.role == Role.PARTNER_ADMIN and u.organization]
-    admin = next((u for u in admins if rules.allocation_for(u.organization.tier) > 0), None)
+    admin = next(
+        (
+            u
+            for u in users
+            if u.role == Role.PARTNER_ADMIN
+            and u.organization is not None
+            and rules.allocation_for(u.organization.tier) > 0
+        ),
+        None,
+    )
     if staff is None or admin is None or admin.organization is None:
         return 0
     db.session.flush()

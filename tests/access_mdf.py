@@ -40,6 +40,7 @@ ROUTES: dict[str, Route] = {
     ),
     "staff_mdf.index": Route("/staff/mdf", staff()),
     "staff_mdf.export": Route("/staff/mdf/export.csv", staff()),
+    "staff_mdf.budget": Route("/staff/mdf/budget", staff()),
     "staff_mdf.budget_export": Route("/staff/mdf/budget.csv", staff()),
     "staff_mdf.detail": Route("/staff/mdf/{mdf_request_id}", staff()),
     "staff_mdf.approve": Route(

@@ -6,7 +6,7 @@ One claim waiting for staff per request: a unique partial index.
 
 Revision ID: 0015
 Revises: 0011
-Create Date: 2026-12-07 21:32:11.837373
+Create Date: 2026-12-07 21:54:57.078844
 
 """
 from alembic import op
@@ -30,14 +30,16 @@ def upgrade():
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('allocated_minor', sa.BigInteger(), nullable=False),
     sa.Column('committed_minor', sa.BigInteger(), nullable=False),
+    sa.Column('paid_minor', sa.BigInteger(), nullable=False),
     sa.Column('created_at', portal.db_types.UTCDateTime(), nullable=False),
     sa.CheckConstraint('committed_minor >= 0 AND committed_minor <= allocated_minor', name=op.f('ck_mdf_allocations_within_funds')),
+    sa.CheckConstraint('paid_minor >= 0 AND paid_minor <= committed_minor', name=op.f('ck_mdf_allocations_paid')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_mdf_allocations_organization_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mdf_allocations')),
     sa.UniqueConstraint('organization_id', 'period', name=op.f('uq_mdf_allocations_organization_id'))
     )
     with op.batch_alter_table('mdf_allocations', schema=None) as batch_op:
-        batch_op.create_index('ix_mdf_allocations_period_tier', ['period', 'tier'], unique=False)
+        batch_op.create_index('ix_mdf_allocations_period_tier', ['period', 'tier', 'currency', 'allocated_minor', 'committed_minor', 'paid_minor'], unique=False)
 
     op.create_table('mdf_requests',
     sa.Column('id', sa.Integer(), nullable=False),

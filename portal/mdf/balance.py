@@ -51,6 +51,7 @@ def _allocation_id(org: Organization, period: str, tier: str, amount: int, curre
             currency=currency,
             allocated_minor=amount,
             committed_minor=0,
+            paid_minor=0,
         )
         .on_conflict_do_nothing(index_elements=["organization_id", "period"])
     )
@@ -101,6 +102,16 @@ def release(allocation_id: int, amount_minor: int) -> None:
         sa.update(MdfAllocation)
         .where(MdfAllocation.id == allocation_id)
         .values(committed_minor=MdfAllocation.committed_minor - amount_minor)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_paid(allocation_id: int, amount_minor: int) -> None:
+    """Count a payout against the allocation (the staff budget reads it without a join)."""
+    db.session.execute(
+        sa.update(MdfAllocation)
+        .where(MdfAllocation.id == allocation_id)
+        .values(paid_minor=MdfAllocation.paid_minor + amount_minor)
         .execution_options(synchronize_session=False)
     )
 

@@ -225,6 +225,7 @@ def mark_paid(
         raise MdfError(
             f"The payout reference is at most {PAYOUT_REFERENCE_MAX} printable characters."
         )
+    balance.record_paid(request.allocation_id, request.payable_minor or 0)
     request.status = RequestStatus.PAID
     request.paid_at = now or utcnow()
     request.paid_by_id = actor.id

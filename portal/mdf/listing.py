@@ -187,7 +187,8 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
     """Funds allocated, held or spent, and paid, per period and tier (latest periods first).
 
     Allocated counts the organisations that used their funds in the period (an allocation row
-    exists from an organisation's first request of the period).
+    exists from an organisation's first request of the period). One aggregate over the
+    allocations of the latest periods (ix_mdf_allocations_period_tier).
     """
     periods = list(
         db.session.scalars(
@@ -207,29 +208,16 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
             sa.func.count(),
             sa.func.sum(MdfAllocation.allocated_minor),
             sa.func.sum(MdfAllocation.committed_minor),
+            sa.func.sum(MdfAllocation.paid_minor),
         )
         .where(MdfAllocation.period.in_(periods))
         .group_by(MdfAllocation.period, MdfAllocation.tier, MdfAllocation.currency)
+        .order_by(MdfAllocation.period.desc(), MdfAllocation.tier.desc())
     ).all()
-    paid = {
-        (period, tier, currency): amount
-        for period, tier, currency, amount in db.session.execute(
-            sa.select(
-                MdfAllocation.period,
-                MdfAllocation.tier,
-                MdfAllocation.currency,
-                sa.func.sum(MdfRequest.payable_minor),
-            )
-            .join(MdfRequest, MdfRequest.allocation_id == MdfAllocation.id)
-            .where(MdfAllocation.period.in_(periods), MdfRequest.status == RequestStatus.PAID)
-            .group_by(MdfAllocation.period, MdfAllocation.tier, MdfAllocation.currency)
-        )
-    }
-    rows = [
+    return [
         BudgetRow(
             period, tier, currency, count, int(allocated or 0), int(committed or 0),
-            int(paid.get((period, tier, currency)) or 0),
+            int(paid or 0),
         )
-        for period, tier, currency, count, allocated, committed in totals
+        for period, tier, currency, count, allocated, committed, paid in totals
     ]  # fmt: skip
-    return sorted(rows, key=lambda r: (r.period, r.tier), reverse=True)

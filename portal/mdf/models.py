@@ -61,8 +61,18 @@ class MdfAllocation(Model):
             "committed_minor >= 0 AND committed_minor <= allocated_minor",
             name="within_funds",
         ),
-        # The staff budget table: used per tier and period.
-        sa.Index("ix_mdf_allocations_period_tier", "period", "tier"),
+        # What was paid out is part of what is committed (paid requests keep their hold).
+        sa.CheckConstraint("paid_minor >= 0 AND paid_minor <= committed_minor", name="paid"),
+        # The staff budget table, per period and tier, from the index alone.
+        sa.Index(
+            "ix_mdf_allocations_period_tier",
+            "period",
+            "tier",
+            "currency",
+            "allocated_minor",
+            "committed_minor",
+            "paid_minor",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +82,7 @@ class MdfAllocation(Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     allocated_minor: Mapped[int] = mapped_column(sa.BigInteger)
     committed_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # held or spent
+    paid_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # paid out on claims
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

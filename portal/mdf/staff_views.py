@@ -44,7 +44,7 @@ def _rules():
 @bp.get("")
 @staff_required
 def index():
-    """The requests and claims waiting for staff (or any status), and the budget per tier."""
+    """The requests and claims waiting for staff (or any status)."""
     rules = _rules()
     filters = QueueFilterForm(formdata=request.args)
     filters.validate()
@@ -58,9 +58,21 @@ def index():
         page=page,
         filters=filters,
         status_filter=status,
-        budget=listing.budget_by_tier(),
         rules=rules,
         program=program,
+    )
+
+
+@bp.get("/budget")
+@staff_required
+def budget():
+    """Funds allocated, held or spent, and paid, per tier and period."""
+    _rules()
+    return render_page(
+        "mdf/staff_budget.html",
+        "content",
+        budget=listing.budget_by_tier(),
+        program=current_content().program,
     )
 
 

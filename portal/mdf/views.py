@@ -27,6 +27,9 @@ from portal.mdf.service import MdfError, RequestInput
 
 bp = Blueprint("mdf", __name__, url_prefix="/mdf")
 
+# The partner's page lists the newest requests; the CSV beside it has every one.
+PARTNER_LIST_MAX = 100
+
 
 def _rules():
     rules = current_content().program.mdf
@@ -49,7 +52,8 @@ def index():
         "mdf/index.html",
         "content",
         funds=balance.balance_of(org, rules, utcnow().date()),
-        requests=listing.org_requests(org.id),
+        requests=listing.org_requests(org.id, limit=PARTNER_LIST_MAX + 1),
+        shown_max=PARTNER_LIST_MAX,
         rules=rules,
         currency=_currency(),
     )

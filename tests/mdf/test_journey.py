@@ -95,6 +95,10 @@ def test_request_partly_approved_claimed_with_proof_and_paid(
     assert response.status_code == 302
     db.session.refresh(request_row)
     assert request_row.status == "paid"
+    db.session.refresh(allocation)
+    assert allocation.paid_minor == 250_000
+    budget = client.get("/staff/mdf/budget.csv").get_data(as_text=True)
+    assert "Silver,1,USD,5000.00,2500.00,2500.00,2500.00" in budget
 
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(AuditEntry.target_type == "mdf_request")

@@ -128,6 +128,10 @@ def test_request_partly_approved_claimed_with_proof_and_paid(
     page.get_by_role("button", name="Mark paid").click()
     expect(page.locator(".flashes")).to_contain_text("marked paid")
     expect(page.locator("dl.details").first).to_contain_text("PAY-2026-77")
+    page.get_by_role("link", name="← Market development funds").click()
+    page.get_by_role("link", name="Budget used per tier and quarter").click()
+    expect(page.locator("table")).to_contain_text("USD 2,500.00")  # paid for Silver
+    assert_accessible(page, "staff MDF budget")
     _sign_out(page)
 
     _sign_in(page, "nia@northgate.example")

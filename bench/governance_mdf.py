@@ -90,8 +90,14 @@ class Result:
     url: str
     times_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
     error: str = ""
+
+    @property
+    def sql_median_ms(self) -> float:
+        """Time inside the driver's execute calls: the queries, without the rendering."""
+        return statistics.median(self.sql_ms) if self.sql_ms else math.nan
 
     @property
     def cpu_median_ms(self) -> float:
@@ -240,13 +246,19 @@ def measure(app: Flask, seeded: Seeded, requests: int, warmup: int) -> list[Resu
 
     client = app.test_client()
     count = [0]
+    sql = [0.0, 0.0]  # seconds inside execute, start of the current one
     with app.app_context():
         engine = db.engine
 
     def counted(*_args: object) -> None:
         count[0] += 1
+        sql[1] = time.perf_counter()
+
+    def executed(*_args: object) -> None:
+        sql[0] += time.perf_counter() - sql[1]
 
     sa.event.listen(engine, "before_cursor_execute", counted)
+    sa.event.listen(engine, "after_cursor_execute", executed)
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
 
@@ -269,6 +281,7 @@ def measure(app: Flask, seeded: Seeded, requests: int, warmup: int) -> list[Resu
             result = Result(name, url)
             for number in range(warmup + requests):
                 count[0] = 0
+                sql[0] = 0.0
                 cpu_started = time.process_time()
                 started = time.perf_counter()
                 response = client.get(url)
@@ -280,10 +293,12 @@ def measure(app: Flask, seeded: Seeded, requests: int, warmup: int) -> list[Resu
                 if number >= warmup:
                     result.times_ms.append(elapsed)
                     result.cpu_ms.append(cpu)
+                    result.sql_ms.append(sql[0] * 1000)
                     result.statements.append(count[0])
             results.append(result)
     finally:
         sa.event.remove(engine, "before_cursor_execute", counted)
+        sa.event.remove(engine, "after_cursor_execute", executed)
     return results
 
 
@@ -324,7 +339,7 @@ def print_table(rows: list[tuple[Scale, Seeded, list[Result]]], dialect: str) ->
     print(f"MDF pages on {dialect} (p95 budget {BUDGET_P95_MS:.0f} ms on PostgreSQL)")
     header = (
         f"{'page':28} {'requests':>9} {'orgs':>6} {'median ms':>10} {'p95 ms':>8} "
-        f"{'cpu med':>8} {'stmts':>6}  result"
+        f"{'cpu med':>8} {'sql med':>8} {'stmts':>6}  result"
     )
     print(header)
     print("-" * len(header))
@@ -342,6 +357,7 @@ def print_table(rows: list[tuple[Scale, Seeded, list[Result]]], dialect: str) ->
             print(
                 f"{result.page:28} {scale.requests:>9,} {scale.orgs:>6,} "
                 f"{result.median_ms:>10.1f} {result.p95_ms:>8.1f} {result.cpu_median_ms:>8.1f} "
+                f"{result.sql_median_ms:>8.1f} "
                 f"{result.statements_max:>6}  {verdict}"
             )
     return ok

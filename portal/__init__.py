@@ -38,6 +38,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.kits import init_app as init_kits
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
+    from portal.mdf import init_app as init_mdf
     from portal.notify import init_app as init_notify
     from portal.onboarding import init_app as init_onboarding
     from portal.playbooks import init_app as init_playbooks
@@ -74,6 +75,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_inbox,
         init_kits,
         init_comarketing,
+        init_mdf,
         init_playbooks,
         init_questions,
         init_search,

@@ -94,7 +94,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "ASSET_STORAGE": os.environ.get("ASSET_STORAGE", "local"),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
         "ASSET_URL_SECONDS": _env_int("ASSET_URL_SECONDS", 300),
-        # Files partners upload (co-marketing pieces), stored beside the kit files: with
+        # Files partners upload (co-marketing pieces, MDF proof), stored beside the kit files: with
         # ASSET_STORAGE=local in this folder, with s3:// in the same bucket under uploads/.
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         # Hashed copies of portal/static with their .gz/.br, written at start (static_files.py).
@@ -145,6 +145,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # The customer-list CSV a member of staff may upload: 8 MB is about 140,000 lines of a
         # CRM export (name, website and a few other columns), imported in a few seconds.
         "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),
+        # One MDF proof file (invoice, photo, attendee list); a claim carries at most 7 files.
+        "MDF_PROOF_MAX_BYTES": _env_int("MDF_PROOF_MAX_BYTES", 5 * 1024 * 1024),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),

@@ -13,6 +13,7 @@ from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
 from portal.extensions import db
+from portal.mdf.demo import load_demo_mdf
 from portal.questions.demo import load_demo_questions
 from portal.referrals.demo import load_demo_referrals
 
@@ -101,6 +102,7 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_referrals(users, content.program)
     load_demo_questions(users, content)  # answered, waiting on us, new, one past its SLA
     load_demo_comarketing(users, content.program)
+    load_demo_mdf(users, content.program)  # Harbor Systems' market development funds
     db.session.commit()
     return True
 

@@ -5,6 +5,7 @@ from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
+from portal.mdf.models import MdfAllocation, MdfClaim, MdfClaimReferral, MdfProof, MdfRequest
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
 from portal.questions.models import PartnerQuestion, QuestionMessage
@@ -43,6 +44,11 @@ __all__ = [
     "Customer",
     "InsightSnapshot",
     "Invite",
+    "MdfAllocation",
+    "MdfClaim",
+    "MdfClaimReferral",
+    "MdfProof",
+    "MdfRequest",
     "Meeting",
     "ModuleCompletion",
     "Organization",

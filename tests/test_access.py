@@ -46,6 +46,8 @@ from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
 from tests.access_main import ROUTES as MAIN_ROUTES
+from tests.access_mdf import ROUTES as MDF_ROUTES
+from tests.access_mdf import build_mdf
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_questions import ROUTES as QUESTION_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
@@ -146,6 +148,7 @@ ACCESS: dict[str, Route] = {
     **MAIN_ROUTES,
     **QUESTION_ROUTES,
     **COMARKETING_ROUTES,
+    **MDF_ROUTES,
 }
 
 
@@ -171,6 +174,8 @@ class World:
     answer_id: int  # that answer (a question message)
     piece_id: int  # partner_org's co-marketing piece awaiting review, with a PDF version
     piece_version_id: int
+    mdf_request_id: int  # partner_org's approved MDF request
+    mdf_proof_id: int  # a proof file on its (rejected) claim
 
 
 def _build_world() -> World:
@@ -250,6 +255,7 @@ def _build_world() -> World:
         question_id=question_id,
         answer_id=answer_id,
         **new_piece_ids(partner_user),
+        **build_mdf(partner_org, partner_admin),
     )
 
 

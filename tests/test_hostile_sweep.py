@@ -99,6 +99,15 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "url": "https://preview.example.com/webinar",
     },
     "comarketing_staff.decide": {"decision": "changes_requested", "comment": "Shorter, please."},
+    "mdf.new": {
+        "activity_type": "event",
+        "title": "Breakfast briefing",
+        "activity_date": "2026-12-01",
+        "description": "Twenty IT leaders.",
+        "amount": "2500",
+        "expected_attendees": "20",
+    },
+    "mdf.claim": {"amount": "2500", "attendees": "20", "referrals": "R-000001"},
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

@@ -20,6 +20,7 @@ from portal.accounts.api import ROLE_LABELS
 from portal.audit.models import AuditEntry
 from portal.content.model import Program
 from portal.ids import ID_MAX, parse_id
+from portal.mdf.api import mdf_reference
 from portal.money import format_money
 from portal.referrals.api import reference_of, stage_name
 
@@ -92,6 +93,24 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Dispute answered",
         "{actor} answered the dispute on the commission on {target}",
     ),
+    "mdf.requested": (
+        "MDF requested",
+        "{actor} requested {after.amount_minor} of market development funds ({target})",
+    ),
+    "mdf.approved": ("MDF approved", "{actor} approved {after.amount_minor} on {target}"),
+    "mdf.rejected": ("MDF rejected", "{actor} rejected {target}"),
+    "mdf.claimed": ("MDF claimed", "{actor} claimed {target} with proof of performance"),
+    "mdf.claim_approved": (
+        "MDF claim approved",
+        "{actor} approved the claim on {target}: {after.amount_minor} payable",
+    ),
+    "mdf.claim_rejected": ("MDF claim rejected", "{actor} rejected the claim on {target}"),
+    "mdf.paid": ("MDF paid", "{actor} marked {target} paid"),
+    "mdf.expired": (
+        "MDF approval expired",
+        "{actor} expired {target}: {after.amount_minor} went back to the funds",
+    ),
+    "mdf.exported": ("MDF queue exported", "{actor} exported the MDF queue"),
     "customer.added": ("Customer added", "{actor} added {after.domain} to the customer list"),
     "customer.removed": (
         "Customer removed",
@@ -189,6 +208,9 @@ FIELD_LABELS = {
     "deal_value_minor": "Deal value",
     "deal_currency": "Deal currency",
     "commission_minor": "Commission",
+    "amount_minor": "Amount",
+    "actual_cost_minor": "Actual cost",
+    "partly": "Approved partly",
     "close_reason": "Reason",
     "closed_at": "Closed",
     "activated_at": "Activated",
@@ -303,6 +325,8 @@ def _target(entry: AuditEntry, organization_name: str | None, names: Names) -> P
         if referral_id is not None:
             reference = reference_of(referral_id)
             return Part(reference, "inbox.referral", {"ref": reference})
+    if entry.target_type == "mdf_request" and number is not None:
+        return Part(mdf_reference(number), "staff_mdf.detail", {"request_id": number})
     if entry.target_type == "organization" and number is not None:
         label = organization_name if number == entry.organization_id else None
         return Part(label or f"organisation {number}", "staff.org", {"org_id": number})
@@ -378,6 +402,8 @@ _FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any], AuditEntry, Names], str
     "partner_type": lambda value, _v, _e, names: names.program.partner_type_name(str(value)),
     "deal_value_minor": _money,
     "commission_minor": _money,
+    "amount_minor": _money,
+    "actual_cost_minor": _money,
     "contested_referral_id": lambda value, _v, _e, _n: reference_of(int(value)),
     "role": lambda value, _v, _e, _n: ROLE_LABELS.get(str(value), str(value)),
     "closed_at": _moment,

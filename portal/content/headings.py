@@ -67,6 +67,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the staff home's figures and the design system page (/styleguide)
         "by-status-heading", "sg-badges", "sg-buttons", "sg-cards", "sg-colours",
         "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",
+        # market development funds (portal/templates/mdf), partner and staff pages
+        "budget-heading", "claim-decide-heading", "claim-heading", "claims-heading",
+        "decide-heading", "mdf-heading", "mdf-queue", "pay-heading", "requests-heading",
     }
 )  # fmt: skip
 

@@ -184,6 +184,39 @@ class Governance:
 
 
 @dataclass(frozen=True)
+class MdfActivityType:
+    """A kind of activity market development funds pay for (program.yml `mdf.activity_types`)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MdfRules:
+    """program.yml `mdf`: funds per tier and period, what they pay for, and the claim rules.
+
+    `allocations` holds (tier id, minor units of the program currency per period); a tier not
+    listed gets no funds. `vendor_share_percent` is the share of an activity's actual cost the
+    vendor pays back, up to the approved amount. A claim is due `claim_days` after the activity.
+    """
+
+    period: Literal["quarter", "year"]
+    allocations: tuple[tuple[str, int], ...]
+    activity_types: tuple[MdfActivityType, ...]
+    vendor_share_percent: int
+    claim_days: int
+
+    def allocation_for(self, tier_id: str | None) -> int:
+        """The tier's funds per period in minor units (0 for a tier without an allocation)."""
+        return next((minor for tier, minor in self.allocations if tier == tier_id), 0)
+
+    def activity_name(self, type_id: str) -> str:
+        """The activity type's name; its id when the program no longer lists it."""
+        kind = next((t for t in self.activity_types if t.id == type_id), None)
+        return kind.name if kind is not None else type_id
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -201,6 +234,7 @@ class Program:
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
     governance: Governance = field(default_factory=Governance)
+    mdf: MdfRules | None = None  # None: the program offers no market development funds
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

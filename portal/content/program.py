@@ -13,6 +13,7 @@ from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
 from portal.content.program_governance import build_governance
+from portal.content.program_mdf import build_mdf
 from portal.content.tiers import (
     build_attested_facts,
     build_tier,
@@ -32,6 +33,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "attested_facts",
     "benchmarks",
     "governance",
+    "mdf",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -105,6 +107,7 @@ def build_program(src: Source, data: object) -> Program | None:
         tier_rules=build_tier_rules(src, root),
         benchmarks=build_benchmarks(src, root, stages),
         governance=build_governance(src, root),
+        mdf=build_mdf(src, root, {t.id for t in tiers}, _exponent(currency)),
     )  # fmt: skip
 
 

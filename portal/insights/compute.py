@@ -15,6 +15,7 @@ from portal.insights.attention import attention_figures, collect_attention
 from portal.insights.commissions import collect_commissions, commission_figures
 from portal.insights.enablement import collect_enablement, enablement_figures
 from portal.insights.engagement import collect_engagement, engagement_figures
+from portal.insights.mdf import collect_mdf, mdf_figures
 from portal.insights.periods import Period
 from portal.insights.pipeline import collect_pipeline, conversion_figures, pipeline_figures
 from portal.insights.questions import collect_questions, question_figures
@@ -47,6 +48,7 @@ def compute_figures(
     commissions = collect_commissions(period, query_scope, program)
     questions = collect_questions(period, query_scope, now)
     attention = collect_attention(query_scope, now)
+    mdf = collect_mdf(period, query_scope, program)
     paths = sorted(content.paths)
     # The region filter means the organisation's region for organisation figures (sections
     # 1, 2, 5 and 8) and the referral's region for referral figures (3, 4, 6 and 7).
@@ -61,6 +63,7 @@ def compute_figures(
             "responsiveness": responsiveness_figures(responsiveness, scope),
             "commissions": commission_figures(commissions, scope),
             "questions": question_figures(questions, scope),
+            "mdf": mdf_figures(mdf, scope),
         }
         for scope in scopes
     }

@@ -9,7 +9,14 @@ from __future__ import annotations
 from portal.kits.presentation import KIND_LABELS
 from portal.kits.service import kit_choices, kit_for, org_has_kit_download
 from portal.kits.storage import StorageUnavailable
-from portal.kits.uploads import UploadStorage, current_uploads, new_upload_key
+from portal.kits.uploads import (
+    UploadStorage,
+    current_uploads,
+    new_upload_key,
+    send_upload,
+    sniff_media_type,
+    store_upload,
+)
 
 __all__ = [
     "KIND_LABELS",
@@ -20,4 +27,7 @@ __all__ = [
     "kit_for",
     "new_upload_key",
     "org_has_kit_download",
+    "send_upload",
+    "sniff_media_type",
+    "store_upload",
 ]

@@ -1,4 +1,4 @@
-"""Files people upload (co-marketing pieces), kept in the same storage as the kit files.
+"""Files people upload (co-marketing pieces, MDF proof), kept in the same storage as the kit files.
 
 `ASSET_STORAGE=local` keeps them in `UPLOAD_DIR`; `s3://bucket/prefix` in the same bucket under
 `prefix/uploads/`. The caller names each file with a generated key (`new_upload_key`), never a
@@ -35,6 +35,9 @@ __all__ = [
     "attachment_response",
     "current_uploads",
     "new_upload_key",
+    "send_upload",
+    "sniff_media_type",
+    "store_upload",
     "uploads_from_config",
 ]
 
@@ -42,6 +45,45 @@ EXTENSION_KEY = "upload_storage"
 # A generated key: 32 hex characters and an extension of our choosing (see new_upload_key).
 UPLOAD_KEY = re.compile(r"[0-9a-f]{32}\.[a-z]{3,4}")
 CHUNK_BYTES = 64 * 1024
+
+
+# Magic numbers of the proof types MDF claims take; text (CSV) is recognised by decoding.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "text/csv": "csv"}
+
+
+def sniff_media_type(data: bytes) -> str | None:
+    """The file's type from its first bytes (never its name): PDF, PNG, JPEG or CSV text.
+
+    CSV means UTF-8 text without control characters other than tab and line breaks; anything
+    else is None (refused).
+    """
+    for signature, media_type in _SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if text and all(ch.isprintable() or ch in "\t\r\n" for ch in text):
+        return "text/csv"
+    return None
+
+
+def store_upload(data: bytes, media_type: str) -> str:
+    """Store bytes of a type sniff_media_type gave under a new generated key; the key."""
+    key = new_upload_key(_EXTENSIONS[media_type])
+    current_uploads().put(key, data, media_type)
+    return key
+
+
+def send_upload(key: str, download_name: str, media_type: str) -> Response:
+    """The stored upload as an attachment that no browser renders or sniffs."""
+    return current_uploads().send(key, download_name, media_type)
 
 
 def new_upload_key(extension: str) -> str:

@@ -56,6 +56,7 @@ from portal.referrals.earnings import (
     referral_ids_of_commissions,
     staff_row,
 )
+from portal.referrals.earnings_sections import EarningsSection, register_earnings_section
 from portal.referrals.events import event_title, stage_name
 from portal.referrals.models import (
     CLOSED_STATUSES,
@@ -71,9 +72,11 @@ from portal.referrals.seen import mark_opened
 from portal.referrals.service import (
     INVOLVEMENTS,
     TIMINGS,
+    company_names_of,
     org_has_referral,
     parse_reference,
     referral_for,
+    referral_ids_of,
 )
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
@@ -114,6 +117,7 @@ __all__ = [
     "CommissionError",
     "CommissionStatus",
     "CustomerRefused",
+    "EarningsSection",
     "EarningsThisYear",
     "ImportResult",
     "OpenReferrals",
@@ -133,6 +137,7 @@ __all__ = [
     "check_payout_reference",
     "clock",
     "commissions_for_staff",
+    "company_names_of",
     "describe",
     "earnings_this_year",
     "event_title",
@@ -157,7 +162,9 @@ __all__ = [
     "record_value",
     "reference_of",
     "referral_for",
+    "referral_ids_of",
     "referral_ids_of_commissions",
+    "register_earnings_section",
     "reject",
     "remove_customer",
     "resolve_dispute",

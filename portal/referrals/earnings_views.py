@@ -16,6 +16,7 @@ from portal.http import render_page
 from portal.referrals import commission_lifecycle, earnings
 from portal.referrals.commission_lifecycle import CommissionError
 from portal.referrals.earnings_forms import DisputeForm
+from portal.referrals.earnings_sections import earnings_sections
 
 bp = Blueprint("earnings", __name__, url_prefix="/earnings")
 
@@ -66,4 +67,5 @@ def _earnings_page(status: int = 200, row_id: int | None = None, **context: Any)
         return render_page(
             "referrals/earnings_row.html", "row", status, row=row, oob_totals=True, **context
         )
-    return render_page("referrals/earnings.html", "content", status, **context)
+    sections = earnings_sections(current_user.organization_id)
+    return render_page("referrals/earnings.html", "content", status, sections=sections, **context)

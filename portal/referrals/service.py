@@ -231,16 +231,38 @@ def org_has_referral(organization_id: int) -> bool:
     )
 
 
+def company_names_of(organization_id: int, referral_ids: set[int]) -> dict[int, str]:
+    """Of these referral ids, the organisation's own, each with its company name (one query)."""
+    if not referral_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Referral.id, Referral.company_name).where(
+            Referral.organization_id == organization_id, Referral.id.in_(referral_ids)
+        )
+    )
+    return {referral_id: name for referral_id, name in rows}  # noqa: C416 (Row pairs)
+
+
+def referral_ids_of(organization_id: int, status: str | None = None) -> list[int]:
+    """The organisation's referral ids, oldest first, optionally of one status."""
+    stmt = sa.select(Referral.id).where(Referral.organization_id == organization_id)
+    if status is not None:
+        stmt = stmt.where(Referral.status == status)
+    return list(db.session.scalars(stmt.order_by(Referral.id)))
+
+
 __all__ = [
     "INVOLVEMENTS",
     "TIMINGS",
     "ReferralInput",
     "Submission",
     "company_looks_registered",
+    "company_names_of",
     "org_has_referral",
     "org_referrals",
     "parse_reference",
     "reference_of",
     "referral_for",
+    "referral_ids_of",
     "submit_referral",
 ]

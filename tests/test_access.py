@@ -31,6 +31,7 @@ from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
+from tests.access_handbook import ROUTES as HANDBOOK_ROUTES
 from tests.access_helpers import (
     ROLES,
     Route,
@@ -136,6 +137,7 @@ ACCESS: dict[str, Route] = {
     **CUSTOMER_ROUTES,
     **KIT_ROUTES,
     **PLAYBOOK_ROUTES,
+    **HANDBOOK_ROUTES,
     **SEARCH_ROUTES,
     **SCORECARD_ROUTES,
     **STANDING_ROUTES,

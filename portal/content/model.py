@@ -13,7 +13,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
-from portal.content.library import Kit, Playbook
+from portal.content.library import EVERYONE, Audience, Kit, Playbook
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
@@ -211,6 +211,11 @@ class Page:
     body: str  # Markdown source
     source: str  # path relative to CONTENT_DIR, for error messages and edit links
     html: str = ""  # the body as sanitised HTML (filled at load)
+    audience: Audience = EVERYONE  # every partner, or the partner team only (`audience: staff`)
+
+    @property
+    def staff_only(self) -> bool:
+        return self.audience.staff_only
 
 
 @dataclass(frozen=True)
@@ -362,6 +367,14 @@ class ContentIndex:
     # content/brand/, or a Brand named after program.yml's vendor when the folder is absent;
     # None only for indexes built by hand in tests.
     brand: Brand | None = None
+
+    def partner_pages(self) -> tuple[Page, ...]:
+        """The program pages partners read, in list order (staff-only pages left out)."""
+        return tuple(p for p in self.pages.values() if not p.staff_only)
+
+    def staff_pages(self) -> tuple[Page, ...]:
+        """The partner team's own pages (`audience: staff`), in list order."""
+        return tuple(p for p in self.pages.values() if p.staff_only)
 
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))

@@ -31,6 +31,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
+    from portal.compliance import init_app as init_compliance
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
@@ -66,6 +67,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_accounts,
         init_notify,
         init_audit,
+        init_compliance,
         init_onboarding,
         init_learning,
         init_referrals,

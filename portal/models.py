@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.compliance.models import AgreementAcceptance, AgreementReminder
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
@@ -28,6 +29,8 @@ from portal.tiers.models import (
 
 __all__ = [
     "ActivityEvent",
+    "AgreementAcceptance",
+    "AgreementReminder",
     "AttestedFactRecord",
     "AuditEntry",
     "Certification",

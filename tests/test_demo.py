@@ -9,7 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, User
+from portal.compliance.models import AgreementAcceptance
 from portal.content import load_content
+from portal.content_runtime import current_content
+from portal.db_types import utcnow
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from tests.conftest import DEMO_CONTENT
@@ -128,3 +131,30 @@ def test_demo_history_gives_every_section_of_insights_a_story(runner, client) ->
     )
     invited_everywhere = figures["recruitment"]["funnel"]["invited"]
     assert 0 < europe["recruitment"]["funnel"]["invited"] < invited_everywhere
+
+
+def test_demo_agreement_awaits_version_two_and_the_handbook_is_staff_only(runner, client) -> None:
+    """Harbor accepted version 1 (version 2 waits with its date); Brightline accepted nothing;
+    active background partners accepted version 1; staff read the handbook."""
+    runner.invoke(args=["demo", "load"])
+    client.post("/login", data={"email": "lena@harbor-systems.example", "password": DEMO_PASSWORD})
+    page = client.get("/agreement").get_data(as_text=True)
+    terms = current_content().program.agreement
+    assert terms is not None and terms.version == 2
+    if utcnow().date() < terms.effective:  # the demo's version 2 is still ahead
+        assert f"Version 2 binds from <strong>{terms.effective:%d %b %Y}</strong>" in page
+    else:  # once it binds, Harbor's version 1 no longer counts
+        assert "Not accepted" in page
+    client.post("/logout")
+    client.post("/login", data={"email": "priya@brightline.example", "password": DEMO_PASSWORD})
+    assert "Not accepted" in client.get("/agreement").get_data(as_text=True)
+    assert client.get("/program/running-a-qbr").status_code == 404
+    client.post("/logout")
+    client.post("/login", data={"email": "staff@flywheel.example", "password": DEMO_PASSWORD})
+    handbook = client.get("/staff/handbook").get_data(as_text=True)
+    assert "How we run a partner QBR" in handbook and "Qualifying a new partner" in handbook
+    active = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Organization).where(Organization.status == "active")
+    )
+    accepted = db.session.scalar(sa.select(sa.func.count()).select_from(AgreementAcceptance))
+    assert active and accepted and accepted >= active

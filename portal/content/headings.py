@@ -60,6 +60,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         "sg-disclosure", "sg-empty", "sg-forms", "sg-progress", "sg-tables", "sg-tabs",
         # the partner team's handbook (staff-only pages and playbooks)
         "handbook-pages", "handbook-playbooks",
+        # the partner agreement page and the organisation page's agreement section
+        "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
+        "agreement-text-heading",
     }
 )  # fmt: skip
 

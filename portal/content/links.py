@@ -32,6 +32,7 @@ PORTAL_PAGES = frozenset(
         "/kits",
         "/playbooks",
         "/search",
+        "/agreement",
     }
 )
 EXTERNAL_SCHEMES = ("http", "https", "mailto")

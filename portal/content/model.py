@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
@@ -16,9 +17,12 @@ from typing import Any, Literal
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
 
 QuestionType = Literal["single", "multiple", "true_false"]
-StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
+StepKind = Literal[
+    "acknowledge", "agreement", "learning_path", "kit_download", "first_referral", "staff"
+]
 STEP_KINDS: tuple[str, ...] = (
     "acknowledge",
+    "agreement",
     "learning_path",
     "kit_download",
     "first_referral",
@@ -66,7 +70,6 @@ class Criterion:
     window_days: int | None = None  # accepted_referrals, won_deals, won_value: trailing days
     path: str | None = None  # certified_people: only certificates of this learning path
     fact: str | None = None  # staff_attested: an attested fact id
-    step: str | None = None  # agreement_accepted: the onboarding step that records it
     options: tuple[Criterion, ...] = ()  # any_of
     line: int = field(default=0, compare=False)  # in program.yml, for cross-file checks
 
@@ -157,6 +160,23 @@ class Benchmarks:
 
 
 @dataclass(frozen=True)
+class AgreementTerms:
+    """The partner agreement's current text: its page, version and the day it binds.
+
+    Until `effective` the previous version binds; an acceptance of a version counts for it and
+    every earlier one (partners accept the newest text they are shown).
+    """
+
+    page_id: str
+    version: int
+    effective: date
+
+    def required_version(self, today: date) -> int:
+        """The version an organisation must have accepted on `today`."""
+        return self.version if today >= self.effective or self.version == 1 else self.version - 1
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -173,6 +193,8 @@ class Program:
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
+    # The partner agreement's version (from its page's front matter; set by the loader).
+    agreement: AgreementTerms | None = None
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)
@@ -212,6 +234,8 @@ class Page:
     source: str  # path relative to CONTENT_DIR, for error messages and edit links
     html: str = ""  # the body as sanitised HTML (filled at load)
     audience: Audience = EVERYONE  # every partner, or the partner team only (`audience: staff`)
+    version: int | None = None  # the partner agreement only: its version and effective date
+    effective: date | None = None
 
     @property
     def staff_only(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.content import fields as f
+from portal.content.agreement import AGREEMENT_KEYS, read_version
 from portal.content.fields import Source
 from portal.content.frontmatter import Document
 from portal.content.library import EVERYONE, STAFF_AUDIENCE, STAFF_ONLY
@@ -18,7 +19,8 @@ def build_page(src: Source, page_id: str, doc: Document, links: LinkCollector) -
     if meta is None:
         return None
     what = "page front matter"
-    f.check_keys(src, meta, what, ("title",), ("summary", "order", "audience"))
+    f.check_keys(src, meta, what, ("title",), ("summary", "order", "audience", *AGREEMENT_KEYS))
+    version, effective = read_version(src, meta, what)
     links.add_markdown(src.path, doc.body, doc.body_line)
     audience = meta.get("audience")
     if audience is not None and audience != STAFF_AUDIENCE:
@@ -35,6 +37,8 @@ def build_page(src: Source, page_id: str, doc: Document, links: LinkCollector) -
         body=doc.body,
         source=src.path,
         audience=STAFF_ONLY if audience == STAFF_AUDIENCE else EVERYONE,
+        version=version,
+        effective=effective,
     )
 
 

@@ -39,7 +39,12 @@ def test_program(index: ContentIndex) -> None:
 
 
 def test_pages_ordered_and_rendered(index: ContentIndex) -> None:
-    assert list(index.pages) == ["guide", "rules", "qbr-guide"]  # qbr-guide: staff-only
+    assert list(index.pages) == [
+        "guide",
+        "rules",
+        "agreement",
+        "qbr-guide",
+    ]  # qbr-guide: staff-only
     guide = index.pages["guide"]
     assert guide.title == "Program guide"
     assert guide.order == 1
@@ -159,7 +164,7 @@ def test_fingerprint_of_missing_directory(tmp_path: Path) -> None:
 
 def test_files_other_features_own_are_ignored(content: ContentCopy) -> None:
     content.write("README.md", "# Notes\n")
-    assert list(load_content(content.root).pages) == ["guide", "rules", "qbr-guide"]
+    assert list(load_content(content.root).pages) == ["guide", "rules", "agreement", "qbr-guide"]
 
 
 def test_pages_order_by_order_then_title(content: ContentCopy) -> None:
@@ -170,6 +175,7 @@ def test_pages_order_by_order_then_title(content: ContentCopy) -> None:
         "first",
         "guide",
         "rules",
+        "agreement",
         "zeta",
         "qbr-guide",
         "alpha",

@@ -1,0 +1,54 @@
+"""The partner agreement's acceptances (one per organisation and version) and the reminders
+sent about a new version (each at most once).
+
+Revision ID: 0016
+Revises: 0011
+Create Date: 2026-12-07 22:00:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import portal.db_types
+
+
+revision = "0016"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "agreement_acceptances",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("accepted_by_id", sa.Integer(), nullable=False),
+        sa.Column("signer_name", sa.String(length=120), nullable=False),
+        sa.Column("accepted_at", portal.db_types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["accepted_by_id"], ["users.id"]),
+        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "organization_id", "version", name="uq_agreement_acceptance_version"
+        ),
+    )
+    op.create_table(
+        "agreement_reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("sent_at", portal.db_types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["organization_id"], ["organizations.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "organization_id", "version", "kind", name="uq_agreement_reminder_once"
+        ),
+    )
+
+
+def downgrade():
+    op.drop_table("agreement_reminders")
+    op.drop_table("agreement_acceptances")

@@ -1,6 +1,10 @@
 """The partner agreement's acceptances (one per organisation and version) and the reminders
 sent about a new version (each at most once).
 
+Before versions, accepting the agreement was ticking the onboarding step `accept-agreement`
+(the default step of the `agreement_accepted` criterion): each such tick becomes an acceptance
+of version 1 by the person who ticked it, at that time, so no organisation loses its standing.
+
 Revision ID: 0016
 Revises: 0011
 Create Date: 2026-12-07 22:00:00
@@ -46,6 +50,17 @@ def upgrade():
         sa.UniqueConstraint(
             "organization_id", "version", "kind", name="uq_agreement_reminder_once"
         ),
+    )
+    op.execute(
+        """
+        INSERT INTO agreement_acceptances
+            (organization_id, version, accepted_by_id, signer_name, accepted_at)
+        SELECT p.organization_id, 1, p.completed_by_id,
+               substr(CASE WHEN u.name = '' THEN u.email ELSE u.name END, 1, 120),
+               p.completed_at
+        FROM checklist_progress p JOIN users u ON u.id = p.completed_by_id
+        WHERE p.step_id = 'accept-agreement'
+        """
     )
 
 

@@ -164,7 +164,9 @@ def load_content(root: Path) -> ContentIndex:
     checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
     if program is not None:
         program = dataclasses.replace(program, agreement=agreement_terms(pages, build.report))
-        needs_agreement_problems(program, checklists, build.report, PROGRAM_FILE)
+        # A page with problems may be the agreement itself: no "agreement missing" cascade.
+        if not any(p.path.startswith(f"{PAGES}/") for p in build.problems):
+            needs_agreement_problems(program, checklists, build.report, PROGRAM_FILE)
         build.problems.extend(
             reference_problems(
                 program, {p.id: p for p in paths}, layout.path_files, checklists, PROGRAM_FILE

@@ -32,6 +32,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.admin import init_app as init_admin
     from portal.audit import init_app as init_audit
     from portal.comarketing import init_app as init_comarketing
+    from portal.compliance import init_app as init_compliance
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
@@ -69,6 +70,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_accounts,
         init_notify,
         init_audit,
+        init_compliance,
         init_onboarding,
         init_learning,
         init_referrals,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.comarketing.demo import load_demo_comarketing
+from portal.compliance.demo import load_demo_agreements
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
@@ -119,5 +120,6 @@ def load_demo_history_after_demo(content: ContentIndex) -> int:
         )
     )
     created = load_demo_history(content, staff)
+    load_demo_agreements(content, also=(DEMO_ORGS[1][0],))  # Harbor: version 2 awaits
     db.session.commit()
     return created

@@ -3,6 +3,7 @@
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
+from portal.compliance.models import AgreementAcceptance, AgreementReminder
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.mdf.models import MdfAllocation, MdfClaim, MdfClaimReferral, MdfProof, MdfRequest
@@ -31,6 +32,8 @@ from portal.tiers.models import (
 
 __all__ = [
     "ActivityEvent",
+    "AgreementAcceptance",
+    "AgreementReminder",
     "AttestedFactRecord",
     "AuditEntry",
     "Certification",

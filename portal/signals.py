@@ -1,10 +1,13 @@
 """Signals: where one feature tells onboarding that progress happened. All of them, here.
 
+(Compliance joins learning, kits and referrals below: onboarding reads its door for the
+`agreement` step, so it tells onboarding of an acceptance by signal too.)
+
 Onboarding's checklist reads learning, kits and referrals through their public functions
 (`org_has_valid_certification`, `org_has_kit_download`, `org_has_referral`), so onboarding
 imports them. Those features cannot call onboarding back without an import cycle, and should
 not know what onboarding does with their news; so they send a signal and onboarding listens.
-These three signals are the only ones; nothing else in the portal uses blinker.
+These four signals are the only ones; nothing else in the portal uses blinker.
 
 `certification_issued(None, organization_id, user, path_id)`
     sent by   portal.learning.certificates.issue_certification_if_complete, once the new
@@ -17,6 +20,9 @@ These three signals are the only ones; nothing else in the portal uses blinker.
 `kit_downloaded(None, organization_id, user, kit_id, file)`
     sent by   portal.kits.service.record_download, once the download event is added
     received  portal.onboarding.receivers.refresh_after_progress (a `kit_download` step)
+`agreement_accepted(None, organization_id, user, version)`
+    sent by   portal.compliance.agreement.accept_agreement, once the acceptance is inserted
+    received  portal.onboarding.receivers.refresh_after_progress (an `agreement` step)
 
 The sender is always None. The receivers are connected in `portal.onboarding.init_app`
 (module-level functions: blinker keeps one connection however many apps are created). Each
@@ -36,6 +42,7 @@ from blinker import Namespace
 __all__ = [
     "RECEIVERS",
     "SENDERS",
+    "agreement_accepted",
     "certification_issued",
     "kit_downloaded",
     "referral_submitted",
@@ -52,14 +59,19 @@ referral_submitted = _signals.signal("referral-submitted")
 # send(None, organization_id=int | None, user=User, kit_id=str, file=str)
 kit_downloaded = _signals.signal("kit-downloaded")
 
+# send(None, organization_id=int, user=User, version=int)
+agreement_accepted = _signals.signal("agreement-accepted")
+
 # Signal name → the function that sends it / the functions connected to it.
 SENDERS: dict[str, str] = {
     "certification-issued": "portal.learning.certificates.issue_certification_if_complete",
     "referral-submitted": "portal.referrals.service.submit_referral",
     "kit-downloaded": "portal.kits.service.record_download",
+    "agreement-accepted": "portal.compliance.agreement.accept_agreement",
 }
 RECEIVERS: dict[str, frozenset[str]] = {
     "certification-issued": frozenset({"portal.onboarding.receivers.on_certification_issued"}),
     "referral-submitted": frozenset({"portal.onboarding.receivers.refresh_after_progress"}),
     "kit-downloaded": frozenset({"portal.onboarding.receivers.refresh_after_progress"}),
+    "agreement-accepted": frozenset({"portal.onboarding.receivers.refresh_after_progress"}),
 }

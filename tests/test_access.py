@@ -30,8 +30,10 @@ from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
 from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
+from tests.access_compliance import ROUTES as COMPLIANCE_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
+from tests.access_handbook import ROUTES as HANDBOOK_ROUTES
 from tests.access_helpers import (
     ROLES,
     Route,
@@ -141,6 +143,8 @@ ACCESS: dict[str, Route] = {
     **CUSTOMER_ROUTES,
     **KIT_ROUTES,
     **PLAYBOOK_ROUTES,
+    **HANDBOOK_ROUTES,
+    **COMPLIANCE_ROUTES,
     **SEARCH_ROUTES,
     **SCORECARD_ROUTES,
     **STANDING_ROUTES,

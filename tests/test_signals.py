@@ -17,6 +17,7 @@ SIGNALS: dict[str, NamedSignal] = {
     "certification_issued": signals.certification_issued,
     "referral_submitted": signals.referral_submitted,
     "kit_downloaded": signals.kit_downloaded,
+    "agreement_accepted": signals.agreement_accepted,
 }
 
 

@@ -95,11 +95,14 @@ def audience_check(user: User, program: Program) -> Callable[[Audience], bool]:
     """Whether an item's audience admits the user's organisation (its partner type and tier).
 
     The one place partner material (kits, playbooks, search results) is filtered: partners see
-    what their type and tier admit; staff and users without an organisation are admitted
-    nowhere (partner pages answer them 403 anyway).
+    what their type and tier admit, and never a staff-only item; staff are admitted to the
+    staff-only items (the partner team's handbook) and to nothing else (partner pages answer
+    them 403 anyway); users without an organisation are admitted nowhere.
     """
     org = user.organization
-    if user.is_staff or org is None:
+    if user.is_staff:
+        return lambda audience: audience.staff_only
+    if org is None:
         return lambda audience: False
     partner_type, rank = org.partner_type, program.tier_rank(org.tier)
     return lambda audience: audience.admits(partner_type, rank)

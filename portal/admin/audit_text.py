@@ -126,6 +126,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "Tier changed",
         "{actor} moved {org} from {before.tier} to {after.tier}",
     ),
+    "compliance.agreement_accepted": (
+        "Partner agreement accepted",
+        "{actor} accepted version {after.version} of the partner agreement for {org}, "
+        "signing as {after.signer_name}",
+    ),
     "onboarding.step_acknowledged": (
         "Onboarding step acknowledged",
         "{actor} acknowledged the onboarding step {after.step_id} for {org}",

@@ -70,6 +70,11 @@ PAGE_IDS: frozenset[str] = frozenset(
         # market development funds (portal/templates/mdf), partner and staff pages
         "budget-heading", "claim-decide-heading", "claim-heading", "claims-heading",
         "decide-heading", "mdf-heading", "mdf-queue", "pay-heading", "requests-heading",
+        # the partner team's handbook (staff-only pages and playbooks)
+        "handbook-pages", "handbook-playbooks",
+        # the partner agreement page and the organisation page's agreement section
+        "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
+        "agreement-text-heading",
     }
 )  # fmt: skip
 

@@ -20,6 +20,8 @@ from portal.content.frontmatter import Document, LineDict, LineList
 from portal.content.library import (
     EVERYONE,
     KIT_KINDS,
+    STAFF_AUDIENCE,
+    STAFF_ONLY,
     TEMPLATE_FORMATS,
     Audience,
     Kit,
@@ -327,12 +329,20 @@ def _trimmed(doc: Document) -> tuple[str, int]:
     return (text + "\n" if text else ""), doc.body_line + skip
 
 
-def read_audience(src: Source, meta: LineDict, what: str, program: Program | None) -> Audience:
-    """`audience: {partner_types: [...], min_tier: <tier>}`; absent means everyone.
+def read_audience(
+    src: Source, meta: LineDict, what: str, program: Program | None, staff_allowed: bool = False
+) -> Audience:
+    """`audience: {partner_types: [...], min_tier: <tier>}`; absent means everyone;
+    `audience: staff` means the partner team only.
 
     Partner types and the tier are checked against program.yml (skipped when it is unusable).
     """
     if meta.get("audience") is None:
+        return EVERYONE
+    if meta["audience"] == STAFF_AUDIENCE:
+        if staff_allowed:
+            return STAFF_ONLY
+        src.report(meta.line_of("audience"), f"'audience: staff' is not possible in {what}")
         return EVERYONE
     raw = f.mapping(src, meta["audience"], f"'audience' in {what}", meta.line_of("audience"))
     if raw is None:

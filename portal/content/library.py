@@ -23,19 +23,25 @@ TEMPLATE_FORMATS: tuple[str, ...] = ("text", "html")
 
 @dataclass(frozen=True)
 class Audience:
-    """Who may see an item: partner types (empty means every type) and a minimum tier."""
+    """Who may see an item: partner types (empty means every type) and a minimum tier, or the
+    partner team only (`audience: staff`: internal playbooks and pages no partner ever sees)."""
 
     partner_types: tuple[str, ...] = ()
     min_tier_rank: int = 0  # rank of the lowest tier admitted (0: the entry tier, i.e. everyone)
     min_tier: str | None = None  # that tier's id, for display and messages
+    staff_only: bool = False
 
     def admits(self, partner_type: str, tier_rank: int) -> bool:
-        """True when a partner of this type and tier rank may see the item."""
+        """True when a partner of this type and tier rank may see the item (never staff-only)."""
+        if self.staff_only:
+            return False
         type_ok = not self.partner_types or partner_type in self.partner_types
         return type_ok and tier_rank >= self.min_tier_rank
 
 
 EVERYONE = Audience()
+STAFF_ONLY = Audience(staff_only=True)
+STAFF_AUDIENCE = "staff"  # the front-matter value: `audience: staff`
 
 
 @dataclass(frozen=True)

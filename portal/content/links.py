@@ -32,6 +32,7 @@ PORTAL_PAGES = frozenset(
         "/kits",
         "/playbooks",
         "/search",
+        "/agreement",
     }
 )
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
@@ -141,12 +142,34 @@ def check_link(
     if parts[0] == "playbooks" and len(parts) == 3:
         key = f"{parts[1]}/{parts[2]}"
         return None if key in playbooks else f"broken link {href}: there is no playbook '{key}'"
+    if parts[:2] == ["staff", "handbook"]:
+        return _check_handbook_link(href, parts[2:], pages, playbooks)
     if path in PORTAL_PAGES:
         return None
     return (
         f"broken link {href}: not a page of the portal (use /program/<page>, /learn/<path>, "
-        f"/learn/<path>/<module>, /kits/<kit>, /playbooks/<kind>/<id> or one of "
+        f"/learn/<path>/<module>, /kits/<kit>, /playbooks/<kind>/<id>, /staff/handbook/... "
+        f"or one of "
         f"{', '.join(sorted(PORTAL_PAGES))})"
+    )
+
+
+def _check_handbook_link(
+    href: str, rest: list[str], pages: Mapping[str, object], playbooks: Collection[str]
+) -> str | None:
+    """`/staff/handbook`, `/staff/handbook/pages/<page>` or `/staff/handbook/<kind>/<id>`: the
+    partner team's own pages and playbooks (whether the target is staff-only is checked with
+    the audiences, in portal.content.reach)."""
+    if rest in ([], [""]):
+        return None
+    if len(rest) == 2 and rest[0] == "pages":
+        return None if rest[1] in pages else f"broken link {href}: there is no page '{rest[1]}'"
+    if len(rest) == 2:
+        key = f"{rest[0]}/{rest[1]}"
+        return None if key in playbooks else f"broken link {href}: there is no playbook '{key}'"
+    return (
+        f"broken link {href}: the handbook has /staff/handbook, /staff/handbook/pages/<page> "
+        "and /staff/handbook/<kind>/<id>"
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from portal.content.agreement import agreement_terms, needs_agreement_problems
 from portal.content.anchors import anchor_problems
 from portal.content.brand import BRAND, MAX_BRAND_FILE_BYTES, build_brand
 from portal.content.fields import Source, is_slug
@@ -162,6 +163,10 @@ def load_content(root: Path) -> ContentIndex:
     paths = _load_paths(build, layout, type_ids)
     checklists = _load_checklists(build, layout.checklists, program, raw_program, paths, layout)
     if program is not None:
+        program = dataclasses.replace(program, agreement=agreement_terms(pages, build.report))
+        # A page with problems may be the agreement itself: no "agreement missing" cascade.
+        if not any(p.path.startswith(f"{PAGES}/") for p in build.problems):
+            needs_agreement_problems(program, checklists, build.report, PROGRAM_FILE)
         build.problems.extend(
             reference_problems(
                 program, {p.id: p for p in paths}, layout.path_files, checklists, PROGRAM_FILE

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
-from portal.content.library import Kit, Playbook
+from portal.content.library import EVERYONE, Audience, Kit, Playbook
 
 QuestionType = Literal["single", "multiple", "true_false"]
-StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
+StepKind = Literal[
+    "acknowledge", "agreement", "learning_path", "kit_download", "first_referral", "staff"
+]
 STEP_KINDS: tuple[str, ...] = (
     "acknowledge",
+    "agreement",
     "learning_path",
     "kit_download",
     "first_referral",
@@ -66,7 +70,6 @@ class Criterion:
     window_days: int | None = None  # accepted_referrals, won_deals, won_value: trailing days
     path: str | None = None  # certified_people: only certificates of this learning path
     fact: str | None = None  # staff_attested: an attested fact id
-    step: str | None = None  # agreement_accepted: the onboarding step that records it
     options: tuple[Criterion, ...] = ()  # any_of
     line: int = field(default=0, compare=False)  # in program.yml, for cross-file checks
 
@@ -217,6 +220,23 @@ class MdfRules:
 
 
 @dataclass(frozen=True)
+class AgreementTerms:
+    """The partner agreement's current text: its page, version and the day it binds.
+
+    Until `effective` the previous version binds; an acceptance of a version counts for it and
+    every earlier one (partners accept the newest text they are shown).
+    """
+
+    page_id: str
+    version: int
+    effective: date
+
+    def required_version(self, today: date) -> int:
+        """The version an organisation must have accepted on `today`."""
+        return self.version if today >= self.effective or self.version == 1 else self.version - 1
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -235,6 +255,8 @@ class Program:
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
     governance: Governance = field(default_factory=Governance)
     mdf: MdfRules | None = None  # None: the program offers no market development funds
+    # The partner agreement's version (from its page's front matter; set by the loader).
+    agreement: AgreementTerms | None = None
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)
@@ -273,6 +295,13 @@ class Page:
     body: str  # Markdown source
     source: str  # path relative to CONTENT_DIR, for error messages and edit links
     html: str = ""  # the body as sanitised HTML (filled at load)
+    audience: Audience = EVERYONE  # every partner, or the partner team only (`audience: staff`)
+    version: int | None = None  # the partner agreement only: its version and effective date
+    effective: date | None = None
+
+    @property
+    def staff_only(self) -> bool:
+        return self.audience.staff_only
 
 
 @dataclass(frozen=True)
@@ -424,6 +453,14 @@ class ContentIndex:
     # content/brand/, or a Brand named after program.yml's vendor when the folder is absent;
     # None only for indexes built by hand in tests.
     brand: Brand | None = None
+
+    def partner_pages(self) -> tuple[Page, ...]:
+        """The program pages partners read, in list order (staff-only pages left out)."""
+        return tuple(p for p in self.pages.values() if not p.staff_only)
+
+    def staff_pages(self) -> tuple[Page, ...]:
+        """The partner team's own pages (`audience: staff`), in list order."""
+        return tuple(p for p in self.pages.values() if p.staff_only)
 
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))

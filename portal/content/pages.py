@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from portal.content import fields as f
+from portal.content.agreement import AGREEMENT_KEYS, read_version
 from portal.content.fields import Source
 from portal.content.frontmatter import Document
+from portal.content.library import EVERYONE, STAFF_AUDIENCE, STAFF_ONLY
 from portal.content.links import LinkCollector
 from portal.content.model import Page
 
@@ -17,8 +19,16 @@ def build_page(src: Source, page_id: str, doc: Document, links: LinkCollector) -
     if meta is None:
         return None
     what = "page front matter"
-    f.check_keys(src, meta, what, ("title",), ("summary", "order"))
+    f.check_keys(src, meta, what, ("title",), ("summary", "order", "audience", *AGREEMENT_KEYS))
+    version, effective = read_version(src, meta, what)
     links.add_markdown(src.path, doc.body, doc.body_line)
+    audience = meta.get("audience")
+    if audience is not None and audience != STAFF_AUDIENCE:
+        src.report(
+            meta.line_of("audience"),
+            f"a page's audience can only be '{STAFF_AUDIENCE}' (the partner team only); "
+            "leave it out for a page every partner reads",
+        )
     return Page(
         id=page_id,
         title=f.text(src, meta, "title", what),
@@ -26,6 +36,9 @@ def build_page(src: Source, page_id: str, doc: Document, links: LinkCollector) -
         order=f.integer(src, meta, "order", what, default=DEFAULT_ORDER),
         body=doc.body,
         source=src.path,
+        audience=STAFF_ONLY if audience == STAFF_AUDIENCE else EVERYONE,
+        version=version,
+        effective=effective,
     )
 
 

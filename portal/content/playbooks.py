@@ -58,6 +58,7 @@ def build_playbooks(
 ) -> list[Playbook]:
     """Validate and build every playbook; `related` keys are checked against `files`."""
     playbooks = []
+    related_lines: dict[tuple[str, str], int] = {}  # (playbook key, related key) -> file line
     for key in sorted(files):
         rel = files[key]
         doc = reader.document(rel)
@@ -68,7 +69,30 @@ def build_playbooks(
         if playbook is not None:
             reader.links.add_markdown(rel, doc.body, doc.body_line)
             playbooks.append(playbook)
+            items = doc.meta.get("related") if isinstance(doc.meta, LineDict) else None
+            for name in playbook.related:
+                line = items.line_of_value(name) if isinstance(items, LineList) else 1
+                related_lines[(key, name)] = line
+    _check_related_audiences(reader, playbooks, related_lines)
     return playbooks
+
+
+def _check_related_audiences(
+    reader: ContentReader, playbooks: list[Playbook], lines: Mapping[tuple[str, str], int]
+) -> None:
+    """A related item is a link: partner playbooks and staff-only ones never point at each
+    other (partners may not see the one, the partner team cannot open the other's page)."""
+    staff_only = {p.key: p.audience.staff_only for p in playbooks}
+    for playbook in playbooks:
+        for name in playbook.related:
+            if name in staff_only and staff_only[name] != playbook.audience.staff_only:
+                reason = (
+                    "is for the partner team only"
+                    if staff_only[name]
+                    else "is a partner playbook the partner team's handbook cannot link to"
+                )
+                line = lines[(playbook.key, name)]
+                reader.report(playbook.source, line, f"related item '{name}' {reason}")
 
 
 def playbook_sort_key(playbook: Playbook) -> tuple[int, str, str]:
@@ -102,7 +126,7 @@ def _build_playbook(
         kind=kind,
         title=f.text(src, meta, "title", what),
         summary=f.text(src, meta, "summary", what),
-        audience=read_audience(src, meta, what, program),
+        audience=read_audience(src, meta, what, program, staff_allowed=True),
         tags=read_tags(src, meta, what),
         related=_related(src, meta, what, f"{kind}/{item_id}", known),
         body=doc.body,

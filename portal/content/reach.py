@@ -3,6 +3,10 @@
 A page every partner reads may not link to a reseller-only module; a kit for Silver partners may
 link to a playbook for every tier, not the other way round. Run once the index is built (every
 link already resolves): each link's target must admit everyone its source admits.
+
+Staff-only pages and playbooks (`audience: staff`) live at /staff/handbook/...: no document a
+partner reads may link to them, they are always linked at that address, and the partner team
+(who cannot open partner pages) links from them only to other staff-only documents.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ def covers(target: Audience, source: Audience, all_types: frozenset[str]) -> boo
     """True when `target` admits every partner `source` admits (type and tier).
 
     An audience without partner types admits all of `all_types` (the program's types).
+    Staff-only documents and partner documents have no reader in common.
     """
+    if target.staff_only or source.staff_only:
+        return target.staff_only and source.staff_only
     target_types = set(target.partner_types) or all_types
     source_types = set(source.partner_types) or all_types
     return source_types <= target_types and target.min_tier_rank <= source.min_tier_rank
@@ -46,6 +53,11 @@ def reach_problems(links: LinkCollector, index: ContentIndex) -> list[ContentPro
 
 def _narrower(href: str, source: Audience, index: ContentIndex) -> str | None:
     target, name = _target_audience(href, index)
+    misaddressed = _misaddressed(href, index)
+    if misaddressed:
+        return misaddressed
+    if not source.staff_only and urlsplit(href).path.rstrip("/") == "/staff/handbook":
+        return f"link {href}: the handbook is for the partner team only; partners read this file"
     all_types = frozenset(t.id for t in index.program.partner_types)
     if target is None or covers(target, source, all_types):
         return None
@@ -56,10 +68,41 @@ def _narrower(href: str, source: Audience, index: ContentIndex) -> str | None:
     )
 
 
-def _target_audience(href: str, index: ContentIndex) -> tuple[Audience | None, str]:
+def _parts(href: str) -> list[str]:
     if not href.startswith("/") or href.startswith("//"):
-        return None, ""
+        return []
     parts = urlsplit(href).path.split("/")[1:]
+    if parts[:2] == ["staff", "handbook"] and len(parts) == 4:
+        # The handbook addresses the same documents: /staff/handbook/pages/<id> is the page
+        # /program/<id>, /staff/handbook/<kind>/<id> the playbook /playbooks/<kind>/<id>.
+        if parts[2] == "pages":
+            return ["program", parts[3]]
+        return ["playbooks", parts[2], parts[3]]
+    return parts
+
+
+def _misaddressed(href: str, index: ContentIndex) -> str | None:
+    """A staff-only document linked at its partner address, or a partner one in the handbook."""
+    parts = _parts(href)
+    if not parts:
+        return None
+    in_handbook = urlsplit(href).path.startswith("/staff/handbook/")
+    target, name = _target_audience(href, index)
+    if target is None or target.staff_only == in_handbook:
+        return None
+    if in_handbook:
+        return f"link {href}: {name} is not a staff-only document; link it at its own address"
+    rest = f"pages/{parts[1]}" if parts[0] == "program" else "/".join(parts[1:])
+    where = f"/staff/handbook/{rest}"
+    return f"link {href}: {name} is for the partner team only; link it as {where}"
+
+
+def _target_audience(href: str, index: ContentIndex) -> tuple[Audience | None, str]:
+    parts = _parts(href)
+    if not parts:
+        return None, ""
+    if parts[0] == "program" and len(parts) == 2 and parts[1] in index.pages:
+        return index.pages[parts[1]].audience, f"page '{parts[1]}'"
     if parts[0] == "learn" and len(parts) in (2, 3) and parts[1] in index.paths:
         path = index.paths[parts[1]]
         return Audience(partner_types=path.audience), f"learning path '{path.id}'"
@@ -73,8 +116,9 @@ def _target_audience(href: str, index: ContentIndex) -> tuple[Audience | None, s
 
 
 def _source_audiences(index: ContentIndex) -> dict[str, Audience]:
-    """Who reads each file: pages everyone, a checklist its type, the rest their audience."""
-    audiences: dict[str, Audience] = {}
+    """Who reads each file: a checklist its type, the rest their audience (pages: everyone,
+    unless staff-only)."""
+    audiences: dict[str, Audience] = {p.source: p.audience for p in index.pages.values()}
     for path in index.paths.values():
         audience = Audience(partner_types=path.audience)
         audiences[path.source] = audience
@@ -90,6 +134,8 @@ def _source_audiences(index: ContentIndex) -> dict[str, Audience]:
 
 
 def _describe(audience: Audience, index: ContentIndex) -> str:
+    if audience.staff_only:
+        return "the partner team only"
     if not audience.partner_types:
         who = "every partner type"
     else:

@@ -234,7 +234,9 @@ def build_search_index(index: ContentIndex) -> SearchIndex:
     """The search index over the pages, learning paths and modules, kits and playbooks."""
     docs: list[SearchDoc] = []
     for page in index.pages.values():
-        docs.append(_doc(f"page/{page.id}", page, plain_text(page.body), f"/program/{page.id}"))
+        url = f"/staff/handbook/pages/{page.id}" if page.staff_only else f"/program/{page.id}"
+        text = plain_text(page.body)
+        docs.append(_doc(f"page/{page.id}", page, text, url, audience=page.audience))
     for path in index.paths.values():
         audience = Audience(partner_types=tuple(path.audience))
         url = f"/learn/{path.id}"
@@ -249,7 +251,7 @@ def build_search_index(index: ContentIndex) -> SearchIndex:
         extra = {"tags": kit.tags, "audience": kit.audience, "detail": kit.kind}
         docs.append(_doc(f"kit/{kit.id}", kit, text, f"/kits/{kit.id}", **extra))
     for item in index.playbooks.values():
-        url = f"/playbooks/{item.kind}/{item.id}"
+        url = f"/{'staff/handbook' if item.audience.staff_only else 'playbooks'}/{item.key}"
         extra = {"tags": item.tags, "audience": item.audience}
         docs.append(_doc(item.key, item, _playbook_text(item), url, **extra))
     return SearchIndex(docs)

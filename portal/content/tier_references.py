@@ -1,4 +1,5 @@
-"""Tier criteria that name other content: learning paths and onboarding steps.
+"""Tier criteria that name other content: learning paths (the partner agreement that
+`agreement_accepted` reads is checked in portal.content.agreement).
 
 Checked once the learning paths and checklists are loaded (portal.content.loader), so a
 criterion can say which file is missing what.
@@ -30,8 +31,6 @@ def reference_problems(
             types = criterion.partner_types or all_types
             if criterion.path is not None:
                 problems.extend(_path_problems(criterion, types, paths, known_paths, source))
-            if criterion.step is not None:
-                problems.extend(_step_problems(criterion, types, checklists, source))
     return problems
 
 
@@ -65,27 +64,6 @@ def _path_problems(
         "partner_types"
     )
     return [ContentProblem(source, criterion.line, message)]
-
-
-def _step_problems(
-    criterion: Criterion,
-    types: tuple[str, ...],
-    checklists: Mapping[str, Checklist],
-    source: str,
-) -> list[ContentProblem]:
-    problems = []
-    for type_id in types:
-        checklist = checklists.get(type_id)
-        if checklist is None:
-            continue  # a missing checklist is reported on its own
-        step = checklist.step(criterion.step or "")
-        if step is None or step.kind != "acknowledge":
-            message = (
-                f"agreement_accepted needs an acknowledge step '{criterion.step}' in "
-                f"onboarding/{type_id}.md, where partners accept the agreement"
-            )
-            problems.append(ContentProblem(source, criterion.line, message))
-    return problems
 
 
 def _names(type_ids: list[str]) -> str:

@@ -32,12 +32,11 @@ LABEL_MAX = 300
 COUNT_MAX = 100_000
 AMOUNT_MAX = 10**12  # whole currency units
 WINDOW_MAX = 3660  # ten years of days: a trailing window longer than that is a typo
-DEFAULT_AGREEMENT_STEP = "accept-agreement"
 DEFAULT_GRACE_DAYS = TierRules().grace_days
 
 # The keys each kind takes besides kind, label and partner_types: (required, optional).
 KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "agreement_accepted": ((), ("step",)),
+    "agreement_accepted": ((), ()),
     "onboarding_complete": ((), ()),
     "certified_people": (("count",), ("path",)),
     "accepted_referrals": (("count", "window_days"), ()),
@@ -197,7 +196,6 @@ def _criterion(
     window = f.integer(src, entry, "window_days", what, minimum=1, maximum=WINDOW_MAX)
     amount = f.integer(src, entry, "amount", what, minimum=1, maximum=AMOUNT_MAX)
     path = f.slug(src, entry, "path", what)
-    step = f.slug(src, entry, "step", what)
     fact = f.slug(src, entry, "fact", what)
     if fact is not None and fact not in context.fact_ids:
         known = ", ".join(sorted(context.fact_ids)) or "none: add them under attested_facts"
@@ -218,7 +216,6 @@ def _criterion(
         window_days=window,
         path=path,
         fact=fact,
-        step=(step or DEFAULT_AGREEMENT_STEP) if kind == "agreement_accepted" else None,
         line=entry.line,
     )
 

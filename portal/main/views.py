@@ -40,7 +40,7 @@ def program_index():
     return render_template(
         "main/program_index.html",
         program=content.program,
-        pages=content.pages.values(),
+        pages=content.partner_pages(),
         partner_type=current_user.organization.partner_type,
     )
 
@@ -51,7 +51,7 @@ def program_index():
 def program_page(page_id: str):
     """One program page, rendered from Markdown at content load."""
     page = current_content().pages.get(page_id)
-    if page is None:
+    if page is None or page.staff_only:  # the partner team's pages are never served here
         abort(404)
     if request.method == "GET":  # a content view, at most once a day (engagement)
         record_content_view(current_user, f"page:{page.id}")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.signals import certification_issued, kit_downloaded, referral_submitted
+from portal.signals import (
+    agreement_accepted,
+    certification_issued,
+    kit_downloaded,
+    referral_submitted,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +21,4 @@ def init_app(app: Flask) -> None:
     certification_issued.connect(receivers.on_certification_issued)
     referral_submitted.connect(receivers.refresh_after_progress)
     kit_downloaded.connect(receivers.refresh_after_progress)
+    agreement_accepted.connect(receivers.refresh_after_progress)

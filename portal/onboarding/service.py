@@ -18,7 +18,9 @@ import sqlalchemy as sa
 from portal.accounts.api import TransitionRefused, activate_organization, awaiting_activation
 from portal.accounts.models import Organization, User
 from portal.audit.service import record_audit
+from portal.compliance.api import org_accepted_agreement
 from portal.content.model import Checklist, ContentIndex, Step
+from portal.content_runtime import current_content
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.kits.api import org_has_kit_download
@@ -108,6 +110,11 @@ def resolve_kit_download(org: Organization, step: Step, records: Mapping[str, St
     return org_has_kit_download(org.id)
 
 
+def resolve_agreement(org: Organization, step: Step, records: Mapping[str, StepRecord]) -> bool:
+    """Done when a partner admin accepted the version of the partner agreement binding today."""
+    return org_accepted_agreement(org.id, current_content().program.agreement, utcnow().date())
+
+
 def resolve_first_referral(
     org: Organization, step: Step, records: Mapping[str, StepRecord]
 ) -> bool:
@@ -117,6 +124,7 @@ def resolve_first_referral(
 
 STEP_RESOLVERS: dict[str, StepResolver] = {
     "acknowledge": resolve_acknowledge,
+    "agreement": resolve_agreement,
     "staff": resolve_staff,
     "learning_path": resolve_learning_path,
     "kit_download": resolve_kit_download,

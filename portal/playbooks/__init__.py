@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.playbooks import views
+    from portal.playbooks import handbook_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(handbook_views.bp)

@@ -1,8 +1,9 @@
 """Which playbooks a user may see, and the library of them grouped by kind and tag.
 
 Plain functions over the content index: no request, no database. A partner sees an item when
-its audience admits the organisation's partner type and tier; staff see everything. Anything a
-partner may not see is treated exactly like something that does not exist.
+its audience admits the organisation's partner type and tier (never a staff-only one); staff see
+the staff-only items, their handbook. Anything a user may not see is treated exactly like
+something that does not exist.
 """
 
 from __future__ import annotations

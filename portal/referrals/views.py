@@ -111,7 +111,7 @@ def _before_arg() -> int | None:
 
 def _rules_url() -> str:
     """The rules-of-engagement page (the content names it), else the program's index."""
-    pages = current_content().pages
+    pages = {p.id for p in current_content().partner_pages()}
     page_id = next((pid for pid in sorted(pages) if "rules" in pid), None)
     if page_id is None:
         return url_for("main.program_index")

@@ -37,10 +37,9 @@ class Search:
 
 
 def visible_to(user: User, program: Program) -> Callable[[SearchDoc], bool]:
-    """What `user` may see: a partner what their type and tier admit.
-
-    Everything search finds is partner material (program pages, modules, kits, playbooks),
-    which staff pages do not serve, so staff find nothing rather than links that answer 403.
+    """What `user` may see: a partner what their type and tier admit (never a staff-only
+    document); staff the partner team's handbook (`audience: staff` pages and playbooks) and
+    no partner material, which staff pages do not serve (no links that answer 403).
     """
     admits = audience_check(user, program)
     return lambda doc: admits(doc.audience)

@@ -12,7 +12,10 @@ from portal.accounts import api as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.comarketing.api import event_title, org_history
+from portal.compliance.api import acceptance_history, agreement_state
+from portal.content.model import ContentIndex
 from portal.content_runtime import current_content
+from portal.db_types import utcnow
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import render_page
@@ -120,8 +123,21 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "comarketing_history": org_history(org.id),
         "comarketing_event_title": event_title,
         "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
+        "agreement": _agreement(org, content),
     }
     return render_template("staff/org.html", **context), status
+
+
+def _agreement(org: Organization, content: ContentIndex) -> dict[str, Any] | None:
+    """The organisation's standing with the partner agreement and who accepted each version."""
+    terms = content.program.agreement
+    if terms is None:
+        return None
+    return {
+        "terms": terms,
+        "state": agreement_state(org.id, terms, utcnow().date()),
+        "history": acceptance_history(org.id),
+    }
 
 
 @bp.get("/orgs/<id:org_id>", endpoint="org")

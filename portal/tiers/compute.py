@@ -158,7 +158,7 @@ class _Judge:
     def _value(self, criterion: Criterion) -> int:
         facts, kind = self.facts, criterion.kind
         if kind == "agreement_accepted":
-            return int(criterion.step in facts.acknowledged_steps)
+            return int(facts.agreement_current)
         if kind == "onboarding_complete":
             return int(facts.activated_at is not None and facts.activated_at <= self.now)
         if kind == "certified_people":

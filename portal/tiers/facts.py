@@ -58,7 +58,8 @@ class OrgFacts:
     organization_id: int
     partner_type: str
     tier: str
-    acknowledged_steps: frozenset[str] = frozenset()  # onboarding steps ticked
+    # The version of the partner agreement binding when gathered is accepted (by an admin).
+    agreement_current: bool = False
     activated_at: datetime | None = None  # onboarding completed
     certificates: tuple[Certificate, ...] = ()
     windows: Mapping[int, WindowTotals] = field(default_factory=dict)

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, User
+from portal.compliance.models import AgreementAcceptance
 from portal.content.model import ANY_OF, AttestedFact, Criterion, Program
 from portal.extensions import db
 from portal.learning.models import Certification
-from portal.onboarding.models import ChecklistProgress
 from portal.referrals.models import Referral, ReferralStatus
 from portal.staff.models import Meeting
 from portal.tiers.facts import Attestation, Certificate, OrgFacts, WindowTotals
@@ -41,7 +41,7 @@ EVALUATED_STATUSES = (OrgStatus.ONBOARDING.value, OrgStatus.ACTIVE.value)
 class Needs:
     """Which facts the program's criteria look at, and how far back."""
 
-    agreement_steps: frozenset[str]
+    agreement: bool  # an agreement_accepted criterion
     certificates: bool
     accepted_windows: frozenset[int]  # the accepted_referrals windows, in days
     won_windows: frozenset[int]  # the won_deals / won_value windows
@@ -57,9 +57,7 @@ class Needs:
         validity = [program.attested_fact(f) for f in facts]
         unbounded = any(v is None or v.valid_days is None for v in validity)
         return cls(
-            agreement_steps=frozenset(
-                c.step for c in criteria if c.kind == "agreement_accepted" and c.step
-            ),
+            agreement=any(c.kind == "agreement_accepted" for c in criteria),
             certificates=any(c.kind == "certified_people" for c in criteria),
             accepted_windows=_windows(criteria, ("accepted_referrals",)),
             won_windows=_windows(criteria, ("won_deals", "won_value")),
@@ -96,7 +94,7 @@ def gather_facts(
     """The facts of each organisation, by id: at most five statements for any number of them."""
     ids = [org.id for org in orgs]
     needs = Needs.of(program)
-    steps = _acknowledged(ids, needs) if needs.agreement_steps else {}
+    agreed = _agreement_current(ids, program, now) if needs.agreement else frozenset()
     certificates = _certificates(ids, now) if needs.certificates else {}
     accepted = _accepted(ids, now, needs.accepted_windows) if needs.accepted_windows else {}
     won = _won(ids, now, needs.won_windows, program.currency) if needs.won_windows else {}
@@ -107,7 +105,7 @@ def gather_facts(
             organization_id=org.id,
             partner_type=org.partner_type,
             tier=org.tier,
-            acknowledged_steps=frozenset(steps.get(org.id, ())),
+            agreement_current=org.id in agreed,
             activated_at=org.activated_at,
             certificates=tuple(certificates.get(org.id, ())),
             windows={
@@ -124,14 +122,21 @@ def gather_facts(
     }
 
 
-def _acknowledged(ids: list[int], needs: Needs) -> dict[int, list[str]]:
-    rows = db.session.execute(
-        sa.select(ChecklistProgress.organization_id, ChecklistProgress.step_id).where(
-            ChecklistProgress.organization_id.in_(ids),
-            ChecklistProgress.step_id.in_(sorted(needs.agreement_steps)),
+def _agreement_current(ids: list[int], program: Program, now: datetime) -> frozenset[int]:
+    """The organisations that accepted the version of the partner agreement binding `now`."""
+    if program.agreement is None or not ids:
+        return frozenset()
+    required = program.agreement.required_version(now.date())
+    return frozenset(
+        db.session.scalars(
+            sa.select(AgreementAcceptance.organization_id)
+            .where(
+                AgreementAcceptance.organization_id.in_(ids),
+                AgreementAcceptance.version >= required,
+            )
+            .distinct()
         )
     )
-    return _grouped((org_id, step) for org_id, step in rows)
 
 
 def _certificates(ids: list[int], now: datetime) -> dict[int, list[Certificate]]:

@@ -15,7 +15,7 @@ def test_check_good_content_prints_a_summary() -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("content ok: 2 pages, 3 checklists, 2 learning paths, 4 modules")
+    assert lines[0].startswith("content ok: 4 pages, 3 checklists, 2 learning paths, 4 modules")
 
 
 def test_check_broken_content_prints_every_error(content: ContentCopy) -> None:

@@ -39,7 +39,12 @@ def test_program(index: ContentIndex) -> None:
 
 
 def test_pages_ordered_and_rendered(index: ContentIndex) -> None:
-    assert list(index.pages) == ["guide", "rules"]
+    assert list(index.pages) == [
+        "guide",
+        "rules",
+        "agreement",
+        "qbr-guide",
+    ]  # qbr-guide: staff-only
     guide = index.pages["guide"]
     assert guide.title == "Program guide"
     assert guide.order == 1
@@ -159,14 +164,22 @@ def test_fingerprint_of_missing_directory(tmp_path: Path) -> None:
 
 def test_files_other_features_own_are_ignored(content: ContentCopy) -> None:
     content.write("README.md", "# Notes\n")
-    assert list(load_content(content.root).pages) == ["guide", "rules"]
+    assert list(load_content(content.root).pages) == ["guide", "rules", "agreement", "qbr-guide"]
 
 
 def test_pages_order_by_order_then_title(content: ContentCopy) -> None:
     content.write("pages/zeta.md", "---\ntitle: Alpha\n---\n")
     content.write("pages/alpha.md", "---\ntitle: Zeta\n---\n")
     content.write("pages/first.md", "---\ntitle: Zulu\norder: 0\n---\n")
-    assert list(load_content(content.root).pages) == ["first", "guide", "rules", "zeta", "alpha"]
+    assert list(load_content(content.root).pages) == [
+        "first",
+        "guide",
+        "rules",
+        "agreement",
+        "zeta",
+        "qbr-guide",
+        "alpha",
+    ]
 
 
 def test_explicit_prerequisites(content: ContentCopy) -> None:

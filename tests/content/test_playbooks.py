@@ -22,7 +22,8 @@ USE_CASE = "playbooks/use-cases/saas-forecasting.md"
 def test_playbooks_by_kind_then_title(index: ContentIndex) -> None:
     assert isinstance(index.playbooks, MappingProxyType)
     assert list(index.playbooks) == [
-        "talk-tracks/discovery-call",
+        "talk-tracks/qualify-partner",  # staff-only (audience: staff); "Qualifying ..."
+        "talk-tracks/discovery-call",  # "The discovery call"
         "battle-cards/spreadsheets",
         "objections/too-expensive",
         "use-cases/saas-forecasting",

@@ -39,8 +39,8 @@ def test_step_for_a_path_outside_its_audience(content: ContentCopy) -> None:
 def test_unknown_step_kind(content: ContentCopy) -> None:
     content.replace(REFERRAL, "kind: staff", "kind: phone")
     assert only(content.problems()) == (
-        f"{REFERRAL}:22: unknown step kind 'phone' (kinds: acknowledge, learning_path, "
-        "kit_download, first_referral, staff)"
+        f"{REFERRAL}:22: unknown step kind 'phone' (kinds: acknowledge, agreement, "
+        "learning_path, kit_download, first_referral, staff)"
     )
 
 

@@ -248,7 +248,8 @@ def test_the_fixture_content_is_indexed_with_urls_kinds_and_audiences():
     for playbook in content.playbooks.values():
         found = by_key[playbook.key]
         assert found.kind == playbook.kind
-        assert found.url == f"/playbooks/{playbook.kind}/{playbook.id}"
+        where = "staff/handbook" if playbook.audience.staff_only else "playbooks"
+        assert found.url == f"/{where}/{playbook.kind}/{playbook.id}"
     expected = len(content.pages) + len(content.paths) + len(content.kits)
     expected += sum(len(p.modules) for p in content.paths.values()) + len(content.playbooks)
     assert len(index) == expected

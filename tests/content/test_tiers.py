@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from portal.content import load_content
-from portal.content.model import ANY_OF, ContentIndex, TierRules
+from portal.content.model import ANY_OF, AgreementTerms, ContentIndex, TierRules
 from portal.content_cli import content_cli
 from tests.content.conftest import ContentCopy, only
 
@@ -44,7 +45,8 @@ def test_the_fixture_tiers_load_as_criteria(index: ContentIndex) -> None:
     ]
     assert gold.criteria[2].fact == "qbr-attended"
     registered = index.program.tier("registered")
-    assert registered.criteria[0].step == "accept-agreement"  # the default step
+    assert registered.criteria[0].kind == "agreement_accepted"
+    assert index.program.agreement == AgreementTerms("agreement", 1, date(2020, 1, 1))
     assert index.program.tier_rules == TierRules(grace_days=30, upgrades_need_approval=True)
     assert index.program.attested_fact("qbr-attended").valid_days == 183
     assert index.program.attested_fact("joint-plan-agreed").valid_days is None
@@ -190,16 +192,18 @@ def test_unknown_partner_type_and_fact(content: ContentCopy) -> None:
     ]
 
 
-def test_agreement_needs_an_acknowledge_step_in_each_checklist(content: ContentCopy) -> None:
-    first = silver(
-        content, "- kind: agreement_accepted", "  step: kickoff-call", "  label: Agreement"
-    )
-    problems = content.problems()
-    assert len(problems) == 3  # one per partner type
-    assert problems[0] == (
-        f"program.yml:{first}: agreement_accepted needs an acknowledge step 'kickoff-call' in "
-        "onboarding/referral.md, where partners accept the agreement"
-    )
+def test_agreement_accepted_needs_the_versioned_agreement(content: ContentCopy) -> None:
+    content.write("pages/agreement.md", "---\ntitle: Partner agreement\n---\nTerms.\n")
+    first = line_of(content, "kind: agreement_accepted")
+    assert content.problems() == [
+        f"program.yml:{first}: agreement_accepted needs the partner agreement: a page with "
+        "'version' and 'effective' in its front matter"
+    ]
+
+
+def test_agreement_accepted_names_no_step(content: ContentCopy) -> None:
+    silver(content, "- kind: agreement_accepted", "  step: kickoff-call", "  label: Agreement")
+    assert "unknown key 'step'" in " ".join(content.problems())
 
 
 def test_any_of_groups(content: ContentCopy) -> None:

@@ -38,6 +38,7 @@ def done_ids(state) -> set[str]:
 def test_every_step_kind_has_one_resolver():
     assert set(STEP_RESOLVERS) == {
         "acknowledge",
+        "agreement",
         "learning_path",
         "kit_download",
         "first_referral",

@@ -13,11 +13,11 @@ from datetime import date, datetime
 import pytest
 
 from portal.accounts.models import Organization, Role, User
+from portal.compliance.models import AgreementAcceptance
 from portal.content.model import Program
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.onboarding.models import ChecklistProgress
 from portal.referrals.models import ReferralEvent
 from portal.tiers.models import AttestedFactRecord
 from tests.conftest import new_certification, new_org, new_referral, new_user
@@ -28,9 +28,15 @@ def program(app) -> Program:
     return current_content().program
 
 
-def agree(org: Organization) -> None:
-    """The organisation accepted the partner agreement (its onboarding step)."""
-    db.session.add(ChecklistProgress(organization_id=org.id, step_id="accept-agreement"))
+def agree(org: Organization, version: int = 1) -> None:
+    """A partner admin of the organisation accepted the partner agreement (`version`)."""
+    admin = next((u for u in org.users if u.role == Role.PARTNER_ADMIN), None)
+    admin = admin or new_user(Role.PARTNER_ADMIN, org)
+    db.session.add(
+        AgreementAcceptance(
+            organization_id=org.id, version=version, accepted_by_id=admin.id, signer_name="A"
+        )
+    )
     db.session.commit()
 
 

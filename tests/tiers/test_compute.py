@@ -65,11 +65,10 @@ def judge(crit: Criterion, facts: OrgFacts, *, now: datetime = NOW, fact_defs=()
 # --- yes/no kinds ---------------------------------------------------------------------------
 
 
-def test_agreement_accepted_is_its_onboarding_step() -> None:
-    crit = criterion("agreement_accepted", step="accept-agreement")
+def test_agreement_accepted_is_the_binding_version_accepted() -> None:
+    crit = criterion("agreement_accepted")
     assert not judge(crit, org()).met
-    assert not judge(crit, org(acknowledged_steps=frozenset({"read-rules"}))).met
-    result = judge(crit, org(acknowledged_steps=frozenset({"accept-agreement"})))
+    result = judge(crit, org(agreement_current=True))
     assert (result.value, result.target, result.met) == (1, 1, True)
 
 
@@ -236,22 +235,21 @@ def test_criteria_for_other_partner_types_are_left_out() -> None:
 # --- the standing ---------------------------------------------------------------------------
 
 
-AGREEMENT = criterion("agreement_accepted", "Agreement", step="accept-agreement")
+AGREEMENT = criterion("agreement_accepted", "Agreement")
 ONE_CERT = criterion("certified_people", "One certified person", count=1)
 TWO_REFERRALS = criterion("accepted_referrals", "Two referrals", count=2, window_days=365)
 THREE_CERTS = criterion("certified_people", "Three certified people", count=3)
 TIERS = program((AGREEMENT,), (ONE_CERT, TWO_REFERRALS), (THREE_CERTS,))
-AGREED = frozenset({"accept-agreement"})
 
 
 def test_tiers_are_cumulative() -> None:
     """Three certified people meet gold's own criterion, but without silver's two referrals
     the organisation qualifies for registered only... and without the agreement, for the floor."""
     three = tuple(cert(n) for n in (1, 2, 3))
-    standing = compute_standing(TIERS, org(acknowledged_steps=AGREED, certificates=three), NOW)
+    standing = compute_standing(TIERS, org(agreement_current=True, certificates=three), NOW)
     assert [t.met for t in standing.tiers] == [True, False, True]
     assert standing.qualified.id == "registered"
-    with_referrals = org(acknowledged_steps=AGREED, certificates=three,
+    with_referrals = org(agreement_current=True, certificates=three,
                          windows=totals(accepted_referrals=2))  # fmt: skip
     assert compute_standing(TIERS, with_referrals, NOW).qualified.id == "gold"
     no_agreement = org(certificates=three, windows=totals(accepted_referrals=2))
@@ -260,7 +258,7 @@ def test_tiers_are_cumulative() -> None:
 
 
 def test_what_is_missing_for_the_next_tier_and_the_own_tier() -> None:
-    facts = replace(org(acknowledged_steps=AGREED, certificates=(cert(1),),
+    facts = replace(org(agreement_current=True, certificates=(cert(1),),
                         windows=totals(accepted_referrals=1)), tier="silver")  # fmt: skip
     standing = compute_standing(TIERS, facts, NOW)
     assert standing.current_rank == 1 and standing.next_tier.id == "gold"

@@ -37,7 +37,7 @@ def test_the_facts_of_an_organisation(app, program, staff_user) -> None:
 
     facts = gather_facts([org], program, utcnow())[org.id]
 
-    assert facts.acknowledged_steps == frozenset({"accept-agreement"})
+    assert facts.agreement_current  # version 1 accepted; the fixture's version 1 binds
     assert facts.activated_at == org.activated_at
     assert sorted((c.user_id, c.path_id) for c in facts.certificates) == sorted(
         [(admin.id, "basics"), (colleague.id, "advanced")]

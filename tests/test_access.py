@@ -69,6 +69,7 @@ ACCESS: dict[str, Route] = {
     "brand.stylesheet": Route("/brand.css", everyone(200)),
     "brand.logo": Route("/brand/logo.svg", everyone(200)),
     "brand.favicon": Route("/favicon.ico", everyone(200)),
+    "content_images.image": Route("/content-images/images/flow.png", signed_in(200)),
     "main.home": Route("/", signed_in(200)),
     "main.program_index": Route("/program", partners()),
     "main.program_page": Route("/program/rules", partners()),

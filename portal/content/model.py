@@ -362,6 +362,8 @@ class ContentIndex:
     # content/brand/, or a Brand named after program.yml's vendor when the folder is absent;
     # None only for indexes built by hand in tests.
     brand: Brand | None = None
+    # content/images/ and images beside modules, by path (portal.content.images.ContentImage).
+    images: Mapping[str, Any] = field(default_factory=_frozen_map)
 
     def paths_for(self, partner_type: str) -> tuple[LearningPath, ...]:
         return tuple(p for p in self.paths.values() if p.is_for(partner_type))

@@ -1,0 +1,44 @@
+"""Images used in content (`content/images/`, images beside a module), as pages ask for them.
+
+Only files the loaded index lists are served (portal.content.images checked their type and,
+for SVG, that nothing in them can run), by their path in content. Pages use each image's
+versioned address (`?v=<hash>`): that answer is cached for a year; any other for five minutes.
+Viewing an image is just that: no download is recorded and no onboarding step is ticked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, request, send_file
+
+from portal.accounts.access import login_required
+from portal.content.images import VERSION_LENGTH
+from portal.content_runtime import current_content
+from portal.main.brand import LOGO_POLICY, SHORT_SECONDS, YEAR_SECONDS
+
+bp = Blueprint("content_images", __name__)
+
+
+@bp.get("/content-images/<path:rel>")
+@login_required
+def image(rel: str) -> Response:
+    """One content image, by its path in content; 404 for anything the index does not list."""
+    index = current_content()
+    found = index.images.get(rel)
+    if found is None:
+        abort(404)
+    path = Path(index.root) / found.rel
+    if not path.is_file():  # removed since the load; the next load reports the broken image
+        abort(404)
+    response = send_file(path, mimetype=found.media_type, conditional=True, etag=found.sha256)
+    response.cache_control.private = True
+    if request.args.get("v") == found.sha256[:VERSION_LENGTH]:
+        response.cache_control.max_age = YEAR_SECONDS
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = SHORT_SECONDS
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if found.media_type == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = LOGO_POLICY
+    return response

@@ -78,7 +78,9 @@ def read_image(
 ) -> tuple[ContentImage | None, list[tuple[int, str]]]:
     """(the image, []) or (None, why it cannot be served, as (line, message) problems)."""
     with open(path, "rb") as file:
-        data = file.read(MAX_IMAGE_BYTES + 1)
+        # read(n) allocates n bytes at once: ask for the file's size, never the whole limit.
+        size = os.fstat(file.fileno()).st_size
+        data = file.read(min(size, MAX_IMAGE_BYTES) + 1)
     hasher.update(f"{rel}\0{len(data)}\0".encode())
     hasher.update(data)
     if len(data) > MAX_IMAGE_BYTES:

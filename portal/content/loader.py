@@ -212,7 +212,7 @@ def load_content(root: Path) -> ContentIndex:
     narrow = reach_problems(build.links, index)
     if narrow:
         raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
-    refs = LocalRefs(build.images, frozenset(build.texts), build.texts)
+    refs = LocalRefs(build.images, frozenset(rels), build.texts)
     index = render_index(index, refs)
     broken_anchors = refs.problems + anchor_problems(build.links, index)
     broken_anchors += anchor_problems(refs.fragment_links, index)

@@ -73,7 +73,7 @@ class LocalRefs:
     """What a load knows to resolve references: its images, documents and file texts."""
 
     images: Mapping[str, ContentImage]
-    documents: frozenset[str]  # rels of the Markdown files read
+    documents: frozenset[str]  # rels of every file in content
     texts: Mapping[str, str]  # rel -> whole file text, for line numbers
     problems: list[ContentProblem] = field(default_factory=list)
     fragment_links: LinkCollector = field(default_factory=LinkCollector)

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, abort, request
 
 from portal.accounts.access import login_required
 from portal.content.images import VERSION_LENGTH
 from portal.content_runtime import current_content
+from portal.http import shared_cache
 from portal.main.brand import LOGO_POLICY, SHORT_SECONDS, YEAR_SECONDS
 
 bp = Blueprint("content_images", __name__)
 
 
 @bp.get("/content-images/<path:rel>")
+@shared_cache  # sets its own Cache-Control (private: for signed-in people only)
 @login_required
 def image(rel: str) -> Response:
     """One content image, by its path in content; 404 for anything the index does not list."""
@@ -28,10 +30,12 @@ def image(rel: str) -> Response:
     found = index.images.get(rel)
     if found is None:
         abort(404)
-    path = Path(index.root) / found.rel
-    if not path.is_file():  # removed since the load; the next load reports the broken image
+    try:  # at most MAX_IMAGE_BYTES, checked at load
+        data = (Path(index.root) / found.rel).read_bytes()
+    except OSError:  # removed since the load; the next load reports the broken image
         abort(404)
-    response = send_file(path, mimetype=found.media_type, conditional=True, etag=found.sha256)
+    response = Response(data, mimetype=found.media_type)
+    response.set_etag(found.sha256)
     response.cache_control.private = True
     if request.args.get("v") == found.sha256[:VERSION_LENGTH]:
         response.cache_control.max_age = YEAR_SECONDS
@@ -41,4 +45,4 @@ def image(rel: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if found.media_type == "image/svg+xml":
         response.headers["Content-Security-Policy"] = LOGO_POLICY
-    return response
+    return response.make_conditional(request)  # a 304 when the browser's copy is current

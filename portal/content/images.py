@@ -84,7 +84,8 @@ def read_image(
     hasher.update(f"{rel}\0{len(data)}\0".encode())
     hasher.update(data)
     if len(data) > MAX_IMAGE_BYTES:
-        return None, [(1, f"the image is too large: an image may be at most {MAX_IMAGE_BYTES >> 20} MB")]
+        limit = f"an image may be at most {MAX_IMAGE_BYTES >> 20} MB"
+        return None, [(1, f"the image is too large: {limit}")]
     expected = IMAGE_TYPES.get(_suffix(rel))
     if expected is None:
         kinds = ", ".join(sorted(IMAGE_TYPES))

@@ -28,6 +28,7 @@ from portal.content.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
+from portal.content.images import ContentImage, is_content_image, read_image
 from portal.content.kits import (
     KITS,
     Asset,
@@ -38,7 +39,6 @@ from portal.content.kits import (
     links_outside_kit,
     sort_kit_files,
 )
-from portal.content.images import ContentImage, is_content_image, read_image
 from portal.content.learning import MODULE_FILE, ModuleFile, build_path
 from portal.content.links import LinkCollector, broken_links
 from portal.content.local_refs import LocalRefs

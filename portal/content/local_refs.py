@@ -61,8 +61,10 @@ def _is_relative(url: str) -> bool:
 def resolve_path(source: str, target: str) -> str | None:
     """The content-root path `target` names from the file `source`; None if it leaves content."""
     path = unquote(target)
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(
-        posixpath.dirname(source), path
+    joined = (
+        path.lstrip("/")
+        if path.startswith("/")
+        else posixpath.join(posixpath.dirname(source), path)
     )
     rel = posixpath.normpath(joined)
     return None if rel.startswith("..") or rel in (".", "") else rel

@@ -96,8 +96,7 @@ def _unsafe_scheme(url: str) -> bool:
 def _tag_message(snippet: str) -> str:
     escaped = snippet.replace("<", "&lt;").replace(">", "&gt;")
     return (
-        f"{snippet} looks like an HTML tag and would be removed; "
-        f"write {escaped} or use backticks"
+        f"{snippet} looks like an HTML tag and would be removed; write {escaped} or use backticks"
     )
 
 

@@ -45,4 +45,5 @@ def image(rel: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     if found.media_type == "image/svg+xml":
         response.headers["Content-Security-Policy"] = LOGO_POLICY
-    return response.make_conditional(request)  # a 304 when the browser's copy is current
+    response.make_conditional(request)  # a 304 when the browser's copy is current
+    return response

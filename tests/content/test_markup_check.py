@@ -24,13 +24,9 @@ def test_angle_brackets_in_text_are_reported_with_the_line_and_a_way_to_write_th
 
 
 def test_the_ways_to_write_angle_brackets_are_kept_as_text(content: ContentCopy) -> None:
-    content.write(
-        "pages/notes.md", PAGE + "Replace &lt;customer name&gt; or `<customer name>`.\n"
-    )
+    content.write("pages/notes.md", PAGE + "Replace &lt;customer name&gt; or `<customer name>`.\n")
     html = load_content(content.root).pages["notes"].html
-    assert html == (
-        "<p>Replace &lt;customer name&gt; or <code>&lt;customer name&gt;</code>.</p>"
-    )
+    assert html == ("<p>Replace &lt;customer name&gt; or <code>&lt;customer name&gt;</code>.</p>")
 
 
 def test_attributes_classes_and_link_schemes_the_sanitiser_drops_are_reported() -> None:
@@ -67,7 +63,8 @@ def test_markdown_inside_details_is_rendered() -> None:
 
 def test_a_fence_inside_a_list_item_stays_in_the_item() -> None:
     html = render_markdown("1. Run:\n\n   ```sh\n   make run\n   ```\n2. Open it")
-    assert '<li>\n<p>Run:</p>\n<pre><code class="language-sh">make run\n</code></pre>\n</li>' in html
+    fence = '<pre><code class="language-sh">make run\n</code></pre>'
+    assert f"<li>\n<p>Run:</p>\n{fence}\n</li>" in html
 
 
 def test_each_github_callout_is_a_titled_box() -> None:
@@ -155,7 +152,8 @@ def test_an_image_must_be_what_its_name_says(content: ContentCopy) -> None:
 
 def test_an_svg_that_could_run_a_script_is_refused_with_its_line(content: ContentCopy) -> None:
     (content.root / "images/bad.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\n<script>alert(1)</script>\n</svg>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\n'
+        "<script>alert(1)</script>\n</svg>\n"
     )
     assert only(content.problems()).startswith("images/bad.svg:2: ")
 

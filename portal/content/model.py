@@ -240,7 +240,7 @@ class Checklist:
 
 @dataclass(frozen=True)
 class Choice:
-    key: str  # "c1", "c2", ... by position in the source
+    key: str  # its `id:` in the source, else "c1", "c2", ... by position
     text: str
     correct: bool
     explain: str = ""

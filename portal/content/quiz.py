@@ -75,6 +75,20 @@ def quiz_version(quiz: Quiz) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+def question_version(question: Question) -> str:
+    """A short hash of one question as learners see and are graded on it: an open attempt
+    keeps its answers to every question whose hash is unchanged."""
+    definition = [
+        question.id,
+        question.type,
+        question.prompt,
+        question.explain,
+        [[c.key, c.text, c.correct, c.explain] for c in question.choices],
+    ]
+    canonical = json.dumps(definition, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 def _questions(src: Source, entry: LineDict) -> tuple[Question, ...]:
     items = f.item_list(src, entry, "questions", "quiz")
     if items is None:

@@ -228,7 +228,8 @@ def submit_attempt(
     Refuses, changing nothing, a graded attempt (AttemptAlreadyGraded) and bad answers
     (grading.AnswerError). After an edit of the quiz, answers to unchanged questions count;
     answers given to a question's old wording are refused (QuestionsChanged, naming it, the
-    attempt still open), and an attempt none of whose questions remain is voided (QuizChanged). The grade is recorded by a conditional UPDATE that only succeeds while the
+    attempt still open), and an attempt none of whose questions remain is voided (QuizChanged).
+    The grade is recorded by a conditional UPDATE that only succeeds while the
     attempt is still open, before anything else is added: of two simultaneous submissions one
     is graded and the other gets AttemptAlreadyGraded, so a pass adds one ModuleCompletion
     and at most one certification (issued when every module is now passed).

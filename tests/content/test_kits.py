@@ -107,9 +107,7 @@ def test_a_file_of_a_type_the_portal_does_not_serve_is_refused(content: ContentC
 def test_a_kit_file_over_25_mb_is_refused(content: ContentCopy) -> None:
     with open(content.root / "kits/webinar-in-a-box/files/big.zip", "wb") as file:
         file.truncate(MAX_KIT_FILE_BYTES + 1)  # sparse: no 25 MB written
-    content.replace(
-        WEBINAR, "---\n# Running", "  - name: big.zip\n    title: All\n---\n# Running"
-    )
+    content.replace(WEBINAR, "---\n# Running", "  - name: big.zip\n    title: All\n---\n# Running")
     assert only(content.problems()) == (
         "kits/webinar-in-a-box/kit.md:11: file 'big.zip' is too large: 26,214,401 bytes "
         "(a kit file may be at most 25 MB)"

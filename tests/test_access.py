@@ -98,6 +98,8 @@ ACCESS: dict[str, Route] = {
         "POST",
     ),
     "learning.certificates": Route("/certificates", partners()),
+    "learning.history": Route("/quiz-history", partners()),
+    "learning.org_attempts": Route("/staff/orgs/{org_id}/quiz-attempts", staff()),
     "learning.claim_certificate": Route("/learn/basics/certificate", partners("ok"), "POST"),
     # The holder and staff may open a certificate; other partners get 404.
     "learning.certificate": Route(

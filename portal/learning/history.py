@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.learning.grading import GradeResult
@@ -61,9 +62,22 @@ def graded_attempts(
         query = query.where(QuizAttempt.user_id == user_id)
     if organization_id is not None:
         query = query.where(QuizAttempt.organization_id == organization_id)
+    if organization_id is not None:  # the staff page names each learner
+        query = query.options(selectinload(QuizAttempt.user))
     rows = db.session.scalars(
         query.order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc()).limit(
             HISTORY_PAGE_SIZE
         )
     )
     return [PastAttempt(row, row.snapshot or []) for row in rows]
+
+
+def attempts_by_content_version(organization_id: int) -> list[tuple[str, int]]:
+    """(content version, graded attempts) for one organisation, most attempts first."""
+    rows = db.session.execute(
+        sa.select(QuizAttempt.content_version, sa.func.count())
+        .where(QuizAttempt.organization_id == organization_id, QuizAttempt.passed.is_not(None))
+        .group_by(QuizAttempt.content_version)
+        .order_by(sa.func.count().desc(), QuizAttempt.content_version)
+    ).all()
+    return [(version, count) for version, count in rows]

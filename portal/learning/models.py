@@ -54,6 +54,8 @@ class QuizAttempt(Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
 
 class ModuleCompletion(Model):
     """A module passed (its quiz, or read when it has none). Renewal adds new rows."""

@@ -79,6 +79,7 @@ class LocalRefs:
     texts: Mapping[str, str]  # rel -> whole file text, for line numbers
     problems: list[ContentProblem] = field(default_factory=list)
     fragment_links: LinkCollector = field(default_factory=LinkCollector)
+    _cursors: dict[str, tuple[int, int]] = field(default_factory=dict)  # (offset, its line)
 
     def resolve(self, rendered: str, source: str) -> str:
         """`rendered` (the sanitised HTML of a text of `source`) with references resolved."""
@@ -92,9 +93,19 @@ class LocalRefs:
         self.problems.append(ContentProblem(source, self._line(source, needle), message))
 
     def _line(self, source: str, needle: str) -> int:
+        # References come in document order: search on from the last one found, counting the
+        # newlines in between, so a large file is read about once, not once per reference.
         text = self.texts.get(source, "")
-        found = text.find(needle)
-        return text.count("\n", 0, found) + 1 if found >= 0 else 1
+        position, line = self._cursors.get(source, (0, 1))
+        found = text.find(needle, position)
+        if found < 0:
+            position, line = 0, 1
+            found = text.find(needle)
+        if found < 0:
+            return 1
+        line += text.count("\n", position, found)
+        self._cursors[source] = (found, line)
+        return line
 
     def _image(self, tag: str, source: str) -> str:
         src_match = _SRC.search(tag)

@@ -26,7 +26,12 @@ from portal.content.markdown import (
 )
 from portal.content.model import ContentProblem
 
-_MAYBE = re.compile(r"<[A-Za-z/]|\]\(|\]:")
+# Worth rendering: something like a tag, or a link (inline or a reference definition) whose
+# address starts with a scheme other than http(s) or mailto. Most texts have neither.
+_MAYBE = re.compile(
+    r"<[A-Za-z/]|(?:\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:\s*<?)(?!https?:|mailto:)[A-Za-z][\w+.-]*:",
+    re.MULTILINE | re.IGNORECASE,
+)
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _URL_ATTRIBUTES = {"a": "href", "img": "src"}
@@ -41,10 +46,15 @@ def removed_markup(text: str) -> list[tuple[int, str]]:
     lines = text.split("\n")
     found: list[tuple[int, str]] = []
     reported: set[str] = set()
+    # The author's own tags, as written (cmark copies raw HTML verbatim): a set, so a large
+    # document is not searched once per tag of its HTML.
+    written = {m.group(0) for m in _TAG.finditer(text)} if "<" in text else set()
     for match in _TAG.finditer(gfm_to_html(text)):
         closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
         snippet = match.group(0)
-        own = snippet in text
+        own = snippet in written
+        if not own and name not in _URL_ATTRIBUTES:
+            continue  # cmark's own tag: always an allowed one, with allowed attributes
         if name not in ALLOWED_TAGS:
             if own and not (closing and name in reported):
                 reported.add(name)

@@ -76,6 +76,7 @@ ACCESS: dict[str, Route] = {
     "brand.stylesheet": Route("/brand.css", everyone(200)),
     "brand.logo": Route("/brand/logo.svg", everyone(200)),
     "brand.favicon": Route("/favicon.ico", everyone(200)),
+    "content_images.image": Route("/content-images/images/flow.png", signed_in(200)),
     "main.home": Route("/", signed_in(200)),
     "main.program_index": Route("/program", partners()),
     "main.program_page": Route("/program/rules", partners()),
@@ -104,6 +105,8 @@ ACCESS: dict[str, Route] = {
         "POST",
     ),
     "learning.certificates": Route("/certificates", partners()),
+    "learning.history": Route("/quiz-history", partners()),
+    "learning.org_attempts": Route("/staff/orgs/{org_id}/quiz-attempts", staff()),
     "learning.claim_certificate": Route("/learn/basics/certificate", partners("ok"), "POST"),
     # The holder and staff may open a certificate; other partners get 404.
     "learning.certificate": Route(

@@ -75,6 +75,7 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the partner agreement page and the organisation page's agreement section
         "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
         "agreement-text-heading",
+        # (an organisation's quiz attempts, staff, also use "versions-heading")
     }
 )  # fmt: skip
 

@@ -17,6 +17,7 @@ from portal.content import fields as f
 from portal.content.cobrand import template_problems
 from portal.content.fields import Source
 from portal.content.frontmatter import Document, LineDict, LineList
+from portal.content.kit_limits import kit_file_problem
 from portal.content.library import (
     EVERYONE,
     KIT_KINDS,
@@ -264,6 +265,10 @@ def _kit_files(
             continue
         asset = assets.get(rel)
         if asset is None:  # unreadable: already reported by the loader
+            continue
+        refused = kit_file_problem(name, asset.size)
+        if refused:
+            src.report(line, refused)
             continue
         media_type = mimetypes.guess_type(name, strict=False)[0] or DEFAULT_MEDIA_TYPE
         preview = layout.previews.get(name, "")

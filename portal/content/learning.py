@@ -146,6 +146,12 @@ def _build_module(
         quiz_map = f.mapping(src, meta["quiz"], "quiz", meta.line_of("quiz"))
         quiz = build_quiz(src, quiz_map) if quiz_map is not None else None
     links.add_markdown(src.path, doc.body, doc.body_line)
+    if not doc.body.strip():
+        src.report(
+            doc.body_line,
+            f"module '{entry.module_id}' has an empty body: write the lesson below the front "
+            "matter (learners see only its title otherwise)",
+        )
     return Module(
         id=entry.module_id,
         path_id=path_id,

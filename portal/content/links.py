@@ -72,6 +72,9 @@ class LinkCollector:
 
     refs: list[LinkRef] = field(default_factory=list)
     documents: list[MarkdownLinks] = field(default_factory=list)
+    # Every Markdown text as (source, first line, text), for checks of the whole text
+    # (portal.content.markup_check).
+    texts: list[tuple[str, int, str]] = field(default_factory=list)
 
     def add(self, source: str, line: int, href: str) -> None:
         """Remember one link at `source:line`."""
@@ -79,6 +82,7 @@ class LinkCollector:
 
     def add_markdown(self, source: str, text: str, first_line: int) -> None:
         """Remember a Markdown text whose first line is `first_line` of `source`."""
+        self.texts.append((source, first_line, text))
         candidates = frozenset(_CANDIDATE.findall(text)) if "/" in text else frozenset()
         if "#" in text:
             candidates |= frozenset(_FRAGMENT_CANDIDATE.findall(text))

@@ -29,6 +29,7 @@ from portal.content.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
+from portal.content.images import ContentImage, is_content_image, read_image
 from portal.content.kits import (
     KITS,
     Asset,
@@ -41,6 +42,8 @@ from portal.content.kits import (
 )
 from portal.content.learning import MODULE_FILE, ModuleFile, build_path
 from portal.content.links import LinkCollector, broken_links
+from portal.content.local_refs import LocalRefs
+from portal.content.markup_check import markup_problems
 from portal.content.model import (
     Checklist,
     ContentError,
@@ -82,6 +85,7 @@ class _Build:
     texts: dict[str, str] = field(default_factory=dict)
     assets: dict[str, Asset] = field(default_factory=dict)  # kit files: size and sha256
     brand_files: dict[str, bytes] = field(default_factory=dict)  # brand/: small, read whole
+    images: dict[str, ContentImage] = field(default_factory=dict)  # served images, not bytes
 
     def source(self, rel: str) -> Source:
         return Source(rel, self.problems)
@@ -126,6 +130,12 @@ def _read_all(build: _Build) -> tuple[str, list[str]]:
                 data = read_small(entry.path, rel, hasher, MAX_BRAND_FILE_BYTES, build.report)
                 if data is not None:
                     build.brand_files[rel] = data
+            elif is_content_image(rel):
+                image, problems = read_image(entry.path, rel, hasher)
+                for line, message in problems:
+                    build.report(rel, line, message)
+                if image is not None:
+                    build.images[rel] = image
             elif rel == PROGRAM_FILE or rel.split("/", 1)[0] in _TEXT_FOLDERS or is_kit_text(rel):
                 text = read_text(entry.path, rel, hasher, build.report)
                 if text is not None:
@@ -186,6 +196,7 @@ def load_content(root: Path) -> ContentIndex:
             playbooks={playbook.key for playbook in playbooks},
         )
     )
+    build.problems.extend(markup_problems(build.links.texts))
     if build.problems or program is None:
         problems = sorted(build.problems, key=lambda p: (p.path, p.line))
         raise ContentError(problems or [ContentProblem(PROGRAM_FILE, 1, "program.yml is unusable")])
@@ -201,12 +212,15 @@ def load_content(root: Path) -> ContentIndex:
         ),
         playbooks=MappingProxyType({p.key: p for p in sorted(playbooks, key=playbook_sort_key)}),
         brand=brand,
+        images=MappingProxyType(build.images),
     )
     narrow = reach_problems(build.links, index)
     if narrow:
         raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
-    index = render_index(index)
-    broken_anchors = anchor_problems(build.links, index)
+    refs = LocalRefs(build.images, frozenset(rels), build.texts)
+    index = render_index(index, refs)
+    broken_anchors = refs.problems + anchor_problems(build.links, index)
+    broken_anchors += anchor_problems(refs.fragment_links, index)
     if broken_anchors:
         raise ContentError(sorted(broken_anchors, key=lambda p: (p.path, p.line)))
     return dataclasses.replace(index, search=build_search_index(index))
@@ -264,6 +278,8 @@ class _Layout:
             into[name[:-3]] = rel
 
     def _learning(self, build: _Build, rel: str, parts: list[str]) -> None:
+        if is_content_image(rel):  # an image beside the modules (portal.content.images)
+            return
         if len(parts) != 3 or not parts[2].endswith(".md"):
             build.report(
                 rel, 1, "unexpected file: learning/ holds <path>/path.md and <path>/NN-<id>.md"

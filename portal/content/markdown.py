@@ -15,6 +15,7 @@ from collections.abc import Collection
 
 import nh3
 
+from portal.content.callouts import CALLOUT_CLASSES, TITLE_CLASS, fence_languages, render_callouts
 from portal.content.gfm import gfm_to_html
 from portal.content.headings import PAGE_IDS, shift_headings
 
@@ -41,7 +42,6 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "sup": {"id", "class"},
     "section": {"class"},
     "code": {"class"},
-    "div": {"class"},
     "span": {"class"},
     "input": {"checked"},
     **{tag: {"id"} for tag in _HEADINGS},
@@ -49,6 +49,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 # A task list item's box: whatever an <input> was written as, it is a disabled checkbox, named
 # for screen readers (read as "Done, check box, checked" or "... not checked").
 _INPUT_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": "", "aria-label": "Done"}}
+# Classes the portal's CSS styles: a callout box and its title (any other class is dropped;
+# ammonia wants these tags' `class` here only, not in ALLOWED_ATTRIBUTES).
+ALLOWED_CLASSES = {"div": set(CALLOUT_CLASSES), "p": {TITLE_CLASS}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _ANCHOR_TAG = re.compile(r"<a\s[^>]*>")
@@ -64,6 +67,7 @@ def sanitize_html(raw_html: str) -> str:
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         set_tag_attribute_values=_INPUT_ATTRIBUTES,
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
     )
@@ -93,7 +97,8 @@ class MarkdownRenderer:
         if not text.strip():
             return ""
         # cmark ends every block with a newline: the last one is not part of the content.
-        return sanitize_html(shift_headings(gfm_to_html(text).rstrip("\n"), reserved))
+        raw = render_callouts(fence_languages(gfm_to_html(text).rstrip("\n")))
+        return sanitize_html(shift_headings(raw, reserved))
 
 
 _renderer = MarkdownRenderer()

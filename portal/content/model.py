@@ -331,7 +331,7 @@ class Checklist:
 
 @dataclass(frozen=True)
 class Choice:
-    key: str  # "c1", "c2", ... by position in the source
+    key: str  # its `id:` in the source, else "c1", "c2", ... by position
     text: str
     correct: bool
     explain: str = ""
@@ -453,6 +453,8 @@ class ContentIndex:
     # content/brand/, or a Brand named after program.yml's vendor when the folder is absent;
     # None only for indexes built by hand in tests.
     brand: Brand | None = None
+    # content/images/ and images beside modules, by path (portal.content.images.ContentImage).
+    images: Mapping[str, Any] = field(default_factory=_frozen_map)
 
     def partner_pages(self) -> tuple[Page, ...]:
         """The program pages partners read, in list order (staff-only pages left out)."""

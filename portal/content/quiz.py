@@ -10,9 +10,10 @@ from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
 from portal.content.model import QUESTION_TYPES, Choice, Question, Quiz
+from portal.content.quiz_retired import retired_ids, reused_problems
 
 QUIZ_REQUIRED = ("pass_mark", "questions")
-QUIZ_OPTIONAL = ("max_attempts", "cooldown_hours", "shuffle", "draw")
+QUIZ_OPTIONAL = ("max_attempts", "cooldown_hours", "shuffle", "draw", "retired")
 QUESTION_REQUIRED = ("id", "type", "prompt")
 QUESTION_OPTIONAL = ("explain", "choices", "answer")
 DEFAULT_COOLDOWN_HOURS = 24
@@ -31,6 +32,7 @@ def build_quiz(src: Source, entry: LineDict) -> Quiz | None:
     shuffle = f.boolean(src, entry, "shuffle", what, default=False)
     draw = f.integer(src, entry, "draw", what, minimum=1)
     questions = _questions(src, entry)
+    reused_problems(src, entry, retired_ids(src, entry))
     if draw is not None and "questions" in entry and draw > len(questions):
         src.report(
             entry.line_of("draw"),
@@ -70,6 +72,20 @@ def quiz_version(quiz: Quiz) -> str:
         ],
     }
     canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def question_version(question: Question) -> str:
+    """A short hash of one question as learners see and are graded on it: an open attempt
+    keeps its answers to every question whose hash is unchanged."""
+    definition = [
+        question.id,
+        question.type,
+        question.prompt,
+        question.explain,
+        [[c.key, c.text, c.correct, c.explain] for c in question.choices],
+    ]
+    canonical = json.dumps(definition, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
@@ -148,17 +164,22 @@ def _choices(src: Source, entry: LineDict, kind: str, label: str) -> tuple[Choic
     if items is None:
         return ()
     choices = []
+    keys: dict[str, int] = {}
     for index, item in enumerate(items):
         choice_map = f.mapping(src, item, "each choice", items.line_of(index))
         if choice_map is None:
             continue
-        f.check_keys(src, choice_map, "a choice", ("text",), ("correct", "explain"))
+        f.check_keys(src, choice_map, "a choice", ("text",), ("id", "correct", "explain"))
+        # A choice's id keeps past answers meaning the same when choices are reordered;
+        # without one, its position names it (c1, c2, ...).
+        key = f.slug(src, choice_map, "id", "a choice") or f"c{index + 1}"
+        f.unique(src, keys, key, items.line_of(index), "choice id")
         text = f.text(src, choice_map, "text", "a choice")
         if "text" in choice_map and not text:
             src.report(choice_map.line_of("text"), "'text' in a choice must not be empty")
         choices.append(
             Choice(
-                key=f"c{index + 1}",
+                key=key,
                 text=text,
                 correct=f.boolean(src, choice_map, "correct", "a choice", default=False),
                 explain=f.text(src, choice_map, "explain", "a choice"),

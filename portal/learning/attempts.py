@@ -24,8 +24,10 @@ from portal.db_types import update_if_unset
 from portal.extensions import db
 from portal.learning.certificates import issue_certification_if_complete
 from portal.learning.grading import FormData, GradeResult, draw_attempt_plan, grade, parse_answers
+from portal.learning.history import snapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.learning.progress import PathProgress, path_progress
+from portal.learning.quiz_edits import changed_message, stale_questions, update_plan
 
 ALREADY_GRADED = "This attempt was already graded. Start a new attempt to try again."
 
@@ -54,6 +56,14 @@ class AttemptAlreadyGraded(AttemptError):
 
 class QuizChanged(AttemptError):
     pass
+
+
+class QuestionsChanged(AttemptError):
+    """Some questions changed under an open attempt: it stays open, the others' answers kept."""
+
+    def __init__(self, stale: list[tuple[int, str]]):
+        super().__init__(changed_message(stale))
+        self.stale_ids = frozenset(question_id for _, question_id in stale)
 
 
 class ModuleAlreadyPassed(AttemptError):
@@ -134,12 +144,13 @@ def latest_attempt(user: User, path_id: str, module_id: str) -> QuizAttempt | No
 
 
 def is_open_for(attempt: QuizAttempt | None, quiz: Quiz | None) -> bool:
-    """True for an unsubmitted attempt drawn from this version of the quiz."""
+    """True for an unsubmitted attempt that still has questions in this version of the quiz
+    (edits to the quiz keep it open: portal.learning.quiz_edits)."""
     return (
         attempt is not None
         and quiz is not None
         and attempt.submitted_at is None
-        and attempt.quiz_version == quiz.version
+        and bool(update_plan(attempt.questions, quiz, attempt.quiz_version).plan)
     )
 
 
@@ -215,8 +226,10 @@ def submit_attempt(
     """Grade an open attempt against the quiz version it was drawn from and record it.
 
     Refuses, changing nothing, a graded attempt (AttemptAlreadyGraded) and bad answers
-    (grading.AnswerError); an attempt from an older version of the quiz is voided and refused
-    (QuizChanged). The grade is recorded by a conditional UPDATE that only succeeds while the
+    (grading.AnswerError). After an edit of the quiz, answers to unchanged questions count;
+    answers given to a question's old wording are refused (QuestionsChanged, naming it, the
+    attempt still open), and an attempt none of whose questions remain is voided (QuizChanged).
+    The grade is recorded by a conditional UPDATE that only succeeds while the
     attempt is still open, before anything else is added: of two simultaneous submissions one
     is graded and the other gets AttemptAlreadyGraded, so a pass adds one ModuleCompletion
     and at most one certification (issued when every module is now passed).
@@ -236,14 +249,18 @@ def submit_attempt(
             )
         raise AttemptAlreadyGraded()
     quiz = module.quiz
-    if quiz is None or attempt.quiz_version != quiz.version:
+    update = update_plan(attempt.questions, quiz, attempt.quiz_version) if quiz else None
+    if quiz is None or update is None or not update.plan:
         if not _void(attempt, now):
             raise AttemptAlreadyGraded()
         raise QuizChanged(
             "This quiz has changed since you started the attempt. Please start a new attempt."
         )
-    answers = parse_answers(attempt.questions, form, quiz)
-    result = grade(quiz, attempt.questions, answers)
+    stale = stale_questions(update, form)
+    if stale:  # nothing written: the same update is worked out again on the next request
+        raise QuestionsChanged(stale)
+    answers = parse_answers(update.plan, form, quiz)
+    result = grade(quiz, update.plan, answers)
     user = db.session.get(User, attempt.user_id)
     assert user is not None
     before = progress or path_progress(user, path, now, with_attempts=False)
@@ -254,6 +271,11 @@ def submit_attempt(
         results=result.results,
         score=result.score,
         passed=result.passed,
+        # Graded against today's quiz: the attempt records that plan and version, and what
+        # the learner saw, so later edits never change its history.
+        questions=update.plan,
+        quiz_version=quiz.version,
+        snapshot=snapshot(result),
     )
     if not graded:
         raise AttemptAlreadyGraded()

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint
 
-from portal.learning import certificate_views, views
+from portal.learning import certificate_views, history_views, views
 
 
 class LearningRoute(NamedTuple):
@@ -39,6 +39,11 @@ ROUTES = (
         "complete_module",
         views.complete_module_view,
         "POST",
+    ),
+    # Past attempts as they were taken (history_views.py).
+    LearningRoute("/quiz-history", "history", history_views.history, "GET"),
+    LearningRoute(
+        "/staff/orgs/<id:org_id>/quiz-attempts", "org_attempts", history_views.org_attempts, "GET"
     ),
     # Certificates (certificate_views.py).
     LearningRoute("/certificates", "certificates", certificate_views.certificates_index, "GET"),

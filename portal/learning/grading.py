@@ -2,8 +2,10 @@
 
 Pure functions over the content dataclasses: no database, no Flask. An attempt's *plan* is
 the list of questions it shows, in display order, each with its choice keys in display order:
-`[{"id": "budget", "choices": ["c2", "c1", "c3"]}, ...]`. The plan is stored with the attempt,
-so shuffling is stable within an attempt and grading never depends on today's random numbers.
+`[{"id": "budget", "choices": ["c2", "c1", "c3"], "v": <question version>}, ...]`
+(portal.learning.quiz_edits keeps an open plan usable when the quiz is edited). The plan is
+stored with the attempt, so shuffling is stable within an attempt and grading never depends
+on today's random numbers.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from portal.content.model import Choice, Question, Quiz
+from portal.content.quiz import question_version
 
 FIELD_PREFIX = "q-"
 SINGLE_ANSWER_TYPES = frozenset({"single", "true_false"})
@@ -86,6 +89,7 @@ class ShownQuestion:
     type: str
     prompt: str
     choices: tuple[ShownChoice, ...]
+    version: str = ""  # sent back with the answers (portal.learning.quiz_edits)
 
     @property
     def multiple(self) -> bool:
@@ -114,7 +118,7 @@ def draw_attempt_plan(quiz: Quiz, rng: random.Random) -> Plan:
         keys = [c.key for c in question.choices]
         if quiz.shuffle and question.type != "true_false":
             rng.shuffle(keys)
-        plan.append({"id": question.id, "choices": keys})
+        plan.append({"id": question.id, "choices": keys, "v": question_version(question)})
     return plan
 
 
@@ -163,7 +167,16 @@ def shown_questions(quiz: Quiz, plan: Sequence[Mapping[str, Any]]) -> tuple[Show
         choices = tuple(
             ShownChoice(key=key, text=by_key[key].text) for key in item["choices"] if key in by_key
         )
-        shown.append(ShownQuestion(number, question.id, question.type, question.prompt, choices))
+        shown.append(
+            ShownQuestion(
+                number,
+                question.id,
+                question.type,
+                question.prompt,
+                choices,
+                item.get("v", ""),
+            )
+        )
     return tuple(shown)
 
 

@@ -45,10 +45,16 @@ class QuizAttempt(Model):
     questions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     answers: Mapped[dict[str, list[str]] | None] = mapped_column(sa.JSON)
     results: Mapped[dict[str, bool] | None] = mapped_column(sa.JSON)
+    # What a graded attempt showed, as graded: each question's prompt, explanation and choices
+    # (text, correct, explanation, chosen), so history never depends on today's content.
+    # portal.learning.history.snapshot writes it; None for ungraded and older attempts.
+    snapshot: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     score: Mapped[int | None] = mapped_column()
     passed: Mapped[bool | None] = mapped_column()
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ModuleCompletion(Model):

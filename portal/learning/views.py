@@ -29,6 +29,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.attempts import (
     AttemptError,
+    QuestionsChanged,
     attempt_window,
     complete_module,
     is_open_for,
@@ -51,6 +52,7 @@ from portal.learning.progress import (
     path_progress,
     paths_progress,
 )
+from portal.learning.quiz_edits import update_plan
 from portal.learning.review import review
 
 MODULE_PAGE = "learning/module.html"
@@ -141,6 +143,18 @@ def submit_attempt_view(path_id: str, module_id: str, attempt_id: int):
             selections=selections_from_form(attempt.questions, request.form),
         )
         return _render_quiz(context, status=422)
+    except QuestionsChanged as changed:  # still open: keep the answers to the others
+        selections = selections_from_form(attempt.questions, request.form)
+        context = _module_context(
+            learning_path,
+            mod,
+            before,
+            now,
+            attempt=attempt,
+            quiz_error=changed.message,
+            selections={k: v for k, v in selections.items() if k not in changed.stale_ids},
+        )
+        return _render_quiz(context, status=409)
     except AttemptError as refused:  # nothing changed, except a stale attempt now voided
         context = _module_context(learning_path, mod, before, now, quiz_error=refused.message)
         response = _render_quiz(context, status=409)
@@ -253,7 +267,8 @@ def _module_context(
     if result is None and not state.passed and is_open_for(latest, quiz):
         assert latest is not None
         context["open_attempt"] = latest
-        context["questions"] = shown_questions(quiz, latest.questions)
+        plan = update_plan(latest.questions, quiz, latest.quiz_version).plan
+        context["questions"] = shown_questions(quiz, plan)
         return context
     if latest is not None and latest.submitted_at is not None and latest.passed is not None:
         context["last_graded"] = latest

@@ -2,8 +2,9 @@
 
 The fixture content plus one page using the GFM features the content team asked for: aligned
 table, task list, strikethrough, footnote, `<details>`, a fence in a list item, links to
-headings. Under the real CSP (no inline styles) the alignment still shows, the task boxes are
-ticked or not and cannot be changed, the heading links land on GitHub-style anchors, and
+headings, callouts and a content image. Under the real CSP (no inline styles) the alignment
+still shows, the image loads, callouts fit a phone's width, the task boxes are ticked or not
+and cannot be changed, the heading links land on GitHub-style anchors, and
 axe-core finds nothing. Any dialog, script error or CSP violation fails the test.
 """
 
@@ -56,6 +57,15 @@ Jump to [the budget](#budget), or read [about quizzes](#quiz-1).
 Partners with a **plan** close more deals.
 
 </details>
+
+> [!WARNING]
+> Never register a customer who has not agreed to hear from us, even when the deal looks
+> certain and the customer's name is long: Supercalifragilisticexpialidocious Holdings.
+
+> [!TIP]
+> Register first, then introduce.
+
+![A blue box standing for the referral flow](../images/flow.png)
 
 # Quiz
 
@@ -118,7 +128,19 @@ def test_a_gfm_page_reads_as_on_github(page: Any, live_app: Flask, live_url: str
     expect(boxes.last).to_be_disabled()
     expect(page.locator("del")).to_have_text("Old price")
     expect(page.locator("li pre code")).to_have_text("make run\n")
+    warning = page.locator(".callout-warning")
+    expect(warning.locator(".callout-title")).to_have_text("Warning")
+    expect(page.locator(".callout-tip .callout-title")).to_have_text("Tip")
+    image = page.get_by_role("img", name="A blue box standing for the referral flow")
+    expect(image).to_have_attribute("src", re.compile(r"^/content-images/images/flow\.png\?v="))
+    image.evaluate("img => img.decode()")  # rejects when the image does not load
     assert_accessible(page, "GFM showcase page")
+    # At a phone's width the callout box stays inside the screen (no sideways scrolling).
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = warning.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     hidden = page.get_by_text("close more deals")
     expect(hidden).to_be_hidden()

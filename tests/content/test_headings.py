@@ -31,6 +31,7 @@ DYNAMIC_IDS = {
     "insights/index.html": "staff insights: sections and figures",
     "learning/_org_certifications.html": "staff organisation page",
     "mdf/_claims.html": "MDF request pages: one card per claim, no content on the page",
+    "learning/history.html": "past quiz attempts: snapshots as text, no content rendered",
     "learning/paths.html": "the list of paths: titles only",
     "onboarding/_staff_steps.html": "staff organisation page",
     "onboarding/_step.html": "reserved while rendering a checklist: step_ids()",

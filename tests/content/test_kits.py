@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from portal.content import ContentIndex, files, load_content
+from portal.content.kit_limits import MAX_KIT_FILE_BYTES
 from portal.content.library import Audience
 from portal.content_cli import content_cli
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy, only
@@ -91,13 +92,26 @@ def test_binary_kit_files_are_hashed_not_decoded(content: ContentCopy) -> None:
     assert banner.sha256 == hashlib.sha256(b"\xff\xfe\x00binary").hexdigest()
 
 
-def test_unknown_extension_is_octet_stream(content: ContentCopy) -> None:
+def test_a_file_of_a_type_the_portal_does_not_serve_is_refused(content: ContentCopy) -> None:
     (content.root / "kits/webinar-in-a-box/files/data.zzq").write_bytes(b"x")
     content.replace(
         WEBINAR, "---\n# Running", "  - name: data.zzq\n    title: Data\n---\n# Running"
     )
-    data = load_content(content.root).kits["webinar-in-a-box"].file("data.zzq")
-    assert data.media_type == "application/octet-stream"
+    problem = only(content.problems())
+    assert problem.startswith(
+        "kits/webinar-in-a-box/kit.md:11: file 'data.zzq' is of a type the portal does not "
+        "serve (.zzq); kit files may be: .csv .doc .docx"
+    )
+
+
+def test_a_kit_file_over_25_mb_is_refused(content: ContentCopy) -> None:
+    with open(content.root / "kits/webinar-in-a-box/files/big.zip", "wb") as file:
+        file.truncate(MAX_KIT_FILE_BYTES + 1)  # sparse: no 25 MB written
+    content.replace(WEBINAR, "---\n# Running", "  - name: big.zip\n    title: All\n---\n# Running")
+    assert only(content.problems()) == (
+        "kits/webinar-in-a-box/kit.md:11: file 'big.zip' is too large: 26,214,401 bytes "
+        "(a kit file may be at most 25 MB)"
+    )
 
 
 def test_a_kit_file_edit_changes_the_version_and_hash(content: ContentCopy) -> None:

@@ -113,7 +113,7 @@ def test_unknown_key_names_it_and_the_allowed_keys(content: ContentCopy) -> None
     problems = content.problems()
     assert (
         f"{QUALIFYING}:6: unknown key 'pass_mrak' in quiz (did you mean 'pass_mark'? allowed: "
-        "cooldown_hours, draw, max_attempts, pass_mark, questions, shuffle)" in problems
+        "cooldown_hours, draw, max_attempts, pass_mark, questions, retired, shuffle)" in problems
     )
     assert f"{QUALIFYING}:6: missing required key 'pass_mark' in quiz" in problems
 
@@ -210,7 +210,7 @@ def test_duplicate_module_id(content: ContentCopy) -> None:
 
 
 def test_duplicate_module_number(content: ContentCopy) -> None:
-    content.write("learning/basics/03-extra.md", "---\ntitle: Extra\n---\n")
+    content.write("learning/basics/03-extra.md", "---\ntitle: Extra\n---\nA lesson.\n")
     assert only(content.problems()) == (
         f"{HANDOVER}:1: duplicate module number 03: 03-extra.md uses it too"
     )

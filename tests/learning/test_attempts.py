@@ -16,6 +16,7 @@ from portal.learning.attempts import (
     AttemptAlreadyGraded,
     AttemptError,
     AttemptWindowClosed,
+    QuestionsChanged,
     QuizChanged,
     attempt_window,
     complete_module,
@@ -24,6 +25,7 @@ from portal.learning.attempts import (
 )
 from portal.learning.grading import AnswerError
 from portal.learning.models import ModuleCompletion, QuizAttempt
+from portal.learning.quiz_edits import update_plan
 from tests.learning.conftest import answers_for
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
@@ -74,10 +76,24 @@ def test_start_reuses_the_open_attempt(partner_user, basics) -> None:
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1
 
 
-def test_start_voids_an_open_attempt_of_an_older_quiz(partner_user, basics) -> None:
+def test_start_keeps_the_open_attempt_after_an_edit_elsewhere_in_the_quiz(
+    partner_user, basics
+) -> None:
     module = basics.module("qualifying")
     old = start_attempt(partner_user, basics, module, "v1", T0)
-    old.quiz_version = "older"
+    old.quiz_version = "older"  # e.g. the pass mark changed; its questions did not
+    db.session.commit()
+    again = start_attempt(partner_user, basics, module, "v2", T0 + timedelta(minutes=1))
+    assert again.id == old.id and again.submitted_at is None
+
+
+def test_start_voids_an_open_attempt_none_of_whose_questions_remain(partner_user, basics) -> None:
+    module = basics.module("qualifying")
+    old = start_attempt(partner_user, basics, module, "v1", T0)
+    db.session.commit()
+    for item in old.questions:
+        item["id"] = f"gone-{item['id']}"
+    sa.orm.attributes.flag_modified(old, "questions")
     db.session.commit()
     new = start_attempt(partner_user, basics, module, "v2", T0 + timedelta(minutes=1))
     assert new.id != old.id
@@ -129,11 +145,64 @@ def test_bad_answers_are_refused_and_change_nothing(partner_user, basics) -> Non
     assert _snapshot() == before
 
 
-def test_a_changed_quiz_voids_the_attempt(partner_user, basics) -> None:
+def _edit_prompt(module, question_id: str, prompt: str):
+    quiz = module.quiz
+    questions = tuple(
+        dataclasses.replace(q, prompt=prompt) if q.id == question_id else q for q in quiz.questions
+    )
+    return dataclasses.replace(
+        module, quiz=dataclasses.replace(quiz, questions=questions, version="edited")
+    )
+
+
+def test_an_edit_that_leaves_the_questions_alone_grades_the_open_attempt(
+    partner_user, basics
+) -> None:
     module = basics.module("qualifying")
     attempt = start_attempt(partner_user, basics, module, "v1", T0)
     db.session.commit()
-    edited = dataclasses.replace(module, quiz=dataclasses.replace(module.quiz, version="edited"))
+    edited = dataclasses.replace(
+        module, quiz=dataclasses.replace(module.quiz, pass_mark=50, version="edited")
+    )
+    form = MultiDict(answers_for(module.quiz, attempt.questions))
+    submission = submit_attempt(attempt, basics, edited, form, T0)
+    db.session.commit()
+    assert submission.result.passed and submission.result.pass_mark == 50
+    assert (attempt.passed, attempt.quiz_version) == (True, "edited")
+
+
+def test_a_changed_question_is_named_and_the_attempt_stays_open(partner_user, basics) -> None:
+    module = basics.module("qualifying")
+    attempt = start_attempt(partner_user, basics, module, "v1", T0)
+    db.session.commit()
+    number = [item["id"] for item in attempt.questions].index("signals") + 1
+    edited = _edit_prompt(module, "signals", "Which two of these are signals?")
+    form = MultiDict(answers_for(module.quiz, attempt.questions))
+    before = _snapshot()
+    with pytest.raises(QuestionsChanged) as changed:
+        submit_attempt(attempt, basics, edited, form, T0)
+    assert changed.value.message == (
+        f"Question {number} was changed since you opened the quiz. Read it again and answer "
+        "it; your other answers are kept."
+    )
+    assert changed.value.stale_ids == {"signals"}
+    db.session.commit()
+    assert _snapshot() == before  # still open, nothing written
+    # Answered again as the form now shows it (with the question's new version): graded.
+    plan = update_plan(attempt.questions, edited.quiz, attempt.quiz_version).plan
+    form = MultiDict(answers_for(edited.quiz, plan))
+    form.add("qv-signals", next(i["v"] for i in plan if i["id"] == "signals"))
+    assert submit_attempt(attempt, basics, edited, form, T0).result.passed
+
+
+def test_an_attempt_whose_questions_all_went_is_voided(partner_user, basics) -> None:
+    module = basics.module("qualifying")
+    attempt = start_attempt(partner_user, basics, module, "v1", T0)
+    db.session.commit()
+    emptied = dataclasses.replace(module.quiz.questions[0], id="brand-new")
+    edited = dataclasses.replace(
+        module, quiz=dataclasses.replace(module.quiz, questions=(emptied,), version="edited")
+    )
     form = MultiDict(answers_for(module.quiz, attempt.questions))
     with pytest.raises(QuizChanged, match="start a new attempt"):
         submit_attempt(attempt, basics, edited, form, T0)
@@ -142,6 +211,20 @@ def test_a_changed_quiz_voids_the_attempt(partner_user, basics) -> None:
     # A voided attempt is not a failed one.
     window = attempt_window(partner_user, basics.id, module.id, module.quiz, T0)
     assert window.used == 0
+
+
+def test_a_graded_attempt_keeps_a_snapshot_of_what_it_showed(partner_user, basics) -> None:
+    attempt, _ = _take(partner_user, basics, "qualifying", T0, right=True)
+    shown = {q["id"]: q for q in attempt.snapshot}
+    budget = shown["budget"]
+    assert budget["prompt"] == "Which signal best shows a real buying need?"
+    assert budget["explain"] == "A named owner with budget is the strongest signal."
+    assert budget["correct"] is True
+    assert {c["text"]: (c["correct"], c["chosen"]) for c in budget["choices"]} == {
+        "A named budget owner": (True, True),
+        "A downloaded e-book": (False, False),
+        "A conference badge scan": (False, False),
+    }
 
 
 def test_max_attempts_closes_the_window_until_the_oldest_cools_down(partner_user, basics) -> None:

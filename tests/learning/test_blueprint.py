@@ -9,6 +9,8 @@ from portal.learning import blueprint, certificate_views, views
 
 EXPECTED_ROUTES = {
     ("learning.paths", "/learn", "GET"),
+    ("learning.history", "/quiz-history", "GET"),
+    ("learning.org_attempts", "/staff/orgs/<id:org_id>/quiz-attempts", "GET"),
     ("learning.path", "/learn/<path_id>", "GET"),
     ("learning.module", "/learn/<path_id>/<module_id>", "GET"),
     ("learning.start_attempt", "/learn/<path_id>/<module_id>/attempts", "POST"),

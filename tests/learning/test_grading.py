@@ -8,6 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from portal.content.model import Choice, Question, Quiz
+from portal.content.quiz import question_version
 from portal.learning.grading import (
     AnswerError,
     draw_attempt_plan,
@@ -118,11 +119,14 @@ def test_graded_result_keeps_display_order_and_choices() -> None:
 
 def test_plan_without_shuffle_or_draw_is_the_source_order() -> None:
     quiz = make_quiz(single(), multiple(), true_false())
-    assert draw_attempt_plan(quiz, random.Random(3)) == [
+    plan = draw_attempt_plan(quiz, random.Random(3))
+    assert [{"id": i["id"], "choices": i["choices"]} for i in plan] == [
         {"id": "budget", "choices": ["c1", "c2", "c3"]},
         {"id": "signals", "choices": ["c1", "c2", "c3"]},
         {"id": "pricing", "choices": ["c1", "c2"]},
     ]
+    # Each question carries its version: an edit of one question is told from the others.
+    assert [i["v"] for i in plan] == [question_version(q) for q in quiz.questions]
 
 
 def test_draw_gives_n_distinct_questions_from_the_pool() -> None:

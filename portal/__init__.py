@@ -35,6 +35,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
     from portal.kits import init_app as init_kits
+    from portal.leads import init_app as init_leads
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
     from portal.notify import init_app as init_notify
@@ -69,6 +70,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_onboarding,
         init_learning,
         init_referrals,
+        init_leads,
         init_inbox,
         init_kits,
         init_playbooks,

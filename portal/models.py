@@ -3,6 +3,7 @@
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.insights.models import InsightSnapshot
+from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
 from portal.onboarding.models import ChecklistProgress
@@ -38,6 +39,10 @@ __all__ = [
     "Customer",
     "InsightSnapshot",
     "Invite",
+    "Lead",
+    "LeadCap",
+    "LeadIndustry",
+    "LeadOffer",
     "Meeting",
     "ModuleCompletion",
     "Organization",

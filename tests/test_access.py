@@ -44,6 +44,7 @@ from tests.access_helpers import (
 from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
+from tests.access_leads import ROUTES as LEAD_ROUTES
 from tests.access_main import ROUTES as MAIN_ROUTES
 from tests.access_playbooks import ROUTES as PLAYBOOK_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
@@ -59,6 +60,7 @@ from tests.conftest import (
     new_won_referral,
     sign_in,
 )
+from tests.leads.factories import new_lead
 
 # endpoint -> how to call it and what each role gets
 ACCESS: dict[str, Route] = {
@@ -141,6 +143,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **LEAD_ROUTES,
 }
 
 
@@ -162,6 +165,7 @@ class World:
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
     review_id: int  # an open tier review of the third organisation
+    lead_id: int  # a lead offered to partner_org
 
 
 def _build_world() -> World:
@@ -215,6 +219,7 @@ def _build_world() -> World:
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
     db.session.commit()
     customer_id = db.session.scalar(sa.select(Customer.id))
+    lead = new_lead(partner_org.id)
     return World(
         users={
             "partner_user": partner_user.id,
@@ -237,6 +242,7 @@ def _build_world() -> World:
         customer_id=customer_id,
         dispute_id=dispute.id,
         review_id=open_review(third_org.id),
+        lead_id=lead.id,
     )
 
 

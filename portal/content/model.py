@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from portal.content.library import Kit, Playbook
+from portal.content.model_leads import LeadRules
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal["acknowledge", "learning_path", "kit_download", "first_referral", "staff"]
@@ -173,6 +174,7 @@ class Program:
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
+    leads: LeadRules = field(default_factory=LeadRules)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

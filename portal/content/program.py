@@ -12,6 +12,7 @@ from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.program_leads import build_lead_rules
 from portal.content.tiers import (
     build_attested_facts,
     build_tier,
@@ -30,6 +31,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "tier_rules",
     "attested_facts",
     "benchmarks",
+    "leads",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -102,6 +104,9 @@ def build_program(src: Source, data: object) -> Program | None:
         attested_facts=facts,
         tier_rules=build_tier_rules(src, root),
         benchmarks=build_benchmarks(src, root, stages),
+        leads=build_lead_rules(
+            src, root, type_ids=type_ids, tier_ids=tuple(t.id for t in tiers), regions=regions
+        ),
     )  # fmt: skip
 
 

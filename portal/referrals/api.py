@@ -66,7 +66,7 @@ from portal.referrals.models import (
 from portal.referrals.normalise import normalise_company_name
 from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
-from portal.referrals.registration import is_customer
+from portal.referrals.registration import CompanyConflict, company_conflict, is_customer
 from portal.referrals.seen import mark_opened
 from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
 from portal.referrals.sla import (
@@ -107,6 +107,7 @@ __all__ = [
     "AnsweredDispute",
     "CommissionError",
     "CommissionStatus",
+    "CompanyConflict",
     "CustomerRefused",
     "EarningsThisYear",
     "ImportResult",
@@ -127,6 +128,7 @@ __all__ = [
     "check_payout_reference",
     "clock",
     "commissions_for_staff",
+    "company_conflict",
     "describe",
     "earnings_this_year",
     "event_title",

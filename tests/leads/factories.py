@@ -37,5 +37,7 @@ def new_lead(partner_id: int | None = None, **fields: Any) -> Lead:
 
 
 def add_industries(organization_id: int, *industries: str) -> None:
-    db.session.add_all(LeadIndustry(organization_id=organization_id, industry=i) for i in industries)
+    db.session.add_all(
+        LeadIndustry(organization_id=organization_id, industry=i) for i in industries
+    )
     db.session.commit()

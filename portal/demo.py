@@ -12,6 +12,7 @@ from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
 from portal.extensions import db
+from portal.leads.demo import load_demo_leads
 from portal.referrals.demo import load_demo_referrals
 
 
@@ -97,6 +98,7 @@ def load_demo(content: ContentIndex) -> bool:
         users.append(user)
     # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
     load_demo_referrals(users, content.program)
+    load_demo_leads(users, content.program)
     db.session.commit()
     return True
 

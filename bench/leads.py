@@ -130,7 +130,8 @@ def main() -> None:
               f"{'leads/s':>9}{'offered':>9}{'unrouted':>10}  budget")  # fmt: skip
         print(f"{database.dialect:<11}{args.leads:>9,}{args.partners:>10,}{seeded:>8.1f}"
               f"{elapsed:>9.1f}{rate:>9.0f}{counts.get(LeadStatus.OFFERED, 0):>9,}"
-              f"{counts.get(LeadStatus.UNROUTED, 0):>10,}  >= {BUDGET_PER_SECOND}/s {verdict}")  # fmt: skip
+              f"{counts.get(LeadStatus.UNROUTED, 0):>10,}"
+              f"  >= {BUDGET_PER_SECOND}/s {verdict}")  # fmt: skip
     finally:
         database.drop()
 

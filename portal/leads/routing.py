@@ -29,6 +29,8 @@ from portal.extensions import db
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer, LeadStatus
 from portal.learning.api import orgs_with_valid_certification
 
+# Round-robin reads this many candidates in turn order: enough for routings racing for slots.
+CANDIDATE_LIMIT = 20
 PERIOD_WORDS = {"week": "weekly", "month": "monthly", "quarter": "quarterly"}
 
 
@@ -90,6 +92,11 @@ def candidates(lead: Lead, program: Program, period: str) -> list[Candidate]:
                 LeadIndustry.industry == lead.industry,
             )
         )
+    if routing.choose == "round_robin" and not routing.certification:
+        # The choice needs only the head of the line: let the database sort and cut it.
+        stmt = stmt.order_by(
+            cap.c.last_routed_at.is_not(None), cap.c.last_routed_at, Organization.id
+        ).limit(CANDIDATE_LIMIT)
     rows = db.session.execute(stmt).all()
     if routing.certification:
         certified = orgs_with_valid_certification(routing.certification)

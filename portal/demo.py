@@ -12,7 +12,7 @@ from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
 from portal.extensions import db
-from portal.leads.demo import load_demo_leads
+from portal.leads.demo import load_demo_leads, route_demo_leads_by_rules
 from portal.referrals.demo import load_demo_referrals
 
 
@@ -115,5 +115,6 @@ def load_demo_history_after_demo(content: ContentIndex) -> int:
         )
     )
     created = load_demo_history(content, staff)
+    route_demo_leads_by_rules(content.program, staff)
     db.session.commit()
     return created

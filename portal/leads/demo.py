@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from portal.accounts.models import User
 from portal.content.model import Program
 from portal.db_types import utcnow
@@ -25,7 +27,8 @@ DEMO_LEADS = (
     ("Cascade Outfitters", "Cara Diaz", "US", "Retail", 1, 30, ("accept", "proposal", "won")),
     ("Pinecrest Manufacturing", "Paul Reid", "CA", "Manufacturing", 1, 20, ("accept", "lost")),
     ("Orbit Logistics", "Omar Haddad", "FR", "Software", 1, 4, ("decline",)),
-    ("Atlas Public Works", "Ana Lima", "BR", "Public sector", None, 2, ()),
+    ("Atlas Public Works", "Ana Lima", "GB", "Public sector", None, 2, ()),
+    ("Meridian Software", "Mei Tan", "US", "Software", None, 3, ()),
 )
 
 
@@ -79,3 +82,30 @@ def load_demo_leads(users: Sequence[User], program: Program, now: datetime | Non
                 service.advance(lead, admin, step, lost, at)
     db.session.flush()
     return created
+
+
+def route_demo_leads_by_rules(program: Program, staff: Sequence[User]) -> int:
+    """Once the demo history's active partners exist: let them take leads in every industry
+    and route the demo leads still waiting by the rules; no commit. Returns how many went."""
+    from portal.accounts.models import Organization, OrgStatus
+    from portal.leads.models import Lead, LeadStatus
+
+    industries = program.leads.industries
+    active = db.session.scalars(
+        sa.select(Organization.id).where(
+            Organization.status == OrgStatus.ACTIVE,
+            ~sa.exists().where(LeadIndustry.organization_id == Organization.id),
+        )
+    ).all()
+    db.session.add_all(
+        LeadIndustry(organization_id=org_id, industry=industry)
+        for org_id in active
+        for industry in industries
+    )
+    db.session.flush()
+    actor = staff[0] if staff else None
+    routed = 0
+    for lead in db.session.scalars(sa.select(Lead).where(Lead.status == LeadStatus.UNROUTED)):
+        service.route_lead(lead, program, utcnow(), actor)
+        routed += lead.status == LeadStatus.OFFERED
+    return routed

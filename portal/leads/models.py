@@ -128,9 +128,10 @@ class LeadOffer(Model):
 class LeadCap(Model):
     """How many leads a partner received in one cap period; the database enforces the cap.
 
-    Routing takes a slot with one conditional UPDATE (`used = used + 1 ... WHERE used < cap`):
-    concurrent routings serialise on the row and only those that still find room get one; the
-    CHECK makes an over-cap row impossible whatever the code does.
+    Routing takes a slot with one INSERT ... ON CONFLICT DO UPDATE SET used = used + 1 WHERE
+    used < cap (routing.take_slot): concurrent routings serialise on the row and only those
+    that still find room get one; the CHECK makes an over-cap row impossible whatever the code
+    does.
     """
 
     __tablename__ = "lead_caps"

@@ -10,8 +10,8 @@ One call routes one lead inside the caller's transaction:
    oldest (never first, then by id). `weighted`: the highest weight / (leads this period + 1),
    weight = (tier rank + 1) x smoothed win rate on routed leads ((won + 1) / (closed + 2)),
    so over a period partners receive leads in proportion to their weights.
-3. The slot: one conditional UPDATE on the partner's `lead_caps` row for the period
-   (`used = used + 1 WHERE used < cap`). Concurrent routings serialise on that row; a
+3. The slot: one upsert of the partner's `lead_caps` row for the period whose update is
+   conditional (`used = used + 1 WHERE used < cap`). Concurrent routings serialise on that row; a
    routing that finds it full moves on to the next candidate. The CHECK (used <= cap) backs it.
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus
 from portal.content.model import Program
-from portal.db_types import insert_for_dialect, updated
+from portal.db_types import insert_for_dialect
 from portal.extensions import db
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer, LeadStatus
 from portal.learning.api import orgs_with_valid_certification
@@ -145,27 +145,22 @@ def ordered(found: list[Candidate], program: Program) -> list[Candidate]:
 def take_slot(organization_id: int, period: str, cap: int, now: datetime) -> bool:
     """Take one of the partner's slots for the period; False when the cap is used up.
 
-    The row is created on first use; the UPDATE's WHERE is evaluated on the row as committed
-    by any routing that got there first, so no two routings can take the last slot.
+    One statement: INSERT the period's row with one slot used, or, when it exists, UPDATE
+    it to one more WHERE used < cap. PostgreSQL locks the row and evaluates the WHERE on the
+    version any routing that got there first committed, so no two routings take the last slot.
     """
-    db.session.execute(
+    stmt = (
         insert_for_dialect(LeadCap)
-        .values(organization_id=organization_id, period=period, cap=cap, used=0)
-        .on_conflict_do_nothing()
-    )
-    result = updated(
-        db.session.execute(
-            sa.update(LeadCap)
-            .where(
-                LeadCap.organization_id == organization_id,
-                LeadCap.period == period,
-                LeadCap.used < cap,
-            )
-            .values(used=LeadCap.used + 1, cap=cap, last_routed_at=now)
-            .execution_options(synchronize_session=False)
+        .values(organization_id=organization_id, period=period, cap=cap, used=1,
+                last_routed_at=now)
+        .on_conflict_do_update(
+            index_elements=[LeadCap.organization_id, LeadCap.period],
+            set_={"used": LeadCap.used + 1, "cap": cap, "last_routed_at": now},
+            where=LeadCap.used < cap,
         )
-    )
-    return result.rowcount == 1
+        .returning(LeadCap.used)
+    )  # fmt: skip
+    return db.session.execute(stmt).first() is not None
 
 
 def explain(lead: Lead, chosen: Candidate, program: Program) -> str:

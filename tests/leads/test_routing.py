@@ -191,3 +191,20 @@ def test_period_keys():
     assert routing.period_of(moment, "month") == "2026-12"
     assert routing.period_of(moment, "quarter") == "2026-Q4"
     assert routing.period_of(moment, "week") == "2026-W50"
+
+
+def test_a_directory_lead_goes_to_the_partner_named(two_partners):
+    from portal.leads import api
+
+    _first, second = two_partners
+    program = current_content().program
+    data, problems = api.clean(
+        api.LeadInput(company="Kite Clinics", contact_name="Kim Kite",
+                      contact_email="kim@kite-clinics.com", country="GB"),
+        program.leads, program.regions,
+    )  # fmt: skip
+    assert problems == [] and data.region == "Europe"
+    lead = api.create_lead(data, api.LeadSource.DIRECTORY, None, utcnow(), second.id)
+    api.route_lead(lead, program, utcnow())
+    assert (lead.status, lead.partner_id) == (api.LeadStatus.OFFERED, second.id)
+    assert lead.routing_reason == "Asked for by name in the directory."

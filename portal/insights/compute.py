@@ -15,6 +15,7 @@ from portal.insights.attention import attention_figures, collect_attention
 from portal.insights.commissions import collect_commissions, commission_figures
 from portal.insights.enablement import collect_enablement, enablement_figures
 from portal.insights.engagement import collect_engagement, engagement_figures
+from portal.insights.leads import period_lead_figures
 from portal.insights.periods import Period
 from portal.insights.pipeline import collect_pipeline, conversion_figures, pipeline_figures
 from portal.insights.recruitment import OrgFacts, org_facts, recruitment_figures
@@ -45,6 +46,7 @@ def compute_figures(
     responsiveness = collect_responsiveness(period, query_scope, now)
     commissions = collect_commissions(period, query_scope, program)
     attention = collect_attention(query_scope, now)
+    leads = period_lead_figures(period)  # program-wide: the filters do not apply
     paths = sorted(content.paths)
     # The region filter means the organisation's region for organisation figures (sections
     # 1, 2, 5 and 8) and the referral's region for referral figures (3, 4, 6 and 7).
@@ -58,6 +60,7 @@ def compute_figures(
             "conversion": conversion_figures(pipeline, scope, program),
             "responsiveness": responsiveness_figures(responsiveness, scope),
             "commissions": commission_figures(commissions, scope),
+            "leads": leads,
         }
         for scope in scopes
     }

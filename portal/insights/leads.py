@@ -8,13 +8,14 @@ Live queries over the leads tables, with an optional organisation; read-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from statistics import median
 
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.insights.periods import Period
 from portal.leads.models import Lead, LeadOffer, LeadStatus, OfferOutcome
 from portal.referrals.api import as_utc
 
@@ -66,6 +67,24 @@ def lead_figures(start: datetime, end: datetime, organization_id: int | None = N
         won=won,
         closed=won + by_status.get(LeadStatus.LOST, 0),
     )
+
+
+def period_lead_figures(period: Period) -> dict[str, dict[str, float | int | None]]:
+    """The figures of the period's window and the one before, as the snapshot stores them."""
+    return {
+        "current": asdict(lead_figures(period.current.start, period.current.end)),
+        "previous": asdict(lead_figures(period.previous.start, period.previous.end)),
+    }
+
+
+def from_snapshot(figures: object) -> LeadFigures | None:
+    """A stored figure set back as LeadFigures; None when a snapshot predates them."""
+    if not isinstance(figures, dict):
+        return None
+    try:
+        return LeadFigures(**figures)
+    except TypeError:
+        return None
 
 
 def hours_text(hours: float | None) -> str:

@@ -23,6 +23,7 @@ from portal.leads import intake, queries, service
 from portal.leads.forms import AssignForm, ImportForm, LeadForm, RouteForm, StaffFilter
 from portal.leads.importing import IMPORT_BYTES, import_leads_csv
 from portal.leads.models import Lead, LeadSource, LeadStatus
+from portal.pagination import cut_page
 
 bp = Blueprint("staff_leads", __name__, url_prefix="/staff/leads")
 # Room around the file in the multipart body (boundaries, headers, CSRF token) and for
@@ -64,8 +65,15 @@ def _listed(applied: dict) -> list[Lead]:
 def index():
     """Every lead, newest first, by status, partner and age."""
     form, applied = _filters()
-    leads = _listed(applied)
-    return render_page("leads/staff_index.html", "lead_table", form.status_code, leads=leads,
+    before = parse_id(applied.get("before"))
+    found = queries.staff_leads(
+        utcnow(), status=applied.get("status"), partner_id=parse_id(applied.get("partner")),
+        age=applied.get("age"), before=before, limit=queries.STAFF_PAGE + 1,
+    )  # fmt: skip
+    page = cut_page(found, queries.STAFF_PAGE, cursor_of=lambda lead: lead.id, after=before)
+    filters = {k: v for k, v in applied.items() if k != "before"}
+    return render_page("leads/staff_index.html", "lead_table", form.status_code, page=page,
+                       filters=filters,
                        filter=form, applied=applied, import_form=ImportForm())  # fmt: skip
 
 

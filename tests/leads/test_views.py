@@ -85,3 +85,16 @@ def test_partner_admin_sets_lead_industries(client, login, make_user, two_partne
     from portal.leads.queries import industries_of
 
     assert industries_of(first.id) == ["Retail"]
+
+
+def test_staff_list_pages_by_cursor(client, login, staff_user, monkeypatch):
+    from portal.leads import queries
+
+    monkeypatch.setattr(queries, "STAFF_PAGE", 2)
+    leads = [new_lead(company=f"Paged Co {n}") for n in range(3)]
+    login(staff_user)
+    first = client.get("/staff/leads").get_data(as_text=True)
+    assert "Paged Co 2" in first and "Paged Co 0" not in first
+    assert f"before={leads[1].id}" in first
+    older = client.get(f"/staff/leads?before={leads[1].id}").get_data(as_text=True)
+    assert "Paged Co 0" in older and "Paged Co 2" not in older

@@ -37,6 +37,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
     from portal.kits import init_app as init_kits
+    from portal.leads import init_app as init_leads
     from portal.learning import init_app as init_learning
     from portal.main import init_app as init_main
     from portal.mdf import init_app as init_mdf
@@ -74,6 +75,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_onboarding,
         init_learning,
         init_referrals,
+        init_leads,
         init_inbox,
         init_kits,
         init_comarketing,

@@ -14,6 +14,7 @@ from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
 from portal.extensions import db
+from portal.leads.demo import load_demo_leads, route_demo_leads_by_rules
 from portal.mdf.demo import load_demo_mdf
 from portal.questions.demo import load_demo_questions
 from portal.referrals.demo import load_demo_referrals
@@ -104,6 +105,7 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_questions(users, content)  # answered, waiting on us, new, one past its SLA
     load_demo_comarketing(users, content.program)
     load_demo_mdf(users, content.program)  # Harbor Systems' market development funds
+    load_demo_leads(users, content.program)
     db.session.commit()
     return True
 
@@ -121,5 +123,6 @@ def load_demo_history_after_demo(content: ContentIndex) -> int:
     )
     created = load_demo_history(content, staff)
     load_demo_agreements(content, also=(DEMO_ORGS[1][0],))  # Harbor: version 2 awaits
+    route_demo_leads_by_rules(content.program, staff)
     db.session.commit()
     return created

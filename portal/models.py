@@ -5,6 +5,7 @@ from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
 from portal.compliance.models import AgreementAcceptance, AgreementReminder
 from portal.insights.models import InsightSnapshot
+from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.mdf.models import MdfAllocation, MdfClaim, MdfClaimReferral, MdfProof, MdfRequest
 from portal.notify.models import OutboxMessage
@@ -47,6 +48,10 @@ __all__ = [
     "Customer",
     "InsightSnapshot",
     "Invite",
+    "Lead",
+    "LeadCap",
+    "LeadIndustry",
+    "LeadOffer",
     "MdfAllocation",
     "MdfClaim",
     "MdfClaimReferral",

@@ -47,6 +47,7 @@ from tests.access_helpers import (
 from tests.access_inbox import ROUTES as INBOX_ROUTES
 from tests.access_insights import ROUTES as INSIGHTS_ROUTES
 from tests.access_kits import ROUTES as KIT_ROUTES
+from tests.access_leads import ROUTES as LEAD_ROUTES
 from tests.access_main import ROUTES as MAIN_ROUTES
 from tests.access_mdf import ROUTES as MDF_ROUTES
 from tests.access_mdf import build_mdf
@@ -66,6 +67,7 @@ from tests.conftest import (
     new_won_referral,
     sign_in,
 )
+from tests.leads.factories import new_lead
 
 # endpoint -> how to call it and what each role gets
 ACCESS: dict[str, Route] = {
@@ -156,6 +158,7 @@ ACCESS: dict[str, Route] = {
     **QUESTION_ROUTES,
     **COMARKETING_ROUTES,
     **MDF_ROUTES,
+    **LEAD_ROUTES,
 }
 
 
@@ -183,6 +186,7 @@ class World:
     piece_version_id: int
     mdf_request_id: int  # partner_org's approved MDF request
     mdf_proof_id: int  # a proof file on its (rejected) claim
+    lead_id: int  # a lead offered to partner_org
 
 
 def _build_world() -> World:
@@ -237,6 +241,7 @@ def _build_world() -> World:
     db.session.commit()
     customer_id = db.session.scalar(sa.select(Customer.id))
     question_id, answer_id = _answered_question(partner_user, staff_user)
+    lead = new_lead(partner_org.id)
     return World(
         users={
             "partner_user": partner_user.id,
@@ -263,6 +268,7 @@ def _build_world() -> World:
         answer_id=answer_id,
         **new_piece_ids(partner_user),
         **build_mdf(partner_org, partner_admin),
+        lead_id=lead.id,
     )
 
 

@@ -117,6 +117,24 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} removed {before.domain} from the customer list",
     ),
     "customers.imported": ("Customers imported", "{actor} imported customers from {after.file}"),
+    "lead.created": ("Lead entered", "{actor} entered {target}"),
+    "leads.imported": ("Leads imported", "{actor} imported leads from a CSV file"),
+    "leads.exported": ("Leads exported", "{actor} exported the lead list"),
+    "lead.flagged": ("Lead flagged for conflict", "{actor} flagged {target} as a channel conflict"),
+    "lead.unrouted": ("Lead not routed", "{actor} found no eligible partner for {target}"),
+    "lead.routed": ("Lead routed", "{actor} routed {target} to {org} by the rules"),
+    "lead.assigned": ("Lead assigned by hand", "{actor} offered {target} to {org}"),
+    "lead.accepted": ("Lead accepted", "{actor} accepted {target}"),
+    "lead.declined": ("Lead declined", "{actor} declined {target}"),
+    "lead.lapsed": ("Lead offer lapsed", "{actor} returned {target}: {org} did not answer in time"),
+    "lead.stage_changed": (
+        "Lead stage changed",
+        "{actor} moved {target} from {before.status} to {after.status}",
+    ),
+    "lead.industries_changed": (
+        "Lead industries changed",
+        "{actor} changed the lead industries of {org}",
+    ),
     "organization.created": ("Organisation registered", "{actor} registered {org}"),
     "organization.onboarding_started": ("Onboarding started", "{actor} started onboarding {org}"),
     "organization.activated": ("Organisation activated", "{actor} activated {org}"),
@@ -343,6 +361,8 @@ def _target(entry: AuditEntry, organization_name: str | None, names: Names) -> P
         return Part(
             f"co-marketing piece {number}", "comarketing_staff.review", {"piece_id": number}
         )
+    if entry.target_type == "lead" and number is not None:
+        return Part(f"lead L-{number}", "staff_leads.detail", {"lead_id": number})
     return Part(f"{entry.target_type.replace('_', ' ')} {entry.target_id}")
 
 

@@ -48,6 +48,10 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the partner home's figures and tier card, the scorecard (portal/templates/scorecard)
         "earnings-heading", "funnel-heading", "open-referrals-heading", "pipeline-heading",
         "quarter", "tier-card-heading", "waiting-heading", "winrate-heading",
+        # the lead pages (portal/templates/leads)
+        "import-heading", "industries-heading", "lead-actions", "lead-form", "lead-form-heading",
+        "lead-heading", "lead-list", "lead-routing", "lead-table", "leads-heading",
+        "offers-heading", "routing-reason", "staff-lead-heading", "staff-leads-heading",
         # staff pages: /insights and the organisation page's meetings
         "freshness", "insights-period", "insights-region", "insights-tier", "insights-type",
         "meetings", "meetings-heading",

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
+from portal.content.model_leads import LeadRules
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal[
@@ -257,6 +258,7 @@ class Program:
     mdf: MdfRules | None = None  # None: the program offers no market development funds
     # The partner agreement's version (from its page's front matter; set by the loader).
     agreement: AgreementTerms | None = None
+    leads: LeadRules = field(default_factory=LeadRules)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -13,6 +13,7 @@ from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
 from portal.content.program_governance import build_governance
+from portal.content.program_leads import build_lead_rules
 from portal.content.program_mdf import build_mdf
 from portal.content.tiers import (
     build_attested_facts,
@@ -34,6 +35,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "benchmarks",
     "governance",
     "mdf",
+    "leads",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -108,6 +110,9 @@ def build_program(src: Source, data: object) -> Program | None:
         benchmarks=build_benchmarks(src, root, stages),
         governance=build_governance(src, root),
         mdf=build_mdf(src, root, {t.id for t in tiers}, _exponent(currency)),
+        leads=build_lead_rules(
+            src, root, type_ids=type_ids, tier_ids=tuple(t.id for t in tiers), regions=regions
+        ),
     )  # fmt: skip
 
 

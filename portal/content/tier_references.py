@@ -31,6 +31,16 @@ def reference_problems(
             types = criterion.partner_types or all_types
             if criterion.path is not None:
                 problems.extend(_path_problems(criterion, types, paths, known_paths, source))
+    routing = program.leads.routing
+    if routing.certification and routing.certification not in known_paths:
+        problems.append(
+            ContentProblem(
+                source,
+                routing.certification_line,
+                f"leads.routing names unknown learning path '{routing.certification}' "
+                f"(paths: {', '.join(sorted(known_paths))})",
+            )
+        )
     return problems
 
 

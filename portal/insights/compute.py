@@ -15,6 +15,7 @@ from portal.insights.attention import attention_figures, collect_attention
 from portal.insights.commissions import collect_commissions, commission_figures
 from portal.insights.enablement import collect_enablement, enablement_figures
 from portal.insights.engagement import collect_engagement, engagement_figures
+from portal.insights.leads import period_lead_figures
 from portal.insights.mdf import collect_mdf, mdf_figures
 from portal.insights.periods import Period
 from portal.insights.pipeline import collect_pipeline, conversion_figures, pipeline_figures
@@ -49,6 +50,7 @@ def compute_figures(
     questions = collect_questions(period, query_scope, now)
     attention = collect_attention(query_scope, now)
     mdf = collect_mdf(period, query_scope, program)
+    leads = period_lead_figures(period)  # program-wide: the filters do not apply
     paths = sorted(content.paths)
     # The region filter means the organisation's region for organisation figures (sections
     # 1, 2, 5 and 8) and the referral's region for referral figures (3, 4, 6 and 7).
@@ -64,6 +66,7 @@ def compute_figures(
             "commissions": commission_figures(commissions, scope),
             "questions": question_figures(questions, scope),
             "mdf": mdf_figures(mdf, scope),
+            "leads": leads,
         }
         for scope in scopes
     }

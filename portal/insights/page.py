@@ -10,6 +10,7 @@ from portal.insights.page_activity import (
 )
 from portal.insights.page_context import PageContext
 from portal.insights.page_growth import enablement_section, recruitment_section
+from portal.insights.page_leads import leads_section
 from portal.insights.page_mdf import mdf_section
 from portal.insights.page_pipeline import conversion_section, pipeline_section
 from portal.insights.view_model import Section, Table
@@ -19,6 +20,7 @@ __all__ = ["PageContext", "build_sections", "table_by_id"]
 
 def build_sections(context: PageContext) -> list[Section]:
     """The eight sections of issue 12 §3, in its order, then market development funds."""
+    """The eight sections of issue 12 §3, in its order, then the leads (issue 18)."""
     builders = (
         recruitment_section,
         enablement_section,
@@ -29,6 +31,7 @@ def build_sections(context: PageContext) -> list[Section]:
         commissions_section,
         attention_section,
         mdf_section,
+        leads_section,
     )
     return [build(context) for build in builders]
 

@@ -10,6 +10,7 @@ from portal.learning.certificates import (
     certifications_for_org,
     certifications_for_user,
     org_has_valid_certification,
+    orgs_with_valid_certification,
 )
 from portal.learning.progress import PathProgress, next_module_for, paths_progress
 
@@ -19,5 +20,6 @@ __all__ = [
     "certifications_for_user",
     "next_module_for",
     "org_has_valid_certification",
+    "orgs_with_valid_certification",
     "paths_progress",
 ]

@@ -114,6 +114,17 @@ def org_has_valid_certification(org_id: int, path_id: str) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def orgs_with_valid_certification(path_id: str) -> set[int]:
+    """The organisations in which someone holds a valid certification for the path."""
+    now = utcnow()
+    stmt = sa.select(Certification.organization_id).where(
+        Certification.path_id == path_id,
+        Certification.revoked_at.is_(None),
+        sa.or_(Certification.expires_at.is_(None), Certification.expires_at > now),
+    )
+    return {org_id for org_id in db.session.scalars(stmt.distinct()) if org_id is not None}
+
+
 def certifications_for_org(org_id: int) -> list[Certification]:
     """Every certification held in the organisation, newest first, holders loaded."""
     return list(

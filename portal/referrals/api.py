@@ -67,7 +67,7 @@ from portal.referrals.models import (
 from portal.referrals.normalise import normalise_company_name
 from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
-from portal.referrals.registration import is_customer
+from portal.referrals.registration import CompanyConflict, company_conflict, is_customer
 from portal.referrals.seen import mark_opened
 from portal.referrals.service import (
     INVOLVEMENTS,
@@ -116,6 +116,7 @@ __all__ = [
     "AnsweredDispute",
     "CommissionError",
     "CommissionStatus",
+    "CompanyConflict",
     "CustomerRefused",
     "EarningsSection",
     "EarningsThisYear",
@@ -137,6 +138,7 @@ __all__ = [
     "check_payout_reference",
     "clock",
     "commissions_for_staff",
+    "company_conflict",
     "company_names_of",
     "describe",
     "earnings_this_year",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from portal.content.model import Program
 from portal.db_types import UTCDateTime, insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.referrals.models import CompanyRegistration, Customer, Referral
-from portal.referrals.normalise import company_key
+from portal.referrals.normalise import company_key, normalise_domain
 
 KEY_MAX = 300  # company_registrations.company_key
 CUSTOMER_NAME_MAX = 200  # customers.name
@@ -223,3 +224,34 @@ def _stage(connection: sa.Connection, rows: list[tuple[str, str]]) -> None:
             )
         finally:
             cursor.close()
+
+
+@dataclass(frozen=True)
+class CompanyConflict:
+    """Why a company is not free for a new introduction: a partner's registration or a customer."""
+
+    kind: str  # "registered" | "customer"
+    organization_id: int | None  # the registering partner (None for a customer)
+
+
+def company_conflict(
+    website: str | None, email: str | None, name: str, now: datetime | None = None
+) -> CompanyConflict | None:
+    """The registration (inside its protection window) or customer entry holding a company.
+
+    The same keys the referral conflict check uses, so a vendor lead and a partner referral
+    for one company are judged alike.
+    """
+    now = now or utcnow()
+    domain = normalise_domain(website, email)
+    if is_customer(domain):
+        return CompanyConflict("customer", None)
+    key = key_text(website, email, name)
+    if key is None:
+        return None
+    holder = db.session.scalar(
+        sa.select(CompanyRegistration.organization_id).where(
+            CompanyRegistration.company_key == key, CompanyRegistration.protected_until > now
+        )
+    )
+    return CompanyConflict("registered", holder) if holder is not None else None

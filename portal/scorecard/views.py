@@ -19,6 +19,7 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.scorecard.figures import Scorecard, scorecard_for
+from portal.scorecard.leads import leads_section
 from portal.scorecard.links import partner_links, staff_links
 from portal.scorecard.quarters import Quarter, QuarterRefused, parse_quarter, quarter_of
 from portal.scorecard.table import csv_filename, csv_lines, pipeline_rows, sections
@@ -89,7 +90,7 @@ def _page(org: Organization, csv_url: Callable[[Quarter], str], links: dict[str,
     body = render_template(
         "scorecard/scorecard.html",
         card=card,
-        sections=sections(card),
+        sections=(*sections(card), leads_section(card, org.id)),
         pipeline=pipeline_rows(card),
         offered=quarter_of(utcnow()).trailing(QUARTERS_OFFERED)[::-1],
         problem=problem,

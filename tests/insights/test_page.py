@@ -46,6 +46,7 @@ def test_the_eight_sections_in_order_with_their_figures(world, client, login, st
         "7. Commissions",
         "8. Partners needing attention",
         "9. Market development funds",
+        "10. Leads routed to partners",
     ]
     assert _figure(html, "invited") == ("3", "+2 (+200 %) on the 90 days before")
     assert _figure(html, "first-win") == ("1", "no change on the 90 days before")

@@ -157,6 +157,33 @@ class Benchmarks:
 
 
 @dataclass(frozen=True)
+class DirectoryTerm:
+    """An industry, service or language a directory profile may name (program.yml)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DirectoryCountry:
+    """A country a partner may serve, in one of the program's regions."""
+
+    id: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class DirectoryTaxonomy:
+    """program.yml `directory`: the terms of the public partner directory's profiles."""
+
+    industries: tuple[DirectoryTerm, ...] = ()
+    services: tuple[DirectoryTerm, ...] = ()
+    languages: tuple[DirectoryTerm, ...] = ()
+    countries: tuple[DirectoryCountry, ...] = ()
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -173,6 +200,7 @@ class Program:
     attested_facts: tuple[AttestedFact, ...] = ()
     tier_rules: TierRules = field(default_factory=TierRules)
     benchmarks: Benchmarks = field(default_factory=Benchmarks)
+    directory: DirectoryTaxonomy = field(default_factory=DirectoryTaxonomy)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

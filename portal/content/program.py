@@ -11,6 +11,7 @@ from portal.content import fields as f
 from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
+from portal.content.program_directory import build_directory
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
 from portal.content.tiers import (
     build_attested_facts,
@@ -30,6 +31,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "tier_rules",
     "attested_facts",
     "benchmarks",
+    "directory",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -102,6 +104,7 @@ def build_program(src: Source, data: object) -> Program | None:
         attested_facts=facts,
         tier_rules=build_tier_rules(src, root),
         benchmarks=build_benchmarks(src, root, stages),
+        directory=build_directory(src, root, regions),
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
+from portal.directory.models import DirectoryContact, DirectoryProfile, DirectoryProfileChange
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 from portal.notify.models import OutboxMessage
@@ -36,6 +37,9 @@ __all__ = [
     "CommissionDispute",
     "CompanyRegistration",
     "Customer",
+    "DirectoryContact",
+    "DirectoryProfile",
+    "DirectoryProfileChange",
     "InsightSnapshot",
     "Invite",
     "Meeting",

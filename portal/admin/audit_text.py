@@ -142,6 +142,22 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} set the tier of {org} from {before.tier} to {after.tier}",
     ),
     "tier.fact_recorded": ("Tier fact recorded", "{actor} recorded a tier fact for {org}"),
+    "directory.change_proposed": (
+        "Directory profile sent for approval",
+        "{actor} sent the directory profile of {org} for approval",
+    ),
+    "directory.change_approved": (
+        "Directory profile approved",
+        "{actor} approved and published the directory profile of {org}",
+    ),
+    "directory.change_rejected": (
+        "Directory profile sent back",
+        "{actor} sent the directory profile of {org} back: {after.reason}",
+    ),
+    "directory.withdrawn": (
+        "Left the partner directory",
+        "{actor} took {org} out of the public partner directory",
+    ),
 }
 
 FIELD_LABELS = {
@@ -163,6 +179,8 @@ FIELD_LABELS = {
     "active": "Active",
     "website": "Website",
     "name": "Name",
+    "listed": "Listed in the directory",
+    "reason": "Reason",
 }
 
 # Our own sentence templates only (never user input): placeholders in braces.

@@ -11,8 +11,8 @@ from portal.content import fields as f
 from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
-from portal.content.program_directory import build_directory
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.program_directory import build_directory
 from portal.content.tiers import (
     build_attested_facts,
     build_tier,

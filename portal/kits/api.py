@@ -4,5 +4,13 @@ from __future__ import annotations
 
 from portal.kits.presentation import KIND_LABELS
 from portal.kits.service import org_has_kit_download
+from portal.kits.storage import StorageUnavailable
+from portal.kits.uploads import UploadStore, upload_store
 
-__all__ = ["KIND_LABELS", "org_has_kit_download"]
+__all__ = [
+    "KIND_LABELS",
+    "StorageUnavailable",
+    "UploadStore",
+    "org_has_kit_download",
+    "upload_store",
+]

@@ -11,12 +11,14 @@ from portal.learning.certificates import (
     certifications_for_user,
     org_has_valid_certification,
 )
+from portal.learning.counts import certified_people_by_path
 from portal.learning.progress import PathProgress, next_module_for, paths_progress
 
 __all__ = [
     "PathProgress",
     "certifications_for_org",
     "certifications_for_user",
+    "certified_people_by_path",
     "next_module_for",
     "org_has_valid_certification",
     "paths_progress",

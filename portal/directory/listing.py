@@ -1,0 +1,166 @@
+"""The public directory's list: who is listed, the filters, the documented order, the figures.
+
+Listed means: the organisation is active, its profile was approved at least once and its
+published profile says `listed`. Nothing else of any organisation reaches a public page.
+
+The order (shown on /partners): higher tier first (the tier's rank in program.yml, read live
+from the organisation), then more certified people, then more accepted referrals, then name
+and id. The two figures are the profile's listing row, recomputed by `refresh_counts` on
+every approval and by `flask directory refresh` (daily cron), so a search is one statement
+over one row per organisation (bench/directory.py: p95 within 50 ms at 5,000 partners).
+Pages are cut by keyset: the cursor is the last organisation shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Organization, OrgStatus
+from portal.content.model import Program
+from portal.db_types import utcnow
+from portal.directory.models import DirectoryProfile, join_ids
+from portal.extensions import db
+from portal.learning import api as learning
+from portal.pagination import Page, cut_page
+from portal.referrals import api as referrals
+
+PER_PAGE = 20
+QUERY_MAX = 100
+# Filter name → the profile column holding `|id|` lists it matches.
+LIST_FILTERS = {
+    "region": DirectoryProfile.regions,
+    "country": DirectoryProfile.countries,
+    "industry": DirectoryProfile.industries,
+    "service": DirectoryProfile.services,
+    "path": DirectoryProfile.certified_paths,
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A listed partner as the directory shows it."""
+
+    profile: DirectoryProfile
+    name: str
+    partner_type: str
+    tier: str
+
+
+def listed() -> sa.ColumnElement[bool]:
+    """The condition every public query carries."""
+    return sa.and_(
+        DirectoryProfile.listed.is_(True),
+        DirectoryProfile.published_at.is_not(None),
+        Organization.status == OrgStatus.ACTIVE,
+    )
+
+
+def _base() -> sa.Select[DirectoryProfile, str, str, str]:
+    stmt = (
+        sa.select(DirectoryProfile, Organization.name, Organization.partner_type, Organization.tier)
+        .join(Organization, Organization.id == DirectoryProfile.organization_id)
+        .where(listed())
+    )
+    return stmt
+
+
+def _sort_keys(program: Program) -> tuple[Any, ...]:
+    """Ascending keys for the documented order (descending figures negated)."""
+    ranks = {tier.id: tier.rank for tier in program.tiers}
+    rank = sa.case(ranks, value=Organization.tier, else_=0) if ranks else sa.literal(0)
+    return (
+        -rank,
+        -DirectoryProfile.certified_total,
+        -DirectoryProfile.accepted_referrals,
+        Organization.name,
+        Organization.id,
+    )
+
+
+def search(
+    program: Program, filters: dict[str, str], after: int | None = None, per_page: int = PER_PAGE
+) -> tuple[Page[Listing, int], int]:
+    """One page of listed partners matching `filters` (already checked against program.yml)
+    after the cursor, and how many match in all: three statements whatever the page."""
+    stmt = _base()
+    for name, column in LIST_FILTERS.items():
+        if filters.get(name):
+            stmt = stmt.where(column.contains(join_ids([filters[name]]), autoescape=True))
+    if filters.get("type"):
+        stmt = stmt.where(Organization.partner_type == filters["type"])
+    if filters.get("tier"):
+        stmt = stmt.where(Organization.tier == filters["tier"])
+    if filters.get("q"):
+        words = filters["q"][:QUERY_MAX]
+        stmt = stmt.where(
+            sa.or_(
+                Organization.name.icontains(words, autoescape=True),
+                DirectoryProfile.description.icontains(words, autoescape=True),
+            )
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    keys = _sort_keys(program)
+    if after is not None:
+        cursor = db.session.execute(
+            sa.select(*keys)
+            .select_from(DirectoryProfile)
+            .join(Organization, Organization.id == DirectoryProfile.organization_id)
+            .where(Organization.id == after)
+        ).first()
+        if cursor is not None:
+            stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*(sa.literal(v) for v in cursor)))
+    rows = db.session.execute(stmt.order_by(*keys).limit(per_page + 1)).all()
+    listings = [Listing(row[0], row[1], row[2], row[3]) for row in rows]
+    page = cut_page(listings, per_page, lambda item: item.profile.organization_id, after)
+    return page, total
+
+
+def listing_by_slug(slug: str) -> Listing | None:
+    """The listed partner at `/partners/<slug>`; None for anyone not listed (or no one)."""
+    row = db.session.execute(_base().where(DirectoryProfile.slug == slug)).first()
+    return Listing(row[0], row[1], row[2], row[3]) if row is not None else None
+
+
+def listed_pages() -> list[tuple[str, datetime | None]]:
+    """(slug, published at) of every listed partner, for the sitemap."""
+    stmt = (
+        sa.select(DirectoryProfile.slug, DirectoryProfile.published_at)
+        .join(Organization, Organization.id == DirectoryProfile.organization_id)
+        .where(listed())
+        .order_by(DirectoryProfile.slug)
+    )
+    return [(slug, published) for slug, published in db.session.execute(stmt)]
+
+
+def refresh_counts(org_ids: Collection[int] | None = None) -> int:
+    """Recompute the listing figures of these organisations' profiles (None: all of them)
+    from the learning and referrals doors; returns how many profiles were updated."""
+    ids_stmt = sa.select(DirectoryProfile.organization_id)
+    if org_ids is not None:
+        ids_stmt = ids_stmt.where(DirectoryProfile.organization_id.in_(list(org_ids)))
+    ids = list(db.session.scalars(ids_stmt))
+    if not ids:
+        return 0
+    certified = learning.certified_people_by_path(None if org_ids is None else ids)
+    accepted = referrals.accepted_referral_counts(None if org_ids is None else ids)
+    now = utcnow()
+    rows = []
+    for org_id in ids:
+        by_path = dict(sorted(certified.get(org_id, {}).items()))
+        rows.append(
+            {
+                "organization_id": org_id,
+                "certified_total": sum(by_path.values()),
+                "certified_by_path": by_path,
+                "certified_paths": join_ids(list(by_path)),
+                "accepted_referrals": accepted.get(org_id, 0),
+                "counts_refreshed_at": now,
+            }
+        )
+    db.session.execute(sa.update(DirectoryProfile), rows)
+    return len(rows)

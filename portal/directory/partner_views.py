@@ -32,6 +32,7 @@ from portal.directory import contact, logos, profiles
 from portal.directory.forms import ProfileForm, WithdrawForm
 from portal.extensions import db
 from portal.form_fields import field_text
+from portal.http import accepts
 from portal.ids import parse_id
 from portal.kits import api as kits
 
@@ -79,6 +80,7 @@ def _form_values(form: ProfileForm, current: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.route("/profile", methods=["GET", "POST"])
+@accepts(files=("logo",))
 @partner_admin_required
 def edit() -> Any:
     """The organisation's directory profile: edit it and send the change to staff."""

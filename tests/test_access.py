@@ -30,6 +30,8 @@ from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
+from tests.access_directory import ROUTES as DIRECTORY_ROUTES
+from tests.access_directory import build_directory_world
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
 from tests.access_helpers import (
     ROLES,
@@ -141,6 +143,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **DIRECTORY_ROUTES,
 }
 
 
@@ -162,6 +165,9 @@ class World:
     customer_id: int
     dispute_id: int  # an open dispute on the won referral's commission
     review_id: int  # an open tier review of the third organisation
+    directory_slug: str  # a listed partner in the public directory
+    contact_id: int  # a directory message to partner_org
+    change_id: int  # partner_org's directory profile change waiting for staff
 
 
 def _build_world() -> World:
@@ -215,6 +221,7 @@ def _build_world() -> World:
     registration.add_customer_domain("umbrella.example.com", "Umbrella", staff_user.id)
     db.session.commit()
     customer_id = db.session.scalar(sa.select(Customer.id))
+    directory = build_directory_world(partner_org.id, partner_admin.id, staff_user.id)
     return World(
         users={
             "partner_user": partner_user.id,
@@ -237,6 +244,9 @@ def _build_world() -> World:
         customer_id=customer_id,
         dispute_id=dispute.id,
         review_id=open_review(third_org.id),
+        directory_slug=directory.slug,
+        contact_id=directory.contact_id,
+        change_id=directory.change_id,
     )
 
 

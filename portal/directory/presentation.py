@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import nh3
 from markupsafe import Markup
@@ -31,7 +32,36 @@ def render_description(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
-    return Markup(clean)  # noqa: S704  (nh3 output: only the tags and attributes above)
+    return Markup(_reescaped(clean))  # noqa: S704  (nh3 output, every text escaped again)
+
+
+class _Reescape(HTMLParser):
+    """Write sanitised HTML back with every text and attribute value fully escaped (quotes
+    too), so a partner's text never appears verbatim in the page, even where it is inert."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = "".join(f' {name}="{html.escape(value or "")}"' for name, value in attrs)
+        self.out.append(f"<{tag}{written}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data))
+
+
+def _reescaped(clean_html: str) -> str:
+    parser = _Reescape()
+    parser.feed(clean_html)
+    parser.close()
+    return "".join(parser.out)
 
 
 def summary(text: str) -> str:

@@ -41,6 +41,7 @@ DYNAMIC_IDS = {
     "tiers/reviews.html": "staff tier reviews: no content on the page",
     "scorecard/scorecard.html": "the scorecard: figures only, no content on the page",
     "staff/orgs.html": "staff: the organisation list's sortable columns",
+    "directory/index.html": "the public directory's filters: field ids only",
 }
 
 

@@ -11,6 +11,7 @@ from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
+from portal.directory.demo import load_demo_directory
 from portal.extensions import db
 from portal.referrals.demo import load_demo_referrals
 
@@ -113,5 +114,6 @@ def load_demo_history_after_demo(content: ContentIndex) -> int:
         )
     )
     created = load_demo_history(content, staff)
+    load_demo_directory(content, staff)  # a dozen listed partners with logos on /partners
     db.session.commit()
     return created

@@ -35,9 +35,7 @@ ROUTES: dict[str, Route] = {
     "directory_staff.reject": Route(
         "/staff/directory/{change_id}/reject", staff("ok"), "POST", {"reason": "Test"}
     ),
-    "directory_staff.change_logo": Route(
-        "/staff/directory/{change_id}/logo/proposed", staff(404)
-    ),
+    "directory_staff.change_logo": Route("/staff/directory/{change_id}/logo/proposed", staff(404)),
 }
 
 

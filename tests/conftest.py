@@ -105,8 +105,14 @@ def sqlite_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def upload_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Uploaded files (directory logos) of the session, never under the checkout's instance/."""
+    return str(tmp_path_factory.mktemp("uploads"))
+
+
 @pytest.fixture
-def app_config(db_backend: str, sqlite_database_url: str) -> dict[str, Any]:
+def app_config(db_backend: str, sqlite_database_url: str, upload_dir: str) -> dict[str, Any]:
     """Test settings; override entries in a test module's own `app_config` fixture."""
     return {
         "TESTING": True,
@@ -121,6 +127,7 @@ def app_config(db_backend: str, sqlite_database_url: str) -> dict[str, Any]:
         "MAIL_BACKEND": "log",
         "BASE_URL": "http://portal.test",
         "SERVER_NAME": None,
+        "UPLOAD_DIR": upload_dir,
     }
 
 

@@ -71,6 +71,21 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "consent": "y",
         "idempotency_key": "0123456789abcdef0123456789abcdef",
     },
+    "directory.send_contact": {
+        "name": "Vera Visitor",
+        "company": "Buyer Ltd",
+        "email": "vera@buyer.example",
+        "country": "de",
+        "message": "We need dashboards.",
+        "nickname": "",
+    },
+    "directory_partner.edit": {
+        "listed": "y",
+        "description": "We *implement*.",
+        "website": "https://acme.example",
+        "regions": "Europe",
+        "countries": "de",
+    },
     "staff.org_new": {
         "name": "Hooli",
         "website": "https://hooli.example.com",

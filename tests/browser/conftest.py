@@ -50,6 +50,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "CONTENT_AUTO_RELOAD": False,
             "MAIL_BACKEND": "log",
             "RATELIMIT_ENABLED": False,
+            "UPLOAD_DIR": str(workdir / "uploads"),
         }
     )
     with app.app_context():

@@ -146,8 +146,7 @@ class TestRateLimit:
         limiter.reset()
         profile, _ = listed_partner("Limited")
         statuses = [
-            client.post(f"/partners/{profile.slug}/contact", data={}).status_code
-            for _ in range(3)
+            client.post(f"/partners/{profile.slug}/contact", data={}).status_code for _ in range(3)
         ]
         limiter.reset()
         assert statuses[-1] == 429

@@ -40,17 +40,17 @@ def test_svg_and_what_pillow_cannot_decode_are_refused(data: bytes, message: str
 
 
 def test_the_size_limit_stops_reading():
-    class Stream(io.BytesIO):
-        asked: list[int] = []
+    asked: list[int] = []
 
+    class Stream(io.BytesIO):
         def read(self, size: int | None = -1) -> bytes:
-            self.asked.append(size or -1)
+            asked.append(size or -1)
             return super().read(size)
 
     stream = Stream(b"x" * (logos.LOGO_MAX_BYTES + 10))
     with pytest.raises(logos.LogoRefused, match="at most"):
         logos.read_limited(stream)
-    assert stream.asked == [logos.LOGO_MAX_BYTES + 1]
+    assert asked == [logos.LOGO_MAX_BYTES + 1]
 
 
 def test_an_oversized_upload_is_refused_before_the_form_is_read(app, login, partner_admin):

@@ -107,7 +107,10 @@ def test_partner_admin_sends_a_profile_with_a_logo_and_staff_approve_it(
     public = client.get("/partners/fresh-partner")
     assert public.status_code == 200
     body = public.get_data(as_text=True)
-    assert '<meta property="og:image" content="http://portal.test/partners/fresh-partner/logo.png' in body
+    assert (
+        '<meta property="og:image" content="http://portal.test/partners/fresh-partner/logo.png'
+        in body
+    )
     logo = client.get("/partners/fresh-partner/logo.png")
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     assert logo.headers["X-Content-Type-Options"] == "nosniff"

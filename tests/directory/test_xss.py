@@ -28,7 +28,9 @@ def test_no_payload_comes_out_unescaped(app, client) -> None:
     for payload in XSS_PAYLOADS:
         contact.accept_contact(
             profile.organization_id,
-            contact.ContactInput(payload[:200], payload[:200], "v@x.example", payload[:50], payload),
+            contact.ContactInput(
+                payload[:200], payload[:200], "v@x.example", payload[:50], payload
+            ),
             10_000,
             utcnow(),
         )
@@ -44,7 +46,11 @@ def test_no_payload_comes_out_unescaped(app, client) -> None:
     _clean(client.get("/directory/profile").get_data(as_text=True), "edit")
     first_id = db.session.scalar(sa.select(sa.func.min(DirectoryContact.id)))
     last_id = db.session.scalar(sa.select(sa.func.max(DirectoryContact.id)))
-    for url in ("/directory/contacts", f"/directory/contacts/{first_id}", f"/directory/contacts/{last_id}"):
+    for url in (
+        "/directory/contacts",
+        f"/directory/contacts/{first_id}",
+        f"/directory/contacts/{last_id}",
+    ):
         _clean(client.get(url).get_data(as_text=True), url)
     sign_in(client, staff())
     for url in ("/staff/directory", f"/staff/directory/{change.id}"):

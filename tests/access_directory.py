@@ -49,6 +49,7 @@ class DirectoryWorld:
 def build_directory_world(org_id: int, admin_id: int, staff_id: int) -> DirectoryWorld:
     """A listed partner (not the world's partner org), and the partner org's message and change."""
     from portal.accounts.models import Organization, OrgStatus, User
+    from portal.content_runtime import current_content
     from portal.db_types import utcnow
     from portal.directory import contact, profiles
     from portal.extensions import db
@@ -59,7 +60,8 @@ def build_directory_world(org_id: int, admin_id: int, staff_id: int) -> Director
     org = db.session.get(Organization, org_id)
     assert admin is not None and reviewer is not None and org is not None
     listed_org = new_org(name="Listed Partner Co", status=OrgStatus.ACTIVE)
-    published = profiles.approve(profiles.propose(listed_org, admin, PROFILE), reviewer)
+    proposed = profiles.propose(listed_org, admin, PROFILE)
+    published = profiles.approve(proposed, reviewer, current_content().program)
     message = contact.accept_contact(
         org_id, contact.ContactInput("Vera", "Buyer", "v@b.example", "de", "Hi"), 100, utcnow()
     )

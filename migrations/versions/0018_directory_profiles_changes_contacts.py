@@ -57,6 +57,7 @@ def upgrade():
     sa.Column('certified_paths', sa.String(length=2000), nullable=False),
     sa.Column('certified_by_path', sa.JSON(), nullable=False),
     sa.Column('accepted_referrals', sa.Integer(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('counts_refreshed_at', portal.db_types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_directory_profiles_organization_id_organizations')),
     sa.PrimaryKeyConstraint('organization_id', name=op.f('pk_directory_profiles')),

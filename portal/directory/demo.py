@@ -79,7 +79,7 @@ def load_demo_directory(content: ContentIndex, staff: list[User]) -> int:
     )
     for org in orgs:
         change = profiles.propose(org, staff[0], _values(org, content, rng))
-        profiles.approve(change, staff[0])
+        profiles.approve(change, staff[0], content.program)
     waiting = db.session.scalar(
         sa.select(Organization)
         .where(Organization.status != OrgStatus.ACTIVE)
@@ -87,5 +87,5 @@ def load_demo_directory(content: ContentIndex, staff: list[User]) -> int:
     )
     if waiting is not None:
         profiles.propose(waiting, staff[0], _values(waiting, content, rng))
-    refresh_counts()
+    refresh_counts(program=content.program)
     return len(orgs)

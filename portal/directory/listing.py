@@ -4,11 +4,15 @@ Listed means: the organisation is active, its profile was approved at least once
 published profile says `listed`. Nothing else of any organisation reaches a public page.
 
 The order (shown on /partners): higher tier first (the tier's rank in program.yml, read live
-from the organisation), then more certified people, then more accepted referrals, then name
-and id. The two figures are the profile's listing row, recomputed by `refresh_counts` on
-every approval and by `flask directory refresh` (daily cron), so a search is one statement
-over one row per organisation (bench/directory.py: p95 within 50 ms at 5,000 partners).
-Pages are cut by keyset: the cursor is the last organisation shown.
+from the organisation), then more certified people, then more accepted referrals, then the
+partner that joined the program first (lowest organisation id). Every key is an integer: a
+name as the last key made PostgreSQL compare thousands of names by locale to sort a page.
+The two figures, and the lower-cased text the search box matches (`search_text`: name,
+description, the profile's terms), are the profile's listing row, recomputed by
+`refresh_counts` on every approval and by `flask directory refresh` (daily cron), so a page
+is one statement over one row per organisation, plus the total's count on later pages
+(bench/directory.py measures it at 5,000 partners). Pages are cut by keyset: the cursor is
+the last organisation shown.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, OrgStatus
 from portal.content.model import Program
 from portal.db_types import utcnow
-from portal.directory.models import DirectoryProfile, join_ids
+from portal.directory.models import SEARCH_TEXT_MAX, DirectoryProfile, join_ids, split_ids
+from portal.directory.terms import term_names
 from portal.extensions import db
 from portal.learning import api as learning
 from portal.pagination import Page, cut_page
@@ -77,8 +82,7 @@ def _sort_keys(program: Program) -> tuple[Any, ...]:
         -rank,
         -DirectoryProfile.certified_total,
         -DirectoryProfile.accepted_referrals,
-        Organization.name,
-        Organization.id,
+        DirectoryProfile.organization_id,
     )
 
 
@@ -86,7 +90,8 @@ def search(
     program: Program, filters: dict[str, str], after: int | None = None, per_page: int = PER_PAGE
 ) -> tuple[Page[Listing, int], int]:
     """One page of listed partners matching `filters` (already checked against program.yml)
-    after the cursor, and how many match in all: three statements whatever the page."""
+    after the cursor, and how many match in all: one statement on the first page (the total
+    is a window count beside the rows), three on later ones, whatever the size."""
     stmt = _base()
     for name, column in LIST_FILTERS.items():
         if filters.get(name):
@@ -96,25 +101,24 @@ def search(
     if filters.get("tier"):
         stmt = stmt.where(Organization.tier == filters["tier"])
     if filters.get("q"):
-        words = filters["q"][:QUERY_MAX]
-        stmt = stmt.where(
-            sa.or_(
-                Organization.name.icontains(words, autoescape=True),
-                DirectoryProfile.description.icontains(words, autoescape=True),
-            )
-        )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+        words = " ".join(filters["q"][:QUERY_MAX].lower().split())
+        stmt = stmt.where(DirectoryProfile.search_text.contains(words, autoescape=True))
     keys = _sort_keys(program)
+    cursor = None
     if after is not None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
         cursor = db.session.execute(
             sa.select(*keys)
             .select_from(DirectoryProfile)
             .join(Organization, Organization.id == DirectoryProfile.organization_id)
-            .where(Organization.id == after)
+            .where(DirectoryProfile.organization_id == after)
         ).first()
-        if cursor is not None:
-            stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*(sa.literal(v) for v in cursor)))
-    rows = db.session.execute(stmt.order_by(*keys).limit(per_page + 1)).all()
+    if cursor is not None:
+        stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*(sa.literal(v) for v in cursor)))
+    counted = stmt.add_columns(sa.func.count().over().label("total"))
+    rows = db.session.execute(counted.order_by(*keys).limit(per_page + 1)).all()
+    if after is None:
+        total = rows[0][4] if rows else 0
     listings = [Listing(row[0], row[1], row[2], row[3]) for row in rows]
     page = cut_page(listings, per_page, lambda item: item.profile.organization_id, after)
     return page, total
@@ -137,9 +141,33 @@ def listed_pages() -> list[tuple[str, datetime | None]]:
     return [(slug, published) for slug, published in db.session.execute(stmt)]
 
 
-def refresh_counts(org_ids: Collection[int] | None = None) -> int:
+def search_text(name: str, profile: DirectoryProfile, program: Program) -> str:
+    """What the search box matches: name, description and the profile's terms, lower-cased."""
+    names = term_names(program)
+    terms = [
+        names[field].get(item, item)
+        for field in names
+        for item in split_ids(getattr(profile, field))
+    ]
+    text = " ".join([name, profile.description, *terms]).lower()
+    return " ".join(text.split())[:SEARCH_TEXT_MAX]
+
+
+def _search_texts(ids: list[int], program: Program | None) -> dict[int, str]:
+    if program is None:
+        return {}
+    rows = db.session.execute(
+        sa.select(DirectoryProfile, Organization.name)
+        .join(Organization, Organization.id == DirectoryProfile.organization_id)
+        .where(DirectoryProfile.organization_id.in_(ids))
+    )
+    return {profile.organization_id: search_text(name, profile, program) for profile, name in rows}
+
+
+def refresh_counts(org_ids: Collection[int] | None = None, program: Program | None = None) -> int:
     """Recompute the listing figures of these organisations' profiles (None: all of them)
-    from the learning and referrals doors; returns how many profiles were updated."""
+    from the learning and referrals doors, and with `program` their search text; returns
+    how many profiles were updated."""
     ids_stmt = sa.select(DirectoryProfile.organization_id)
     if org_ids is not None:
         ids_stmt = ids_stmt.where(DirectoryProfile.organization_id.in_(list(org_ids)))
@@ -148,19 +176,21 @@ def refresh_counts(org_ids: Collection[int] | None = None) -> int:
         return 0
     certified = learning.certified_people_by_path(None if org_ids is None else ids)
     accepted = referrals.accepted_referral_counts(None if org_ids is None else ids)
+    texts = _search_texts(ids, program)
     now = utcnow()
     rows = []
     for org_id in ids:
         by_path = dict(sorted(certified.get(org_id, {}).items()))
-        rows.append(
-            {
-                "organization_id": org_id,
-                "certified_total": sum(by_path.values()),
-                "certified_by_path": by_path,
-                "certified_paths": join_ids(list(by_path)),
-                "accepted_referrals": accepted.get(org_id, 0),
-                "counts_refreshed_at": now,
-            }
-        )
+        row = {
+            "organization_id": org_id,
+            "certified_total": sum(by_path.values()),
+            "certified_by_path": by_path,
+            "certified_paths": join_ids(list(by_path)),
+            "accepted_referrals": accepted.get(org_id, 0),
+            "counts_refreshed_at": now,
+        }
+        if org_id in texts:
+            row["search_text"] = texts[org_id]
+        rows.append(row)
     db.session.execute(sa.update(DirectoryProfile), rows)
     return len(rows)

@@ -25,6 +25,7 @@ LIST_TEXT_MAX = 2000
 SLUG_MAX = 80
 LOGO_KEY_MAX = 100
 REASON_MAX = 500
+SEARCH_TEXT_MAX = 6000
 
 
 class ChangeStatus(StrEnum):
@@ -74,6 +75,7 @@ class DirectoryProfile(Model):
     certified_paths: Mapped[str] = mapped_column(sa.String(LIST_TEXT_MAX), default="")
     certified_by_path: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
     accepted_referrals: Mapped[int] = mapped_column(default=0)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
     counts_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization] = relationship()

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from portal.content.gfm import gfm_to_html
 from portal.content.model import Program
 from portal.directory.models import DirectoryProfile, split_ids
-from portal.directory.profiles import term_names
+from portal.directory.terms import term_names
 
 # A partner's description is plain prose: no images (they would load from anywhere), no
 # headings that compete with the page's own, no HTML of the partner's.

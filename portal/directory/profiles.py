@@ -30,6 +30,7 @@ from portal.directory.models import (
     join_ids,
     split_ids,
 )
+from portal.directory.terms import term_names
 from portal.extensions import db
 
 # The published fields, in the order the diff shows them.
@@ -189,7 +190,7 @@ def _decide(change: DirectoryProfileChange, staff: User, status: str, reason: st
     change.reason = reason
 
 
-def approve(change: DirectoryProfileChange, staff: User) -> DirectoryProfile:
+def approve(change: DirectoryProfileChange, staff: User, program: Program) -> DirectoryProfile:
     """Publish the change: the public profile shows it from now on."""
     _decide(change, staff, ChangeStatus.APPROVED, "")
     profile = ensure_profile(change.organization)
@@ -199,7 +200,7 @@ def approve(change: DirectoryProfileChange, staff: User) -> DirectoryProfile:
         setattr(profile, name, join_ids(value) if name in LIST_FIELDS else value)
     profile.published_at = utcnow()
     db.session.flush()
-    refresh_counts([change.organization_id])
+    refresh_counts([change.organization_id], program)
     record_audit(
         staff,
         "directory.change_approved",
@@ -273,15 +274,3 @@ def describe(name: str, value: Any, program: Program) -> str:
         names = term_names(program)[name]
         return ", ".join(names.get(item, item) for item in value) or "—"
     return str(value or "—")
-
-
-def term_names(program: Program) -> dict[str, dict[str, str]]:
-    """For each list field: id → name, from program.yml."""
-    taxonomy = program.directory
-    return {
-        "regions": {region: region for region in program.regions},
-        "countries": {c.id: c.name for c in taxonomy.countries},
-        "industries": {t.id: t.name for t in taxonomy.industries},
-        "services": {t.id: t.name for t in taxonomy.services},
-        "languages": {t.id: t.name for t in taxonomy.languages},
-    }

@@ -88,7 +88,7 @@ def approve(change_id: int) -> Any:
     if change is None:
         abort(404)
     try:
-        profiles.approve(change, current_user)
+        profiles.approve(change, current_user, current_content().program)
     except profiles.ChangeRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")

@@ -12,6 +12,7 @@ from flask import Flask
 from PIL import Image
 
 from portal.accounts.models import OrgStatus, Role, User
+from portal.content_runtime import current_content
 from portal.directory import profiles
 from portal.directory.models import DirectoryProfile
 from portal.extensions import db
@@ -61,7 +62,7 @@ def publish(org_id: int, admin: User, **values: Any) -> DirectoryProfile:
     org = db.session.get(Organization, org_id)
     assert org is not None
     change = profiles.propose(org, admin, {**PROFILE, **values})
-    profile = profiles.approve(change, staff())
+    profile = profiles.approve(change, staff(), current_content().program)
     db.session.commit()
     return profile
 

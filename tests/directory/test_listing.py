@@ -45,6 +45,7 @@ def test_filters_narrow_the_list(app, client):
     assert "Berlin Works" not in _names(client.get("/partners?industry=healthcare"))
     assert "Paris Care" in _names(client.get("/partners?service=training&region=Europe"))
     assert "Paris Care" in _names(client.get("/partners?q=paris"))
+    assert "Berlin Works" not in _names(client.get("/partners?q=HEALTHCARE"))  # a term's name
     refused = client.get("/partners?country=atlantis")
     assert refused.status_code == 422  # not a country of program.yml: a message, no filter
 
@@ -108,3 +109,14 @@ def test_profile_page_shows_the_published_profile_with_sharing_tags(app, client)
     assert "<script>alert(1)" not in body and "javascript:x" not in body
     assert "Germany" in body and "Manufacturing" in body
     assert "Contact this partner" in body
+
+
+def test_the_nightly_refresh_recomputes_the_figures(app, runner):
+    profile, admin = listed_partner("Nightly")
+    new_certification(admin)
+    assert profile.certified_total == 0  # approved before the certificate
+    outcome = runner.invoke(args=["directory", "refresh"])
+    assert outcome.exit_code == 0, outcome.output
+    assert "refreshed the figures of 1 profiles" in outcome.output
+    db.session.refresh(profile)
+    assert profile.certified_total == 1 and profile.counts_refreshed_at is not None

@@ -31,7 +31,7 @@ def test_a_change_shows_as_a_diff_and_goes_live_on_approval(app, client):
     ]
     served = "<dt>Countries served</dt><dd>Germany, France</dd>"
     assert served not in client.get(f"/partners/{profile.slug}").get_data(as_text=True)
-    profiles.approve(change, staff())
+    profiles.approve(change, staff(), current_content().program)
     db.session.commit()
     assert served in client.get(f"/partners/{profile.slug}").get_data(as_text=True)
     assert _actions()[-2:] == ["directory.change_proposed", "directory.change_approved"]
@@ -55,7 +55,7 @@ def test_a_rejected_change_keeps_the_published_profile_and_tells_why(app, login)
     page = login(admin).get("/directory/profile").get_data(as_text=True)
     assert "Please describe your services." in page
     try:
-        profiles.approve(change, staff())
+        profiles.approve(change, staff(), current_content().program)
         raise AssertionError("a decided change was approved again")
     except profiles.ChangeRefused:
         db.session.rollback()

@@ -142,7 +142,7 @@ def seed(engine: sa.Engine, partners: int, rng: random.Random) -> None:
             _ids([t.id for t in rng.sample(taxonomy.services, rng.randint(1, 3))]),
             _ids([t.id for t in rng.sample(taxonomy.languages, rng.randint(1, 2))]),
             ts(now - timedelta(days=rng.randint(1, 300))) if listed or org_id % 2 else None,
-            0, "", "{}", 0,
+            0, "", "{}", 0, "",
         ))  # fmt: skip
         for _ in range(2):
             user_id += 1
@@ -157,7 +157,7 @@ def seed(engine: sa.Engine, partners: int, rng: random.Random) -> None:
     writer.write("directory_profiles", ("organization_id", "slug", "listed", "description",
                  "website", "regions", "countries", "industries", "services", "languages",
                  "published_at", "certified_total", "certified_paths", "certified_by_path",
-                 "accepted_referrals"), profiles)  # fmt: skip
+                 "accepted_referrals", "search_text"), profiles)  # fmt: skip
     writer.write("users", ("id", "email", "name", "job_title", "role", "organization_id", "active",
                            "session_token", "created_at"), users)  # fmt: skip
     writer.write("certifications", ("id", "user_id", "organization_id", "path_id",

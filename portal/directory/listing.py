@@ -10,8 +10,8 @@ name as the last key made PostgreSQL compare thousands of names by locale to sor
 The two figures, and the lower-cased text the search box matches (`search_text`: name,
 description, the profile's terms), are the profile's listing row, recomputed by
 `refresh_counts` on every approval and by `flask directory refresh` (daily cron), so a page
-is one statement over one row per organisation, plus the total's count on later pages
-(bench/directory.py measures it at 5,000 partners). Pages are cut by keyset: the cursor is
+reads one narrow row per organisation to sort, then its own rows by id (bench/directory.py
+measures it at 5,000 partners). Pages are cut by keyset: the cursor is
 the last organisation shown.
 """
 
@@ -86,13 +86,13 @@ def _sort_keys(program: Program) -> tuple[Any, ...]:
     )
 
 
-def search(
-    program: Program, filters: dict[str, str], after: int | None = None, per_page: int = PER_PAGE
-) -> tuple[Page[Listing, int], int]:
-    """One page of listed partners matching `filters` (already checked against program.yml)
-    after the cursor, and how many match in all: one statement on the first page (the total
-    is a window count beside the rows), three on later ones, whatever the size."""
-    stmt = _base()
+def _matching(filters: dict[str, str]) -> sa.Select[int]:
+    """The organisation ids of listed partners matching the filters (a narrow select)."""
+    stmt = (
+        sa.select(DirectoryProfile.organization_id)
+        .join(Organization, Organization.id == DirectoryProfile.organization_id)
+        .where(listed())
+    )
     for name, column in LIST_FILTERS.items():
         if filters.get(name):
             stmt = stmt.where(column.contains(join_ids([filters[name]]), autoescape=True))
@@ -103,8 +103,24 @@ def search(
     if filters.get("q"):
         words = " ".join(filters["q"][:QUERY_MAX].lower().split())
         stmt = stmt.where(DirectoryProfile.search_text.contains(words, autoescape=True))
+    return stmt
+
+
+def search(
+    program: Program, filters: dict[str, str], after: int | None = None, per_page: int = PER_PAGE
+) -> tuple[Page[Listing, int], int]:
+    """One page of listed partners matching `filters` (already checked against program.yml)
+    after the cursor, and how many match in all.
+
+    The filtering and sorting select only ids and integer keys (with the total as a window
+    count on the first page): sorting thousands of whole rows, descriptions included, made
+    PostgreSQL spill them to disk. The page's rows are then read by id. Two statements on
+    the first page, four on later ones (the total, the cursor's keys), whatever the size.
+    """
+    stmt = _matching(filters)
     keys = _sort_keys(program)
     cursor = None
+    total = 0
     if after is not None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
         cursor = db.session.execute(
@@ -115,11 +131,17 @@ def search(
         ).first()
     if cursor is not None:
         stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*(sa.literal(v) for v in cursor)))
-    counted = stmt.add_columns(sa.func.count().over().label("total"))
-    rows = db.session.execute(counted.order_by(*keys).limit(per_page + 1)).all()
+    found = db.session.execute(
+        stmt.add_columns(sa.func.count().over()).order_by(*keys).limit(per_page + 1)
+    ).all()
     if after is None:
-        total = rows[0][4] if rows else 0
-    listings = [Listing(row[0], row[1], row[2], row[3]) for row in rows]
+        total = found[0][1] if found else 0
+    ids = [row[0] for row in found]
+    by_id = {}
+    if ids:
+        for row in db.session.execute(_base().where(DirectoryProfile.organization_id.in_(ids))):
+            by_id[row[0].organization_id] = Listing(row[0], row[1], row[2], row[3])
+    listings = [by_id[org_id] for org_id in ids if org_id in by_id]
     page = cut_page(listings, per_page, lambda item: item.profile.organization_id, after)
     return page, total
 

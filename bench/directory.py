@@ -50,6 +50,7 @@ from bench.learning import machine_reference  # noqa: E402
 CONTENT_DIR = ROOT / "content"
 BUDGET_P95_MS = 50.0
 UNBUDGETED = frozenset({"profile", "sitemap"})
+STATEMENT_BOUND = 2
 WORDS = (
     "analytics", "pipeline", "forecasting", "dashboards", "data quality", "revenue operations",
     "migration", "governance", "training", "managed reporting", "integration", "self-service",
@@ -271,11 +272,12 @@ def table(results: list[Result], partners: int, dialect: str, enforce: bool) -> 
 
 
 def compare(small: list[Result], full: list[Result], n_small: int, n_full: int) -> bool:
-    """Statements must not grow with the number of partners."""
-    print(f"\nstatements at {n_small:,} vs {n_full:,} partners")
+    """Statements must not grow with the number of partners: at most STATEMENT_BOUND at both
+    sizes (a search that matches nobody skips reading rows, so it may run one fewer)."""
+    print(f"\nstatements at {n_small:,} vs {n_full:,} partners (at most {STATEMENT_BOUND})")
     passed = True
     for a, b in zip(small, full, strict=True):
-        same = a.statements_max == b.statements_max
+        same = max(a.statements_max, b.statements_max) <= STATEMENT_BOUND
         passed &= same
         print(f"{a.page:<20} {a.statements_max:>4} {b.statements_max:>4}  "
               f"{'flat' if same else 'FAIL'}")  # fmt: skip

@@ -112,30 +112,32 @@ def search(
     """One page of listed partners matching `filters` (already checked against program.yml)
     after the cursor, and how many match in all.
 
-    The filtering and sorting select only ids and integer keys (with the total as a window
-    count on the first page): sorting thousands of whole rows, descriptions included, made
-    PostgreSQL spill them to disk. The page's rows are then read by id. Two statements on
-    the first page, four on later ones (the total, the cursor's keys), whatever the size.
+    The filtering and sorting select only ids and integer keys, with the total as a window
+    count over every match (a later page too: the cursor is applied after counting):
+    sorting thousands of whole rows, descriptions included, made PostgreSQL spill them to
+    disk. The page's rows are then read by id: two statements, whatever the page and size.
     """
-    stmt = _matching(filters)
     keys = _sort_keys(program)
-    cursor = None
-    total = 0
+    names = [f"k{index}" for index in range(len(keys))]
+    matching = (
+        _matching(filters)
+        .add_columns(
+            *(key.label(name) for key, name in zip(keys, names, strict=True)),
+            sa.func.count().over().label("total"),
+        )
+        .cte("matching")
+    )
+    ordered = [matching.c[name] for name in names]
+    stmt = sa.select(matching.c.organization_id, matching.c.total)
     if after is not None:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-        cursor = db.session.execute(
-            sa.select(*keys)
-            .select_from(DirectoryProfile)
-            .join(Organization, Organization.id == DirectoryProfile.organization_id)
-            .where(DirectoryProfile.organization_id == after)
-        ).first()
-    if cursor is not None:
-        stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*(sa.literal(v) for v in cursor)))
-    found = db.session.execute(
-        stmt.add_columns(sa.func.count().over()).order_by(*keys).limit(per_page + 1)
-    ).all()
-    if after is None:
-        total = found[0][1] if found else 0
+        # The cursor's own keys, read from the same matches: one statement per page.
+        cursor = [
+            sa.select(column).where(matching.c.organization_id == after).scalar_subquery()
+            for column in ordered
+        ]
+        stmt = stmt.where(sa.tuple_(*ordered) > sa.tuple_(*cursor))
+    found = db.session.execute(stmt.order_by(*ordered).limit(per_page + 1)).all()
+    total = found[0][1] if found else 0
     ids = [row[0] for row in found]
     by_id = {}
     if ids:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi:app
 
-.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-tiers bench-insights bench-throughput bench-questions bench-comarketing clean
+.PHONY: run test test-browser install lint format migrate demo screenshots demo-kit-files lighthouse bench bench-referrals bench-hostile bench-customers bench-scorecard bench-directory bench-tiers bench-insights bench-throughput bench-questions bench-comarketing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ bench-customers: install
 # SQLite, then PostgreSQL too when BENCH_DATABASE_URL names a server (a throwaway database
 # flywheel_bench_<random> is made there and dropped). BENCH_ARGS=--program-scale: 1,000,000
 # referrals over 5,000 organisations, compared with 10,000 (seeding takes minutes).
+bench-directory: install
+	nice -n 10 $(BIN)/python bench/directory.py --database-url '' $(BENCH_ARGS)
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then nice -n 10 $(BIN)/python bench/directory.py $(BENCH_ARGS); fi
+
 bench-scorecard: install
 	nice -n 10 $(BIN)/python bench/scorecard.py --database-url '' $(BENCH_ARGS)
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then nice -n 10 $(BIN)/python bench/scorecard.py $(BENCH_ARGS); fi

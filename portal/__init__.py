@@ -33,6 +33,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.audit import init_app as init_audit
     from portal.comarketing import init_app as init_comarketing
     from portal.compliance import init_app as init_compliance
+    from portal.directory import init_app as init_directory
     from portal.extensions import csrf, db, htmx, limiter, migrate
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
@@ -86,6 +87,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_main,
         init_staff,
         init_admin,
+        init_directory,
         init_tiers,  # the reporting layers above the features: registered last
         init_scorecard,
         init_insights,

@@ -97,6 +97,13 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # Files partners upload (co-marketing pieces, MDF proof), stored beside the kit files: with
         # ASSET_STORAGE=local in this folder, with s3:// in the same bucket under uploads/.
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads"),
+        # The public directory's contact form: per visitor address, per partner per day, and
+        # the seconds a person needs at least to fill it in (portal/directory/contact.py).
+        "DIRECTORY_CONTACT_RATE_LIMIT": os.environ.get(
+            "DIRECTORY_CONTACT_RATE_LIMIT", "5 per hour;20 per day"
+        ),
+        "DIRECTORY_CONTACT_DAILY_CAP": _env_int("DIRECTORY_CONTACT_DAILY_CAP", 25),
+        "DIRECTORY_CONTACT_MIN_SECONDS": _env_int("DIRECTORY_CONTACT_MIN_SECONDS", 3),
         # Hashed copies of portal/static with their .gz/.br, written at start (static_files.py).
         "STATIC_BUILD_DIR": os.environ.get("STATIC_BUILD_DIR") or str(instance_path / "static"),
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),

@@ -13,6 +13,7 @@ from portal.compliance.demo import load_demo_agreements
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
+from portal.directory.demo import load_demo_directory
 from portal.extensions import db
 from portal.leads.demo import load_demo_leads, route_demo_leads_by_rules
 from portal.mdf.demo import load_demo_mdf
@@ -124,5 +125,6 @@ def load_demo_history_after_demo(content: ContentIndex) -> int:
     created = load_demo_history(content, staff)
     load_demo_agreements(content, also=(DEMO_ORGS[1][0],))  # Harbor: version 2 awaits
     route_demo_leads_by_rules(content.program, staff)
+    load_demo_directory(content, staff)  # a dozen listed partners with logos on /partners
     db.session.commit()
     return created

@@ -4,6 +4,7 @@ from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
 from portal.compliance.models import AgreementAcceptance, AgreementReminder
+from portal.directory.models import DirectoryContact, DirectoryProfile, DirectoryProfileChange
 from portal.insights.models import InsightSnapshot
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
@@ -46,6 +47,9 @@ __all__ = [
     "CommissionDispute",
     "CompanyRegistration",
     "Customer",
+    "DirectoryContact",
+    "DirectoryProfile",
+    "DirectoryProfileChange",
     "InsightSnapshot",
     "Invite",
     "Lead",

@@ -32,6 +32,8 @@ from portal.referrals.models import Customer
 from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_compliance import ROUTES as COMPLIANCE_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
+from tests.access_directory import ROUTES as DIRECTORY_ROUTES
+from tests.access_directory import build_directory_world
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
 from tests.access_handbook import ROUTES as HANDBOOK_ROUTES
 from tests.access_helpers import (
@@ -159,6 +161,7 @@ ACCESS: dict[str, Route] = {
     **COMARKETING_ROUTES,
     **MDF_ROUTES,
     **LEAD_ROUTES,
+    **DIRECTORY_ROUTES,
 }
 
 
@@ -187,6 +190,9 @@ class World:
     mdf_request_id: int  # partner_org's approved MDF request
     mdf_proof_id: int  # a proof file on its (rejected) claim
     lead_id: int  # a lead offered to partner_org
+    directory_slug: str  # a listed partner in the public directory
+    contact_id: int  # a directory message to partner_org
+    change_id: int  # partner_org's directory profile change waiting for staff
 
 
 def _build_world() -> World:
@@ -242,6 +248,7 @@ def _build_world() -> World:
     customer_id = db.session.scalar(sa.select(Customer.id))
     question_id, answer_id = _answered_question(partner_user, staff_user)
     lead = new_lead(partner_org.id)
+    directory = build_directory_world(partner_org.id, partner_admin.id, staff_user.id)
     return World(
         users={
             "partner_user": partner_user.id,
@@ -269,6 +276,9 @@ def _build_world() -> World:
         **new_piece_ids(partner_user),
         **build_mdf(partner_org, partner_admin),
         lead_id=lead.id,
+        directory_slug=directory.slug,
+        contact_id=directory.contact_id,
+        change_id=directory.change_id,
     )
 
 

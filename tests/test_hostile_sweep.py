@@ -78,6 +78,21 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "about": "page:rules",
     },
     "staff_questions.answer": {"body": "On the 15th.", "outcome": "answered", "worth_faq": "y"},
+    "directory.send_contact": {
+        "name": "Vera Visitor",
+        "company": "Buyer Ltd",
+        "email": "vera@buyer.example",
+        "country": "de",
+        "message": "We need dashboards.",
+        "nickname": "",
+    },
+    "directory_partner.edit": {
+        "listed": "y",
+        "description": "We *implement*.",
+        "website": "https://acme.example",
+        "regions": "Europe",
+        "countries": "de",
+    },
     "staff.org_new": {
         "name": "Hooli",
         "website": "https://hooli.example.com",

@@ -219,6 +219,22 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} asked for changes to version {after.version} of {target}",
     ),
     "comarketing.rejected": ("Co-marketing piece rejected", "{actor} rejected {target}"),
+    "directory.change_proposed": (
+        "Directory profile sent for approval",
+        "{actor} sent the directory profile of {org} for approval",
+    ),
+    "directory.change_approved": (
+        "Directory profile approved",
+        "{actor} approved and published the directory profile of {org}",
+    ),
+    "directory.change_rejected": (
+        "Directory profile sent back",
+        "{actor} sent the directory profile of {org} back: {after.reason}",
+    ),
+    "directory.withdrawn": (
+        "Left the partner directory",
+        "{actor} took {org} out of the public partner directory",
+    ),
 }
 
 FIELD_LABELS = {
@@ -246,6 +262,8 @@ FIELD_LABELS = {
     "website": "Website",
     "name": "Name",
     "approval_reference": "Approval reference",
+    "listed": "Listed in the directory",
+    "reason": "Reason",
 }
 
 # Our own sentence templates only (never user input): placeholders in braces.

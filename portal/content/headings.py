@@ -60,6 +60,10 @@ PAGE_IDS: frozenset[str] = frozenset(
         "versions-heading",
         # the staff referral page's disclosures, the meeting form (issue 13: no dead ends)
         "log-meeting", "more-actions-heading", "outcome-disclosure",
+        # the public partner directory and its partner and staff pages (portal/directory)
+        "contact-heading", "directory-change-heading", "directory-contact-heading",
+        "directory-contacts-heading", "directory-heading", "directory-profile-heading",
+        "directory-queue-heading", "directory-results", "profile-state", "sent-heading",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",
         # partner questions (portal/templates/questions, _questions_about.html)

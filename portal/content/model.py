@@ -196,6 +196,14 @@ class MdfActivityType:
 
 
 @dataclass(frozen=True)
+class DirectoryTerm:
+    """An industry, service or language a directory profile may name (program.yml)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class MdfRules:
     """program.yml `mdf`: funds per tier and period, what they pay for, and the claim rules.
 
@@ -238,6 +246,25 @@ class AgreementTerms:
 
 
 @dataclass(frozen=True)
+class DirectoryCountry:
+    """A country a partner may serve, in one of the program's regions."""
+
+    id: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class DirectoryTaxonomy:
+    """program.yml `directory`: the terms of the public partner directory's profiles."""
+
+    industries: tuple[DirectoryTerm, ...] = ()
+    services: tuple[DirectoryTerm, ...] = ()
+    languages: tuple[DirectoryTerm, ...] = ()
+    countries: tuple[DirectoryCountry, ...] = ()
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     vendor: str
@@ -259,6 +286,7 @@ class Program:
     # The partner agreement's version (from its page's front matter; set by the loader).
     agreement: AgreementTerms | None = None
     leads: LeadRules = field(default_factory=LeadRules)
+    directory: DirectoryTaxonomy = field(default_factory=DirectoryTaxonomy)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -12,6 +12,7 @@ from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.program_directory import build_directory
 from portal.content.program_governance import build_governance
 from portal.content.program_leads import build_lead_rules
 from portal.content.program_mdf import build_mdf
@@ -36,6 +37,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "governance",
     "mdf",
     "leads",
+    "directory",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -113,6 +115,7 @@ def build_program(src: Source, data: object) -> Program | None:
         leads=build_lead_rules(
             src, root, type_ids=type_ids, tier_ids=tuple(t.id for t in tiers), regions=regions
         ),
+        directory=build_directory(src, root, regions),
     )  # fmt: skip
 
 

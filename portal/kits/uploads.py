@@ -35,6 +35,7 @@ __all__ = [
     "attachment_response",
     "current_uploads",
     "new_upload_key",
+    "read_upload",
     "send_upload",
     "sniff_media_type",
     "store_upload",
@@ -81,6 +82,11 @@ def store_upload(data: bytes, media_type: str) -> str:
     return key
 
 
+def read_upload(key: str) -> bytes | None:
+    """A stored upload's bytes, or None when it is missing (small files: directory logos)."""
+    return current_uploads().get(key)
+
+
 def send_upload(key: str, download_name: str, media_type: str) -> Response:
     """The stored upload as an attachment that no browser renders or sniffs."""
     return current_uploads().send(key, download_name, media_type)
@@ -119,6 +125,10 @@ class UploadStorage(Protocol):
         """Store the bytes under `key`; raises StorageUnavailable."""
         ...
 
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes, or None when nothing is stored under the key."""
+        ...
+
     def send(self, key: str, download_name: str, media_type: str) -> Response:
         """The file as an attachment; NotFound when it is gone, StorageUnavailable."""
         ...
@@ -144,6 +154,14 @@ class LocalUploads:
             self.root.mkdir(parents=True, exist_ok=True)
             with (self.root / _checked(key)).open("xb") as out:
                 out.write(data)
+        except OSError as exc:
+            raise StorageUnavailable(f"{self.root}: {exc}") from exc
+
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes (small files only: directory logos), or None."""
+        path = self.root / _checked(key)
+        try:
+            return path.read_bytes() if path.is_file() else None
         except OSError as exc:
             raise StorageUnavailable(f"{self.root}: {exc}") from exc
 
@@ -189,6 +207,18 @@ class S3Uploads:
                 ContentDisposition="attachment",
             )
         except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"{self.description}: {exc}") from exc
+
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes (small files only: directory logos), or None."""
+        try:
+            found = self.client.get_object(Bucket=self.bucket, Key=self.object_key(_checked(key)))
+            return bytes(found["Body"].read())
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise StorageUnavailable(f"{self.description}: {exc}") from exc
+        except BotoCoreError as exc:
             raise StorageUnavailable(f"{self.description}: {exc}") from exc
 
     def send(self, key: str, download_name: str, media_type: str) -> Response:

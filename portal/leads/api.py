@@ -10,11 +10,12 @@ service.py (the lead's life), jobs.py (lapse, reminders), importing.py (CSV).
 
 from __future__ import annotations
 
-from portal.leads.intake import LeadInput, clean
+from portal.leads.intake import NEED_MAX, LeadInput, clean
 from portal.leads.models import LeadSource, LeadStatus
 from portal.leads.service import LeadError, create_lead, route_lead
 
 __all__ = [
+    "NEED_MAX",
     "LeadError",
     "LeadInput",
     "LeadSource",

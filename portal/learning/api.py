@@ -12,12 +12,14 @@ from portal.learning.certificates import (
     org_has_valid_certification,
     orgs_with_valid_certification,
 )
+from portal.learning.counts import certified_people_by_path
 from portal.learning.progress import PathProgress, next_module_for, paths_progress
 
 __all__ = [
     "PathProgress",
     "certifications_for_org",
     "certifications_for_user",
+    "certified_people_by_path",
     "next_module_for",
     "org_has_valid_certification",
     "orgs_with_valid_certification",

@@ -35,6 +35,7 @@ from portal.referrals.commission_lifecycle import (
     mark_paid,
     resolve_dispute,
 )
+from portal.referrals.counts import accepted_referral_counts
 from portal.referrals.customer_list import (
     CUSTOMER_DOMAIN_INPUT_MAX,
     CUSTOMER_DOMAIN_MAX,
@@ -127,6 +128,7 @@ __all__ = [
     "StaffPage",
     "StaffRow",
     "accept",
+    "accepted_referral_counts",
     "add_customer",
     "add_note",
     "advance",

@@ -45,6 +45,7 @@ DYNAMIC_IDS = {
     "staff/orgs.html": "staff: the organisation list's sortable columns",
     "_questions_about.html": "the including page names its heading: reserved in PAGE_IDS",
     "questions/faq.html": "staff FAQ candidates: a snippet box per answer, no content",
+    "directory/index.html": "the public directory's filters: field ids only",
 }
 
 

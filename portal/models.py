@@ -1,5 +1,6 @@
 """Every feature's models, imported in one place so the metadata (and Alembic) sees them all."""
 
+from portal.api.models import ApiToken
 from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.insights.models import InsightSnapshot
@@ -28,6 +29,7 @@ from portal.tiers.models import (
 
 __all__ = [
     "ActivityEvent",
+    "ApiToken",
     "AttestedFactRecord",
     "AuditEntry",
     "Certification",

@@ -12,6 +12,8 @@ commits (the caller commits once). Where each rule lives:
 - customer_list.py: add, remove and import customers (the conflict check reads the list).
 - sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
 - summary.py: what the partner home shows (open referrals, earnings this year, answers).
+- service.py: submit_referral, the one way a referral comes into being (the form and the API);
+  sync.py: referrals a page at a time in a stable order, changed since an instant (the API).
 - seen.py: who on the partner team first opened a referral (the inbox's "new" mark).
 - action_checks.py: the row lock every staff action takes first, and the error they raise.
 """
@@ -50,13 +52,24 @@ from portal.referrals.earnings import (
     StaffPage,
     StaffRow,
     commissions_for_staff,
+    earnings_for,
     lock_commission,
     lock_dispute,
     ready_to_approve_count,
     referral_ids_of_commissions,
     staff_row,
 )
-from portal.referrals.events import event_title, stage_name
+from portal.referrals.events import event_title, stage_name, timeline
+from portal.referrals.forms import (
+    COMPANY_NAME_MAX,
+    CONTACT_NAME_MAX,
+    EMAIL_MAX,
+    NEED_MAX,
+    PHONE_MAX,
+    ROLE_MAX,
+    WEBSITE_MAX,
+    ReferralForm,
+)
 from portal.referrals.models import (
     CLOSED_STATUSES,
     CommissionStatus,
@@ -68,7 +81,14 @@ from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
 from portal.referrals.registration import is_customer
 from portal.referrals.seen import mark_opened
-from portal.referrals.service import INVOLVEMENTS, TIMINGS, org_has_referral, parse_reference
+from portal.referrals.service import (
+    INVOLVEMENTS,
+    TIMINGS,
+    org_has_referral,
+    parse_reference,
+    referral_for,
+    submit_referral,
+)
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
     SlaClock,
@@ -87,22 +107,30 @@ from portal.referrals.summary import (
     open_referrals,
     open_statuses,
 )
+from portal.referrals.sync import SyncFilters, last_changed, referrals_after
 from portal.referrals.triage import accept, assign, reject
 
 __all__ = [
     "ANSWER_MAX",
     "CLOSED_STATUSES",
+    "COMPANY_NAME_MAX",
+    "CONTACT_NAME_MAX",
     "CUSTOMER_DOMAIN_INPUT_MAX",
     "CUSTOMER_DOMAIN_MAX",
     "CUSTOMER_NAME_MAX",
     "DUE_SOON_WITHIN",
+    "EMAIL_MAX",
     "INVOLVEMENTS",
     "MESSAGE_MAX",
+    "NEED_MAX",
     "PAYOUT_REFERENCE_MAX",
+    "PHONE_MAX",
     "READY",
     "REASON_MAX",
+    "ROLE_MAX",
     "TIMINGS",
     "UNACCEPTED",
+    "WEBSITE_MAX",
     "ActionError",
     "AnsweredDispute",
     "CommissionError",
@@ -111,10 +139,12 @@ __all__ = [
     "EarningsThisYear",
     "ImportResult",
     "OpenReferrals",
+    "ReferralForm",
     "ReferralStatus",
     "SlaClock",
     "StaffPage",
     "StaffRow",
+    "SyncFilters",
     "accept",
     "add_customer",
     "add_note",
@@ -128,11 +158,13 @@ __all__ = [
     "clock",
     "commissions_for_staff",
     "describe",
+    "earnings_for",
     "earnings_this_year",
     "event_title",
     "first_response_due",
     "import_customers_csv",
     "is_customer",
+    "last_changed",
     "lock_commission",
     "lock_dispute",
     "lock_referral",
@@ -150,11 +182,15 @@ __all__ = [
     "ready_to_approve_count",
     "record_value",
     "reference_of",
+    "referral_for",
     "referral_ids_of_commissions",
+    "referrals_after",
     "reject",
     "remove_customer",
     "resolve_dispute",
     "staff_row",
     "stage_name",
     "stale_due",
+    "submit_referral",
+    "timeline",
 ]

@@ -54,7 +54,6 @@ def init_app(app: Flask) -> None:
     """The API's blueprints, its document, the token pages and the reference page."""
     from portal.api import meta_views, org_routes, problems, referral_routes, token_views
     from portal.api.schemas import ProblemSchema
-    from portal.extensions import csrf, limiter
 
     app.config.setdefault("API_TITLE", "Flywheel partner API")
     app.config.setdefault("API_VERSION", "v1")
@@ -80,12 +79,7 @@ def init_app(app: Flask) -> None:
     api.register_converter(
         IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": ID_MAX}
     )
-    from portal.api.auth import rate_limit, rate_limit_key
-
     for bp in (referral_routes.bp, org_routes.bp):
-        problems.register_handlers(bp)
-        csrf.exempt(bp)  # Bearer tokens only, no cookies: see portal/api/auth.py
-        limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
         api.register_blueprint(bp)
     meta_views.init_app(app, api)
     token_views.init_app(app)

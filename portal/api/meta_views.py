@@ -58,9 +58,11 @@ def reference() -> str:
     )
 
 
+bp.add_url_rule("/api/v1/", view_func=index)
+bp.add_url_rule("/api/v1/openapi.json", view_func=openapi_json)
+bp.add_url_rule("/developers/api", view_func=reference)
+
+
 def init_app(app: Flask, api: Api) -> None:
     app.extensions["flywheel-api"] = api
-    bp.add_url_rule("/api/v1/", view_func=index)
-    bp.add_url_rule("/api/v1/openapi.json", view_func=openapi_json)
-    bp.add_url_rule("/developers/api", view_func=reference)
     app.register_blueprint(bp)

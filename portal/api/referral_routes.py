@@ -14,9 +14,16 @@ from typing import Any
 from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 
-from portal.api.auth import audit_write, current_user, is_staff_token, token_required
+from portal.api.auth import (
+    audit_write,
+    current_user,
+    is_staff_token,
+    rate_limit,
+    rate_limit_key,
+    token_required,
+)
 from portal.api.documented import documented
-from portal.api.problems import ApiProblem
+from portal.api.problems import ApiProblem, register_handlers
 from portal.api.schemas import (
     IdempotencyHeader,
     ReferralCreateSchema,
@@ -26,7 +33,8 @@ from portal.api.schemas import (
 )
 from portal.api.serialize import event_dict, referral_dict
 from portal.content_runtime import current_content
-from portal.extensions import db
+from portal.extensions import csrf, db, limiter
+from portal.http import accepts
 from portal.referrals import api as referrals
 
 bp = Blueprint(
@@ -35,6 +43,12 @@ bp = Blueprint(
     url_prefix="/api/v1",
     description="Referrals: submit, list and read, with their timeline.",
 )
+# Set up once, at import (a blueprint cannot change after an app registered it): problem
+# documents for errors, no CSRF (Bearer tokens only, no cookies: portal/api/auth.py), and a
+# rate limit per token.
+register_handlers(bp)
+csrf.exempt(bp)
+limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
 
 # The longest reference anyone types ("R-000123" and a few spare characters).
 REFERENCE_MAX = 20
@@ -65,6 +79,7 @@ def _detail(referral: Any) -> dict[str, Any]:
 
 
 @bp.route("/referrals", methods=["POST"])
+@accepts(json=True)
 @token_required("referrals:write")
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(ReferralCreateSchema)

@@ -46,6 +46,16 @@ class ProblemSchema(Schema):
 class ReferralCreateSchema(Schema):
     """A new referral: the referral form's fields, checked by the same rules."""
 
+    @pre_load
+    def _no_nul(self, data: Any, **kwargs: Any) -> Any:
+        # The portal refuses NUL in every form and query (portal/http.py); PostgreSQL would
+        # refuse it with an error. Lengths are checked by each field before the form reads it.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if isinstance(value, str) and "\x00" in value:
+                    raise ValidationError("This character is not allowed.", str(name)[:40])
+        return data
+
     company_name = fields.String(required=True, validate=validate.Length(1, COMPANY_NAME_MAX))
     company_website = fields.String(load_default="", validate=validate.Length(0, WEBSITE_MAX))
     contact_name = fields.String(required=True, validate=validate.Length(1, CONTACT_NAME_MAX))

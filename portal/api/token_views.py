@@ -98,13 +98,11 @@ def staff_revoke(token_id: int) -> BaseResponse:
     return _revoke("api_tokens.staff_tokens", token_id)
 
 
+bp.add_url_rule("/team/api-tokens", view_func=partner_tokens, methods=["GET", "POST"])
+bp.add_url_rule("/team/api-tokens/<id:token_id>/revoke", view_func=partner_revoke, methods=["POST"])
+bp.add_url_rule("/admin/api-tokens", view_func=staff_tokens, methods=["GET", "POST"])
+bp.add_url_rule("/admin/api-tokens/<id:token_id>/revoke", view_func=staff_revoke, methods=["POST"])
+
+
 def init_app(app: Flask) -> None:
-    bp.add_url_rule("/team/api-tokens", view_func=partner_tokens, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/team/api-tokens/<id:token_id>/revoke", view_func=partner_revoke, methods=["POST"]
-    )
-    bp.add_url_rule("/admin/api-tokens", view_func=staff_tokens, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/admin/api-tokens/<id:token_id>/revoke", view_func=staff_revoke, methods=["POST"]
-    )
     app.register_blueprint(bp)

@@ -44,7 +44,7 @@ __all__ = [
     "tokens_of",
 ]
 
-TOKEN_PREFIX = "fw_"
+TOKEN_PREFIX = "fw_"  # noqa: S105 - a marker every token starts with, not a secret
 # "fw_" and 43 characters of base64; anything longer is not one of ours and is not hashed.
 TOKEN_MAX = 64
 NAME_MAX = 100

@@ -29,6 +29,7 @@ from portal.extensions import db
 from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
+from tests.access_api import ROUTES as API_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_earnings import ROUTES as EARNINGS_ROUTES
 from tests.access_helpers import (
@@ -141,6 +142,7 @@ ACCESS: dict[str, Route] = {
     **STANDING_ROUTES,
     **INSIGHTS_ROUTES,
     **MAIN_ROUTES,
+    **API_ROUTES,
 }
 
 

@@ -14,11 +14,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 _DOCS = Blueprint("api_documented", __name__)
 
 
+# Any request may meet these before its view runs: a NUL byte anywhere (400) and a query
+# string longer than any operation needs (414), both refused by portal/http.py.
+ALWAYS = (400, 414)
+
+
 def documented(*codes: int) -> Callable[[F], F]:
     """Add the statuses to the operation's responses, by their shared component."""
 
     def decorator(view: F) -> F:
-        for code in codes:
+        for code in sorted({*ALWAYS, *codes}):
             view = _DOCS.alt_response(code, response=HTTPStatus(code).name)(view)
         return view
 

@@ -17,7 +17,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_JSON = "application/problem+json"
 # Every status an API operation may answer with besides its success.
-ERROR_CODES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 428, 429)
+ERROR_CODES = (400, 401, 403, 404, 405, 409, 413, 414, 415, 422, 428, 429)
 
 
 class ApiProblem(Exception):

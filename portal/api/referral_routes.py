@@ -85,7 +85,7 @@ def _detail(referral: Any) -> dict[str, Any]:
 @bp.arguments(ReferralCreateSchema)
 @bp.response(201, ReferralDetailSchema, description="Created")
 @bp.alt_response(200, schema=ReferralDetailSchema, description="Created before with this key")
-@documented(401, 403, 422, 429)
+@documented(401, 403, 413, 415, 422, 429)
 def create_referral(data: dict[str, Any], idempotency_key: str) -> Any:
     """Submit a referral (partner tokens; scope referrals:write).
 

@@ -1,7 +1,7 @@
 """Every feature's models, imported in one place so the metadata (and Alembic) sees them all."""
 
-from portal.api.models import ApiToken
 from portal.accounts.models import Invite, Organization, PasswordReset, User
+from portal.api.models import ApiToken
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.insights.models import InsightSnapshot
 from portal.learning.models import Certification, ModuleCompletion, QuizAttempt

@@ -23,9 +23,7 @@ ROUTES: dict[str, Route] = {
     "api_organizations.list_commissions": Route("/api/v1/commissions", everyone(401)),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),
     # No token 999 in the world: the partner admins' own list is searched, so 404.
-    "api_tokens.partner_revoke": Route(
-        "/team/api-tokens/999/revoke", partner_admins(404), "POST"
-    ),
+    "api_tokens.partner_revoke": Route("/team/api-tokens/999/revoke", partner_admins(404), "POST"),
     "api_tokens.staff_tokens": Route("/admin/api-tokens", admins(200)),
     "api_tokens.staff_revoke": Route("/admin/api-tokens/999/revoke", admins(404), "POST"),
 }

@@ -31,7 +31,7 @@ PREFIX = "/api/v1"
 class Api(SmorestApi):
     """flask-smorest's Api with problem documents for errors and no app-wide error handler."""
 
-    ERROR_SCHEMA = None  # set in init_app (the schema module imports the referrals door)
+    ERROR_SCHEMA: Any = None  # set in init_app (the schema module imports the referrals door)
     DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its error statuses
 
     def _register_error_handlers(self) -> None:

@@ -135,6 +135,7 @@ def create_token(
 
 def tokens_of(actor: User) -> list[ApiToken]:
     """The tokens the actor manages: their organisation's, or the partner team's; newest first."""
+    where: sa.ColumnElement[bool]
     if actor.is_admin:
         where = ApiToken.organization_id.is_(None)
     elif actor.is_partner_admin and actor.organization_id is not None:

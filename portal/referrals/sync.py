@@ -58,4 +58,4 @@ def last_changed(referral_ids: list[int]) -> dict[int, datetime]:
         .where(ReferralEvent.referral_id.in_(referral_ids))
         .group_by(ReferralEvent.referral_id)
     )
-    return {referral_id: changed for referral_id, changed in rows}
+    return dict(rows)

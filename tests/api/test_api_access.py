@@ -1,4 +1,4 @@
-"""Every API operation × every kind of caller: no token 401, a missing scope 403, another
+"""Every API operation by every kind of caller: no token 401, a missing scope 403, another
 organisation's object 404, and what each token may read.
 
 A route added to the API without a row here fails the first test.

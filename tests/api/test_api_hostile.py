@@ -80,7 +80,9 @@ def test_hostile_submissions_store_nothing(client, partner_admin) -> None:
     def submissions(name: str, value: Any, key: str) -> None:
         before = db.session.scalar(sa.select(sa.func.count(Referral.id)))
         body = {**referral_body(), name: value}
+        # What an HTTP client can send at all: latin-1, no line breaks or NUL.
         safe_key = key.encode("latin-1", "replace").decode("latin-1")
+        safe_key = "".join(" " if ch in "\r\n\x00" else ch for ch in safe_key)
         response = client.post(
             "/api/v1/referrals", json=body, headers={**headers, "Idempotency-Key": safe_key}
         )

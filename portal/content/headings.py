@@ -53,6 +53,10 @@ PAGE_IDS: frozenset[str] = frozenset(
         "meetings", "meetings-heading",
         # the staff referral page's disclosures, the meeting form (issue 13: no dead ends)
         "log-meeting", "more-actions-heading", "outcome-disclosure",
+        # the API token pages and the API reference (portal/templates/api)
+        "api-reference-heading", "api-tokens-heading", "create-heading", "create-token",
+        "new-token", "new-token-secret", "operations-heading", "schemas-heading",
+        "tokens-heading",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",
         # the staff home's figures and the design system page (/styleguide)

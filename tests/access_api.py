@@ -21,6 +21,8 @@ ROUTES: dict[str, Route] = {
         "/api/v1/organizations/{org_id}/certifications", everyone(401)
     ),
     "api_organizations.list_commissions": Route("/api/v1/commissions", everyone(401)),
+    "api_inbox.add_note": Route("/api/v1/referrals/{referral_ref}/notes", everyone(401), "POST"),
+    "api_inbox.advance": Route("/api/v1/referrals/{referral_ref}/advance", everyone(401), "POST"),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),
     # No token 999 in the world: the partner admins' own list is searched, so 404.
     "api_tokens.partner_revoke": Route("/team/api-tokens/999/revoke", partner_admins(404), "POST"),

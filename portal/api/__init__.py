@@ -52,7 +52,14 @@ class Api(SmorestApi):
 
 def init_app(app: Flask) -> None:
     """The API's blueprints, its document, the token pages and the reference page."""
-    from portal.api import meta_views, org_routes, problems, referral_routes, token_views
+    from portal.api import (
+        meta_views,
+        org_routes,
+        problems,
+        referral_routes,
+        staff_routes,
+        token_views,
+    )
     from portal.api.schemas import ProblemSchema
 
     app.config.setdefault("API_TITLE", "Flywheel partner API")
@@ -79,7 +86,7 @@ def init_app(app: Flask) -> None:
     api.register_converter(
         IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": ID_MAX}
     )
-    for bp in (referral_routes.bp, org_routes.bp):
+    for bp in (referral_routes.bp, org_routes.bp, staff_routes.bp):
         api.register_blueprint(bp)
     meta_views.init_app(app, api)
     token_views.init_app(app)

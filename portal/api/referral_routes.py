@@ -70,7 +70,7 @@ def _form_data(data: dict[str, Any], key: str) -> MultiDict[str, str]:
     return MultiDict(fields)
 
 
-def _detail(referral: Any) -> dict[str, Any]:
+def detail(referral: Any) -> dict[str, Any]:
     changed = referrals.last_changed([referral.id]).get(referral.id)
     body = referral_dict(referral, changed)
     events = referrals.timeline(referral.id, partner_view=not is_staff_token())
@@ -104,7 +104,7 @@ def create_referral(data: dict[str, Any], idempotency_key: str) -> Any:
     referral = submission.referral
     audit_write("referrals:write", "submit referral", "referral", referral.id)
     db.session.commit()
-    return _detail(referral), 201 if submission.created else 200
+    return detail(referral), 201 if submission.created else 200
 
 
 @bp.route("/referrals", methods=["GET"])
@@ -149,4 +149,4 @@ def get_referral(ref: str) -> Any:
     referral = referrals.referral_for(current_user(), ref[:REFERENCE_MAX])
     if referral is None:
         raise ApiProblem(404, "No referral with this reference.")
-    return _detail(referral)
+    return detail(referral)

@@ -17,6 +17,7 @@ from portal.referrals.api import (
     CONTACT_NAME_MAX,
     EMAIL_MAX,
     INVOLVEMENTS,
+    MESSAGE_MAX,
     NEED_MAX,
     PHONE_MAX,
     ROLE_MAX,
@@ -43,8 +44,8 @@ class ProblemSchema(Schema):
     errors = fields.Dict(metadata={"description": "Field errors, by location and field"})
 
 
-class ReferralCreateSchema(Schema):
-    """A new referral: the referral form's fields, checked by the same rules."""
+class JsonBody(Schema):
+    """A request body: no NUL in any text."""
 
     @pre_load
     def _no_nul(self, data: Any, **kwargs: Any) -> Any:
@@ -55,6 +56,14 @@ class ReferralCreateSchema(Schema):
                 if isinstance(value, str) and "\x00" in value:
                     raise ValidationError("This character is not allowed.", str(name)[:40])
         return data
+
+
+class NoteSchema(JsonBody):
+    message = fields.String(required=True, validate=validate.Length(1, MESSAGE_MAX))
+
+
+class ReferralCreateSchema(JsonBody):
+    """A new referral: the referral form's fields, checked by the same rules."""
 
     company_name = fields.String(required=True, validate=validate.Length(1, COMPANY_NAME_MAX))
     company_website = fields.String(load_default="", validate=validate.Length(0, WEBSITE_MAX))

@@ -57,7 +57,7 @@ PARTNER_SCOPES: dict[str, str] = {
 }
 STAFF_SCOPES: dict[str, str] = {
     "referrals:read": "Read and filter every referral (sync with updated_since)",
-    "inbox:write": "Work referrals: stage, owner, value, outcome, notes",
+    "inbox:write": "Work referrals: internal notes, the next pipeline stage",
     "org:read": "Read partner organisations and their certifications",
 }
 # Every request made with one of these scopes is written to the audit log.

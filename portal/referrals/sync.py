@@ -58,4 +58,4 @@ def last_changed(referral_ids: list[int]) -> dict[int, datetime]:
         .where(ReferralEvent.referral_id.in_(referral_ids))
         .group_by(ReferralEvent.referral_id)
     )
-    return dict(rows)
+    return {row[0]: row[1] for row in rows}

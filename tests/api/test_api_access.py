@@ -47,6 +47,15 @@ TABLE: dict[str, tuple[str, str, str, dict[str, int]]] = {
         "GET", "/api/v1/commissions", "commissions:read",
         {"partner": 200, "other_partner": 200, "staff": 403},
     ),
+    "api_inbox.add_note": (
+        "POST", "/api/v1/referrals/{ref}/notes", "inbox:write",
+        {"partner": 403, "other_partner": 403, "staff": 201},
+    ),
+    # Not accepted yet: the inbox's own refusal, as a 409.
+    "api_inbox.advance": (
+        "POST", "/api/v1/referrals/{ref}/advance", "inbox:write",
+        {"partner": 403, "other_partner": 403, "staff": 409},
+    ),
 }  # fmt: skip
 
 
@@ -54,7 +63,7 @@ def test_every_api_operation_is_in_the_table(app: Flask) -> None:
     endpoints = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("api_referrals.", "api_organizations."))
+        if rule.endpoint.startswith(("api_referrals.", "api_organizations.", "api_inbox."))
     }
     assert endpoints == set(TABLE)
 
@@ -71,6 +80,7 @@ def callers(partner_admin, partner_user, other_partner, admin_user, make_referra
             "staff": bearer(token_for(admin_user, *STAFF_SCOPES)),
         },
         "partner_admin": partner_admin,
+        "admin": admin_user,
         "ids": {"ref": referral.reference, "org_id": partner_admin.organization_id},
     }
 
@@ -89,12 +99,12 @@ def test_api_access_by_caller(app: Flask, callers: dict[str, Any], endpoint: str
     for n, caller in enumerate(CALLERS):
         client = app.test_client()
         extra = {"Idempotency-Key": f"matrix-{n}"} if method == "POST" else {}
-        response = client.open(
-            url,
-            method=method,
-            headers={**headers[caller], **extra},
-            json=referral_body() if method == "POST" else None,
-        )
+        body: dict[str, Any] | None = None
+        if endpoint == "api_referrals.create_referral":
+            body = referral_body()
+        elif endpoint == "api_inbox.add_note":
+            body = {"message": "Called the contact."}
+        response = client.open(url, method=method, headers={**headers[caller], **extra}, json=body)
         assert response.status_code == expected[caller], (
             f"{endpoint} as {caller}: {response.status_code} {response.get_data(as_text=True)}"
         )

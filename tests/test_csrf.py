@@ -11,7 +11,6 @@ from werkzeug.routing.converters import NumberConverter
 
 from tests.conftest import sign_in
 
-
 # The REST API authenticates by the Authorization header alone (portal/api/auth.py).
 BEARER_ONLY = "/api/v1/"
 

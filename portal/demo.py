@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.api.demo import load_demo_tokens
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
@@ -97,6 +98,7 @@ def load_demo(content: ContentIndex) -> bool:
         users.append(user)
     # Referrals in every status, worked by the partner team, with their e-mails in the outbox.
     load_demo_referrals(users, content.program)
+    load_demo_tokens(users)  # API tokens in use on /team/api-tokens and /admin/api-tokens
     db.session.commit()
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,11 @@ def _content_schema(content: dict[str, Any] | None) -> dict[str, Any] | None:
     return next(iter(content.values())).get("schema")
 
 
+def _anchor(method: str, path: str) -> str:
+    """An id for the operation's section: "op-get-api-v1-referrals-ref" (valid in a URL)."""
+    return "op-" + re.sub(r"[^a-z0-9]+", "-", f"{method} {path}".lower()).strip("-")
+
+
 def operations(document: dict[str, Any]) -> list[Operation]:
     """Every operation of the document, in path order."""
     shared = document.get("components", {}).get("responses", {})
@@ -122,7 +128,7 @@ def operations(document: dict[str, Any]) -> list[Operation]:
             security = op.get("security") or []
             found.append(
                 Operation(
-                    anchor=op.get("operationId") or f"{method}-{path}",
+                    anchor=_anchor(method, path),
                     method=method.upper(),
                     path=path,
                     summary=op.get("summary", ""),

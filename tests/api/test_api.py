@@ -188,3 +188,15 @@ def test_openapi_document_is_3_1_with_scopes(client) -> None:
     assert (
         "application/problem+json" in document["components"]["responses"]["UNAUTHORIZED"]["content"]
     )
+
+
+def test_reference_page_lists_every_operation_and_its_scopes(app, client, partner_user) -> None:
+    sign_in(client, partner_user)
+    html = client.get("/developers/api").get_data(as_text=True)
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert f"{method.upper()} {path}" in html
+            for scope in operation["security"][0]["bearerAuth"]:
+                assert scope in html
+    assert "Idempotency-Key" in html and "ReferralCreate" in html

@@ -196,6 +196,8 @@ def test_reference_page_lists_every_operation_and_its_scopes(app, client, partne
     document = client.get("/api/v1/openapi.json").get_json()
     for path, item in document["paths"].items():
         for method, operation in item.items():
+            if method == "parameters":  # shared by the path's operations
+                continue
             assert f"{method.upper()} {path}" in html
             for scope in operation["security"][0]["bearerAuth"]:
                 assert scope in html

@@ -54,8 +54,8 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the staff referral page's disclosures, the meeting form (issue 13: no dead ends)
         "log-meeting", "more-actions-heading", "outcome-disclosure",
         # the API token pages and the API reference (portal/templates/api)
-        "api-heading", "api-reference-heading", "api-tokens-heading", "create-heading", "create-token",
-        "new-token", "new-token-secret", "operations-heading", "schemas-heading",
+        "api-heading", "api-reference-heading", "api-tokens-heading", "create-heading",
+        "create-token", "new-token", "new-token-secret", "operations-heading", "schemas-heading",
         "tokens-heading",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",

@@ -30,6 +30,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     )
     from portal.accounts import init_app as init_accounts
     from portal.admin import init_app as init_admin
+    from portal.api import init_app as init_api
     from portal.audit import init_app as init_audit
     from portal.comarketing import init_app as init_comarketing
     from portal.compliance import init_app as init_compliance
@@ -88,6 +89,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_staff,
         init_admin,
         init_directory,
+        init_api,  # calls the features' doors: after them
         init_tiers,  # the reporting layers above the features: registered last
         init_scorecard,
         init_insights,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, Role, User
+from portal.api.demo import load_demo_tokens
 from portal.comarketing.demo import load_demo_comarketing
 from portal.compliance.demo import load_demo_agreements
 from portal.content.model import ContentIndex
@@ -107,6 +108,7 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_comarketing(users, content.program)
     load_demo_mdf(users, content.program)  # Harbor Systems' market development funds
     load_demo_leads(users, content.program)
+    load_demo_tokens(users)  # API tokens in use on /team/api-tokens and /admin/api-tokens
     db.session.commit()
     return True
 

@@ -34,6 +34,9 @@ _PROBLEM_JSON = "application/problem+json"
 
 
 def _wants_json() -> bool:
+    # The REST API (portal/api) answers with problem documents whatever the client accepts.
+    if request.path.startswith(tuple(current_app.config.get("PROBLEM_JSON_PATHS", ()))):
+        return True
     best = request.accept_mimetypes.best_match(["text/html", _PROBLEM_JSON, "application/json"])
     return best in (_PROBLEM_JSON, "application/json")
 

@@ -29,6 +29,7 @@ from portal.extensions import db
 from portal.referrals import registration
 from portal.referrals.commission_lifecycle import open_dispute
 from portal.referrals.models import Customer
+from tests.access_api import ROUTES as API_ROUTES
 from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_compliance import ROUTES as COMPLIANCE_ROUTES
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
@@ -162,6 +163,7 @@ ACCESS: dict[str, Route] = {
     **MDF_ROUTES,
     **LEAD_ROUTES,
     **DIRECTORY_ROUTES,
+    **API_ROUTES,
 }
 
 

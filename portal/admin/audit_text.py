@@ -171,6 +171,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "meeting.logged": ("Meeting logged", "{actor} logged a meeting with {org}"),
     "insights.exported": ("Insights exported", "{actor} exported an insights table"),
     "audit.exported": ("Audit log exported", "{actor} exported the audit log"),
+    "api_token.created": ("API token created", "{actor} created the API token {after.name}"),
+    "api_token.revoked": ("API token revoked", "{actor} revoked the API token {before.name}"),
+    "api.write": (
+        "API write",
+        "{actor} used the API token {after.token} to {after.operation} ({target})",
+    ),
     "tier.upgraded": ("Tier upgraded", "{actor} upgraded {org} from {before.tier} to {after.tier}"),
     "tier.upgrade_proposed": ("Tier upgrade proposed", "{actor} proposed an upgrade of {org}"),
     "tier.downgrade_proposed": ("Tier downgrade proposed", "{actor} proposed a downgrade of {org}"),

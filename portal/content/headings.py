@@ -64,6 +64,10 @@ PAGE_IDS: frozenset[str] = frozenset(
         "contact-heading", "directory-change-heading", "directory-contact-heading",
         "directory-contacts-heading", "directory-heading", "directory-profile-heading",
         "directory-queue-heading", "directory-results", "profile-state", "sent-heading",
+        # the API token pages and the API reference (portal/templates/api)
+        "api-heading", "api-reference-heading", "api-tokens-heading", "create-heading",
+        "create-token", "new-token", "new-token-secret", "operations-heading", "schemas-heading",
+        "tokens-heading",
         # the public verification page's share section
         "badge-link", "copy-status", "share-heading", "share-link",
         # partner questions (portal/templates/questions, _questions_about.html)

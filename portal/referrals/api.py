@@ -12,6 +12,8 @@ commits (the caller commits once). Where each rule lives:
 - customer_list.py: add, remove and import customers (the conflict check reads the list).
 - sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
 - summary.py: what the partner home shows (open referrals, earnings this year, answers).
+- service.py: submit_referral, the one way a referral comes into being (the form and the API);
+  sync.py: referrals a page at a time in a stable order, changed since an instant (the API).
 - seen.py: who on the partner team first opened a referral (the inbox's "new" mark).
 - action_checks.py: the row lock every staff action takes first, and the error they raise.
 """
@@ -51,6 +53,7 @@ from portal.referrals.earnings import (
     StaffPage,
     StaffRow,
     commissions_for_staff,
+    earnings_for,
     lock_commission,
     lock_dispute,
     ready_to_approve_count,
@@ -58,7 +61,17 @@ from portal.referrals.earnings import (
     staff_row,
 )
 from portal.referrals.earnings_sections import EarningsSection, register_earnings_section
-from portal.referrals.events import event_title, stage_name
+from portal.referrals.events import event_title, stage_name, timeline
+from portal.referrals.forms import (
+    COMPANY_NAME_MAX,
+    CONTACT_NAME_MAX,
+    EMAIL_MAX,
+    NEED_MAX,
+    PHONE_MAX,
+    ROLE_MAX,
+    WEBSITE_MAX,
+    ReferralForm,
+)
 from portal.referrals.models import (
     CLOSED_STATUSES,
     CommissionStatus,
@@ -78,6 +91,7 @@ from portal.referrals.service import (
     parse_reference,
     referral_for,
     referral_ids_of,
+    submit_referral,
 )
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
@@ -97,22 +111,30 @@ from portal.referrals.summary import (
     open_referrals,
     open_statuses,
 )
+from portal.referrals.sync import SyncFilters, last_changed, referrals_after
 from portal.referrals.triage import accept, assign, reject
 
 __all__ = [
     "ANSWER_MAX",
     "CLOSED_STATUSES",
+    "COMPANY_NAME_MAX",
+    "CONTACT_NAME_MAX",
     "CUSTOMER_DOMAIN_INPUT_MAX",
     "CUSTOMER_DOMAIN_MAX",
     "CUSTOMER_NAME_MAX",
     "DUE_SOON_WITHIN",
+    "EMAIL_MAX",
     "INVOLVEMENTS",
     "MESSAGE_MAX",
+    "NEED_MAX",
     "PAYOUT_REFERENCE_MAX",
+    "PHONE_MAX",
     "READY",
     "REASON_MAX",
+    "ROLE_MAX",
     "TIMINGS",
     "UNACCEPTED",
+    "WEBSITE_MAX",
     "ActionError",
     "AnsweredDispute",
     "CommissionError",
@@ -123,10 +145,12 @@ __all__ = [
     "EarningsThisYear",
     "ImportResult",
     "OpenReferrals",
+    "ReferralForm",
     "ReferralStatus",
     "SlaClock",
     "StaffPage",
     "StaffRow",
+    "SyncFilters",
     "accept",
     "accepted_referral_counts",
     "add_customer",
@@ -143,11 +167,13 @@ __all__ = [
     "company_conflict",
     "company_names_of",
     "describe",
+    "earnings_for",
     "earnings_this_year",
     "event_title",
     "first_response_due",
     "import_customers_csv",
     "is_customer",
+    "last_changed",
     "lock_commission",
     "lock_dispute",
     "lock_referral",
@@ -168,6 +194,7 @@ __all__ = [
     "referral_for",
     "referral_ids_of",
     "referral_ids_of_commissions",
+    "referrals_after",
     "register_earnings_section",
     "reject",
     "remove_customer",
@@ -175,4 +202,6 @@ __all__ = [
     "staff_row",
     "stage_name",
     "stale_due",
+    "submit_referral",
+    "timeline",
 ]

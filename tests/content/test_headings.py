@@ -23,6 +23,7 @@ _ID = re.compile(r'(?<![\w-])id="([^"]*)"')
 DYNAMIC_IDS = {
     "_macros.html": "form field hints and errors: forms, no content on those pages",
     "admin/audit.html": "audit log",
+    "api/reference.html": "the API reference: operations and schemas, no content on the page",
     "inbox/_macros.html": "staff inbox",
     "inbox/_row.html": "staff inbox",
     "inbox/commissions_row.html": "staff inbox",

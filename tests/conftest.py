@@ -11,8 +11,10 @@ asks for `real_commits`; a module builds an expensive world once with `module_wo
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -132,13 +134,24 @@ def app_config(db_backend: str, sqlite_database_url: str, upload_dir: str) -> di
 
 
 @pytest.fixture
-def real_commits() -> None:
+def real_commits(app_config: dict[str, Any]) -> Iterator[None]:
     """Ask for this when the test needs real commits: threads, a second connection or app.
 
     Without it every test runs inside one rolled-back transaction on one connection. With it
     the test commits for real (no module world is kept open beside it) and every table is
-    emptied afterwards.
+    emptied afterwards. On PostgreSQL such tests take turns across xdist workers (and test
+    runs) through a file lock: the 50-way races open 50 connections each, and two at once
+    would pass PostgreSQL's default limit of 100 clients.
     """
+    if not str(app_config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        yield
+        return
+    with (Path(tempfile.gettempdir()) / "flywheel-tests-real-commits.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -227,10 +227,17 @@ def reject(change: DirectoryProfileChange, staff: User, reason: str) -> None:
 
 
 def withdraw(org: Organization, user: User) -> bool:
-    """Take the organisation out of the public directory at once; False when it was not in."""
+    """Take the organisation out of the public directory at once, and out of a change still
+    waiting for staff (approving a change sent earlier must not list it again against its
+    latest choice); False when it was neither listed nor asking to be."""
     profile = _lock_profile(org)
-    if not profile.listed:
+    change = pending_change(org.id)
+    asking = change is not None and bool(change.proposed.get("listed"))
+    if not profile.listed and not asking:
         return False
+    if change is not None and asking:
+        change.proposed = {**change.proposed, "listed": False}
+    was_listed = profile.listed
     profile.listed = False
     record_audit(
         user,
@@ -238,7 +245,7 @@ def withdraw(org: Organization, user: User) -> bool:
         "organization",
         org.id,
         org.id,
-        before={"listed": True},
+        before={"listed": was_listed},
         after={"listed": False},
     )
     return True

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from portal.accounts.models import User
 from portal.audit.service import record_audit
@@ -38,7 +39,18 @@ class LeadImport:
 def import_leads_csv(text: str, actor: User, program: Program, now: datetime) -> LeadImport:
     """Create and route a lead per good row; no commit."""
     result = LeadImport()
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # any line ending, CR alone too
+    try:
+        return _import_rows(reader, result, actor, program, now)
+    except csv.Error as error:
+        result.problems.append(f"line {reader.line_num}: not readable as CSV ({error})")
+        return result
+
+
+def _import_rows(
+    reader: Any, result: LeadImport, actor: User, program: Program, now: datetime
+) -> LeadImport:
+    """The rows of `reader` (a csv.reader, which knows its line number) as leads."""
     header = next(reader, None)
     columns = _columns(header)
     if columns is None:

@@ -144,6 +144,7 @@ def assign_by_hand(
     lead: Lead, organization_id: int, program: Program, actor: User, now: datetime
 ) -> LeadOffer:
     """Staff offer the lead to a partner they choose (no cap slot is taken: staff decide)."""
+    _lock(lead)
     org = db.session.get(Organization, organization_id)
     if org is None or org.status != "active":
         raise LeadError("choose an active partner organisation")
@@ -159,7 +160,11 @@ def assign_by_hand(
 
 def accept(lead: Lead, user: User, now: datetime) -> None:
     """The assigned partner takes the lead: it becomes the partner's opportunity."""
+    _lock(lead)
     current = _offer_for(lead, user)
+    due = lead.accept_due_at
+    if due is not None and as_utc(due) <= now:
+        raise LeadError("the time to accept this lead is over; it goes to another partner")
     current.outcome = OfferOutcome.ACCEPTED
     current.decided_at = now
     _set_status(lead, LeadStatus.ACCEPTED, now)
@@ -171,6 +176,7 @@ def decline(lead: Lead, user: User, reason: str, program: Program, now: datetime
     """The assigned partner declines with a reason; the lead goes to the next eligible partner."""
     if not reason.strip():
         raise LeadError("say why you decline the lead")
+    _lock(lead)
     current = _offer_for(lead, user)
     current.outcome = OfferOutcome.DECLINED
     current.decided_at = now
@@ -203,6 +209,7 @@ def lapse(lead: Lead, program: Program, now: datetime) -> bool:
 
 def advance(lead: Lead, user: User, stage: str, lost_reason: str, now: datetime) -> None:
     """The partner moves its opportunity on: contacted, meeting held, proposal, won or lost."""
+    _lock(lead)
     if lead.status not in OPEN_STAGES or lead.partner_id != user.organization_id:
         raise LeadError("this lead is not an open opportunity of yours")
     if stage not in STAGES or STAGES.index(LeadStatus(stage)) <= STAGES.index(
@@ -229,6 +236,18 @@ def admin_emails(organization_id: int) -> list[str]:
             )
         )
     )
+
+
+def _lock(lead: Lead) -> None:
+    """Hold the lead's row and re-read it before a decision: the lapse job, staff and the
+    partner's other admins may have moved it on since the page loaded it (on SQLite, whose
+    writers are serialised, only the re-read matters)."""
+    db.session.execute(
+        sa.select(Lead)
+        .where(Lead.id == lead.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()  # fetched: rows refresh the loaded lead only as they are read
 
 
 def _set_status(lead: Lead, status: LeadStatus, now: datetime) -> None:

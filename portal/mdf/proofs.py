@@ -108,9 +108,22 @@ def read_proof(storage: FileStorage | None, kind: str) -> tuple[bytes, str, str]
 
 
 def attendee_count(data: bytes) -> int:
-    """Rows of an attendee list after its header (blank rows not counted)."""
+    """Rows of an attendee list after its header (blank rows not counted).
+
+    Any line ending is read (old Mac exports end lines with CR alone); a file the csv module
+    cannot read (a field over its limit, say) is refused like a file of the wrong type.
+    """
     text = data.decode("utf-8-sig")
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    try:
+        rows = [
+            row
+            for row in csv.reader(io.StringIO(text, newline=""))
+            if any(cell.strip() for cell in row)
+        ]
+    except csv.Error as error:
+        raise ProofRefused(
+            f"The attendee list is not readable as CSV ({error}).", "attendee_list"
+        ) from error
     return max(0, len(rows) - 1)
 
 

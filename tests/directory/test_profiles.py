@@ -69,6 +69,19 @@ def test_leaving_the_directory_takes_effect_at_once(app, client, login):
     assert "directory.withdrawn" in _actions()
 
 
+def test_leaving_the_directory_also_stops_a_waiting_change_from_listing_it_again(app, client):
+    """Sent with "list us" ticked, then withdrawn: approving that change keeps it unlisted."""
+    profile, admin = listed_partner("Changed Mind")
+    change = profiles.propose(
+        profile.organization, admin, {**PROFILE, "website": "https://new.example"}
+    )
+    assert profiles.withdraw(profile.organization, admin)
+    profiles.approve(change, staff(), current_content().program)
+    db.session.commit()
+    assert profile.listed is False and profile.website == "https://new.example"
+    assert client.get(f"/partners/{profile.slug}").status_code == 404
+
+
 def test_partner_admin_sends_a_profile_with_a_logo_and_staff_approve_it(
     app, client, login, uploads, make_org, make_user
 ):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import OrgStatus
 from portal.audit.models import AuditEntry
@@ -208,3 +209,33 @@ def test_a_directory_lead_goes_to_the_partner_named(two_partners):
     api.route_lead(lead, program, utcnow())
     assert (lead.status, lead.partner_id) == (api.LeadStatus.OFFERED, second.id)
     assert lead.routing_reason == "Asked for by name in the directory."
+
+
+def test_an_offer_past_its_window_cannot_be_accepted_even_before_the_lapse_job(
+    two_partners, make_user
+):
+    first, _second = two_partners
+    start = utcnow()
+    lead = _route(_lead(), start)
+    admin = make_user("partner_admin", first)
+    late = start + timedelta(hours=current_content().program.leads.accept_hours, minutes=1)
+    with pytest.raises(service.LeadError, match="time to accept"):
+        service.accept(lead, admin, late)
+    assert lead.status == LeadStatus.OFFERED and lead.partner_id == first.id
+
+
+def test_an_offer_moved_on_elsewhere_is_not_accepted_from_a_stale_page(two_partners, make_user):
+    """The partner's page loaded the lead; meanwhile it lapsed to another partner. Accepting
+    re-reads the row first and refuses, instead of writing over the other partner's offer."""
+    first, second = two_partners
+    start = utcnow()
+    lead = _route(_lead(), start)
+    admin = make_user("partner_admin", first)
+    late = start + timedelta(hours=current_content().program.leads.accept_hours, minutes=1)
+    assert service.lapse(lead, current_content().program, late)  # the cron job moves it on
+    db.session.flush()
+    assert lead.partner_id == second.id
+    set_committed_value(lead, "partner_id", first.id)  # the first partner's stale copy
+    with pytest.raises(service.LeadError, match="not offered to your organisation"):
+        service.accept(lead, admin, late)
+    assert lead.partner_id == second.id and lead.status == LeadStatus.OFFERED

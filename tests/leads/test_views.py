@@ -6,7 +6,10 @@ import io
 
 import sqlalchemy as sa
 
+from portal.content_runtime import current_content
+from portal.db_types import utcnow
 from portal.extensions import db
+from portal.leads.importing import import_leads_csv
 from portal.leads.models import Lead, LeadStatus
 from tests.leads.factories import new_lead
 
@@ -54,6 +57,26 @@ def test_csv_import_reports_bad_rows_by_line(client, login, staff_user, two_part
     assert "Imported 1 leads (1 routed); 2 lines refused." in page
     assert "line 3: country &#39;XX&#39; is not an ISO 3166 code" in page
     assert "line 4: company is missing" in page
+
+
+def test_csv_import_reads_old_mac_line_endings_and_reports_unreadable_files(
+    client, login, staff_user, two_partners
+):
+    login(staff_user)
+    text = (
+        "company,contact_name,contact_email,country,industry\r"
+        "CR Clinic,Cy Ra,cy@cr.example.org,FR,Healthcare\r"
+    )
+    data = {"file": (io.BytesIO(text.encode()), "leads.csv")}
+    page = client.post("/staff/leads/import", data=data, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "Imported 1 leads" in page
+    # A cell past the csv module's field limit (131,072 characters) is a problem, not a 500.
+    huge = 'company,contact_name,contact_email,country\n"' + "x" * 140_000 + '",a,b,DE\n'
+    result = import_leads_csv(huge, staff_user, current_content().program, utcnow())
+    assert result.created == 0
+    assert result.problems and "not readable as CSV" in result.problems[0]
 
 
 def test_contact_details_only_after_accepting_and_only_for_that_partner(

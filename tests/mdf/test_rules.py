@@ -180,3 +180,11 @@ def test_requests_listed_for_staff_in_a_flat_number_of_statements(
         assert client.get("/staff/mdf").status_code == 200
     assert many.count == few.count
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MdfRequest)) == 10
+
+
+def test_an_attendee_list_with_old_mac_line_endings_counts_and_an_unreadable_one_is_refused():
+    from portal.mdf.proofs import ProofRefused, attendee_count
+
+    assert attendee_count(b"name,email\rAda,ada@example.com\rBo,bo@example.com\r") == 2
+    with pytest.raises(ProofRefused, match="not readable as CSV"):
+        attendee_count(b'name\n"' + b"x" * 140_000 + b'"\n')

@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("API_RATE_LIMIT", "600 per minute")
+    app.config.setdefault("API_FAILED_AUTH_LIMIT", "30 per minute")
     problems.init_app(app, PREFIX + "/")
 
     Api.ERROR_SCHEMA = ProblemSchema

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import Blueprint, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from portal.accounts.models import User
@@ -20,10 +20,18 @@ from portal.api.models import ApiToken
 from portal.api.problems import ApiProblem
 from portal.api.tokens import TOKEN_MAX, WRITE_SCOPES, authenticate
 from portal.audit.service import record_audit
+from portal.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["audit_write", "current_token", "current_user", "rate_limit", "rate_limit_key"]
+__all__ = [
+    "audit_write",
+    "current_token",
+    "current_user",
+    "limit_api",
+    "rate_limit",
+    "rate_limit_key",
+]
 
 # "Bearer " and a token; a longer header is refused before anything reads it.
 _HEADER_MAX = len("Bearer ") + TOKEN_MAX
@@ -47,13 +55,34 @@ def rate_limit() -> str:
 def rate_limit_key() -> str:
     """Per presented token (its digest, so the limiter never stores a secret), else per address.
 
-    Read before the view runs and without the database: an unknown token is limited like a
-    known one, so guessing is as slow as using.
+    Read before the view runs and without the database. Made-up tokens are held back by the
+    per-address limit on failed authentication (limit_api).
     """
     presented = _presented()
     if presented is None:
         return f"api-anon:{get_remote_address()}"
     return "api-token:" + hashlib.sha256(presented.encode()).hexdigest()[:32]
+
+
+def failed_auth_limit() -> str:
+    """Requests refused for want of a valid token, per address (API_FAILED_AUTH_LIMIT)."""
+    return str(current_app.config.get("API_FAILED_AUTH_LIMIT", "30 per minute"))
+
+
+def failed_auth_key() -> str:
+    return f"api-failed:{get_remote_address()}"
+
+
+def limit_api(bp: Blueprint) -> None:
+    """Both limits on an API blueprint: each presented token has its budget, and each address
+    may fail authentication only so often. Without the second, every made-up token string would
+    open a fresh budget, each costing an HMAC and a database read."""
+    limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+    limiter.limit(
+        failed_auth_limit,
+        key_func=failed_auth_key,
+        deduct_when=lambda response: response.status_code == 401,
+    )(bp)
 
 
 def token_required(*scopes: str) -> Callable[[F], F]:

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 
 from portal.accounts.access import scoped_to_org
 from portal.accounts.models import Organization
-from portal.api.auth import current_token, current_user, rate_limit, rate_limit_key, token_required
+from portal.api.auth import current_token, current_user, limit_api, token_required
 from portal.api.documented import documented
 from portal.api.problems import ApiProblem, register_handlers
 from portal.api.schemas import (
@@ -24,7 +24,7 @@ from portal.api.schemas import (
     OrganizationSchema,
 )
 from portal.api.serialize import certification_dict, commission_dict, organization_dict
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, db
 from portal.learning.api import certifications_for_org
 from portal.referrals.api import earnings_for
 
@@ -39,7 +39,7 @@ bp = Blueprint(
 # rate limit per token.
 register_handlers(bp)
 csrf.exempt(bp)
-limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+limit_api(bp)
 
 
 def _organization_or_404(org_id: int) -> Organization:

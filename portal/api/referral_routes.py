@@ -18,8 +18,7 @@ from portal.api.auth import (
     audit_write,
     current_user,
     is_staff_token,
-    rate_limit,
-    rate_limit_key,
+    limit_api,
     token_required,
 )
 from portal.api.documented import documented
@@ -33,7 +32,7 @@ from portal.api.schemas import (
 )
 from portal.api.serialize import event_dict, referral_dict
 from portal.content_runtime import current_content
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, db
 from portal.http import accepts
 from portal.referrals import api as referrals
 
@@ -48,7 +47,7 @@ bp = Blueprint(
 # rate limit per token.
 register_handlers(bp)
 csrf.exempt(bp)
-limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+limit_api(bp)
 
 # The longest reference anyone types ("R-000123" and a few spare characters).
 REFERENCE_MAX = 20

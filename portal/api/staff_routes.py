@@ -15,8 +15,7 @@ from flask_smorest import Blueprint
 from portal.api.auth import (
     audit_write,
     current_user,
-    rate_limit,
-    rate_limit_key,
+    limit_api,
     token_required,
 )
 from portal.api.documented import documented
@@ -25,7 +24,7 @@ from portal.api.referral_routes import REFERENCE_MAX, detail
 from portal.api.schemas import EventSchema, NoteSchema, ReferralDetailSchema
 from portal.api.serialize import event_dict
 from portal.content_runtime import current_content
-from portal.extensions import csrf, db, limiter
+from portal.extensions import csrf, db
 from portal.http import accepts
 from portal.referrals import api as referrals
 
@@ -37,7 +36,7 @@ bp = Blueprint(
 )
 register_handlers(bp)
 csrf.exempt(bp)  # Bearer tokens only, no cookies: portal/api/auth.py
-limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+limit_api(bp)
 
 
 def _locked(ref: str) -> Any:

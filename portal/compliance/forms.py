@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
 from portal.bounds import MaxLength
@@ -24,6 +24,10 @@ class AcceptAgreementForm(FlaskForm):
         "I am authorised to accept this agreement for my organisation",
         validators=[DataRequired(message="Confirm that you may accept it for your organisation.")],
     )
+    # The version the page showed: a new version published while the admin read the old one
+    # must not be accepted in its place (hidden_tag renders it; a post without it takes the
+    # version shown now).
+    version = HiddenField()
     submit = SubmitField("Accept the agreement")
 
     def validate_signer_name(self, field: StringField) -> None:

@@ -43,7 +43,10 @@ def _agreement_page(form: AcceptAgreementForm, status: int = 200):
 @partner_required
 def agreement():
     """The partner agreement's newest version and the organisation's acceptances."""
-    return _agreement_page(AcceptAgreementForm(formdata=None))
+    terms = current_content().program.agreement
+    form = AcceptAgreementForm(formdata=None)
+    form.version.data = str(terms.version) if terms is not None else ""
+    return _agreement_page(form)
 
 
 @bp.post("/agreement")
@@ -56,6 +59,14 @@ def accept():
     form = AcceptAgreementForm()
     if not form.validate_on_submit():
         return _agreement_page(form, 400)
+    shown = (form.version.data or "").strip()
+    if shown and shown != str(terms.version):
+        flash(
+            f"The agreement changed while you read it: version {terms.version} is the one in "
+            "force now. Read it, then accept again.",
+            "error",
+        )
+        return redirect(url_for(".agreement"))
     try:
         recorded = rules.accept_agreement(
             current_user.organization, current_user, terms, form.signer_name.data or ""

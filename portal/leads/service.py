@@ -185,7 +185,7 @@ def decline(lead: Lead, user: User, reason: str, program: Program, now: datetime
                  after={"reason": current.decline_reason})  # fmt: skip
     _set_status(lead, LeadStatus.NEW, now)
     lead.partner_id = None
-    route_lead(lead, program, now, override_conflict=True)
+    route_lead(lead, program, now)  # checked for conflict again: a partner may have registered it
 
 
 def lapse(lead: Lead, program: Program, now: datetime) -> bool:
@@ -203,7 +203,7 @@ def lapse(lead: Lead, program: Program, now: datetime) -> bool:
     record_audit(None, "lead.lapsed", "lead", lead.id, lead.partner_id)
     _set_status(lead, LeadStatus.NEW, now)
     lead.partner_id = None
-    route_lead(lead, program, now, override_conflict=True)
+    route_lead(lead, program, now)  # checked for conflict again: a partner may have registered it
     return True
 
 

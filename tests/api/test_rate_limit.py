@@ -18,6 +18,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "API_RATE_LIMIT": "3 per minute",
+        "API_FAILED_AUTH_LIMIT": "5 per minute",
     }
 
 
@@ -36,3 +37,17 @@ def test_rate_limited_per_token(app: Flask, partner_admin) -> None:
     limited = api.get("/api/v1/organizations", headers=bearer(first))
     assert limited.mimetype == "application/problem+json"
     assert api.get("/api/v1/organizations", headers=bearer(second)).status_code == 200
+
+
+def test_made_up_tokens_are_limited_per_address(app: Flask, partner_admin) -> None:
+    """Each made-up token would have a budget of its own; failures count per address."""
+    api = app.test_client()
+    codes = [
+        api.get(
+            "/api/v1/organizations", headers={"Authorization": f"Bearer fw_guess{n}"}
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [401] * 5 + [429]
+    refused = api.get("/api/v1/organizations", headers=bearer(token_for(partner_admin, "org:read")))
+    assert refused.status_code == 429  # the address waits out the window, as at the login form

@@ -76,3 +76,14 @@ def test_hostile_signer_names_never_become_markup(app, partner_admin, staff_user
         assert find_injections(partner.get("/agreement").get_data(as_text=True)) == []
         page = staff.get(f"/staff/orgs/{org.id}").get_data(as_text=True)
         assert find_injections(page) == []
+
+
+def test_a_version_published_while_the_admin_read_the_old_one_is_not_accepted(login, partner_admin):
+    client = login(partner_admin)
+    page = client.get("/agreement").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in page
+    response = client.post("/agreement", data={**FORM, "version": "0"}, follow_redirects=True)
+    assert "The agreement changed while you read it" in response.get_data(as_text=True)
+    assert _acceptances() == 0
+    client.post("/agreement", data={**FORM, "version": "1"})
+    assert _acceptances() == 1

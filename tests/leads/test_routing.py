@@ -239,3 +239,17 @@ def test_an_offer_moved_on_elsewhere_is_not_accepted_from_a_stale_page(two_partn
     with pytest.raises(service.LeadError, match="not offered to your organisation"):
         service.accept(lead, admin, late)
     assert lead.partner_id == second.id and lead.status == LeadStatus.OFFERED
+
+
+def test_a_declined_lead_is_checked_for_conflict_again_before_it_moves_on(
+    two_partners, make_user, staff_user
+):
+    """It became a customer after the first routing: the next offer is not sent blind."""
+    first, _second = two_partners
+    lead = _route(_lead(website="https://www.northwind-health.com/"))
+    assert lead.partner_id == first.id
+    registration.add_customer_domain("northwind-health.com", "Northwind", staff_user.id)
+    admin = make_user("partner_admin", first)
+    service.decline(lead, admin, "Not our patch.", current_content().program, utcnow())
+    assert lead.status == LeadStatus.CONFLICT and lead.partner_id is None
+    assert lead.conflict_reason == "The company is on the customer list."

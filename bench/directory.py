@@ -24,16 +24,13 @@ code is 0 even when a budget fails; failures are printed as FAIL.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +42,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
+from bench._measure import PageResult  # noqa: E402
 from bench.learning import machine_reference  # noqa: E402
 
 CONTENT_DIR = ROOT / "content"
@@ -55,30 +53,6 @@ WORDS = (
     "analytics", "pipeline", "forecasting", "dashboards", "data quality", "revenue operations",
     "migration", "governance", "training", "managed reporting", "integration", "self-service",
 )  # fmt: skip
-
-
-@dataclass
-class Result:
-    page: str
-    url: str
-    times_ms: list[float] = field(default_factory=list)
-    statements: list[int] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times_ms) if self.times_ms else math.nan
-
-    @property
-    def p95_ms(self) -> float:
-        if not self.times_ms:
-            return math.nan
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def statements_max(self) -> int:
-        return max(self.statements, default=0)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -170,7 +144,7 @@ def _ids(ids: list[str]) -> str:
     return f"|{'|'.join(ids)}|" if ids else ""
 
 
-def measure(app: Flask, requests: int, warmup: int) -> list[Result]:
+def measure(app: Flask, requests: int, warmup: int) -> list[PageResult]:
     """Every page, anonymously, through the test client."""
     from portal.extensions import db
 
@@ -207,7 +181,7 @@ def measure(app: Flask, requests: int, warmup: int) -> list[Result]:
     ]
     results = []
     for page, url in pages:
-        result = Result(page, url)
+        result = PageResult(page, url)
         for number in range(warmup + requests):
             counter["n"] = 0
             started = time.perf_counter()
@@ -224,7 +198,7 @@ def measure(app: Flask, requests: int, warmup: int) -> list[Result]:
     return results
 
 
-def run_once(database: BenchDatabase, partners: int, args: argparse.Namespace) -> list[Result]:
+def run_once(database: BenchDatabase, partners: int, args: argparse.Namespace) -> list[PageResult]:
     """Schema, seed, refresh the figures (timed), measure."""
     from portal import create_app
     from portal.directory.listing import refresh_counts
@@ -255,7 +229,7 @@ def run_once(database: BenchDatabase, partners: int, args: argparse.Namespace) -
     return results
 
 
-def table(results: list[Result], partners: int, dialect: str, enforce: bool) -> bool:
+def table(results: list[PageResult], partners: int, dialect: str, enforce: bool) -> bool:
     """Print the results; True when every budgeted page passed (always True on SQLite)."""
     print(f"\n{dialect}, {partners:,} listed partners")
     print(f"{'page':<20} {'median ms':>10} {'p95 ms':>8} {'statements':>11}  verdict")
@@ -271,7 +245,7 @@ def table(results: list[Result], partners: int, dialect: str, enforce: bool) -> 
     return passed
 
 
-def compare(small: list[Result], full: list[Result], n_small: int, n_full: int) -> bool:
+def compare(small: list[PageResult], full: list[PageResult], n_small: int, n_full: int) -> bool:
     """Statements must not grow with the number of partners: at most STATEMENT_BOUND at both
     sizes (a search that matches nobody skips reading rows, so it may run one fewer)."""
     print(f"\nstatements at {n_small:,} vs {n_full:,} partners (at most {STATEMENT_BOUND})")
@@ -293,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = ([("small", args.compare_small)] if args.compare_small else []) + [
         ("full", args.partners)
     ]
-    measured: dict[str, list[Result]] = {}
+    measured: dict[str, list[PageResult]] = {}
     try:
         for label, partners in sizes:
             database = create_database(args.database_url, workdir, label)

@@ -45,6 +45,7 @@ from flask_login.utils import _create_identifier  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
+from bench._measure import PageResult  # noqa: E402
 from bench._seed import ORG_COLUMNS, USER_COLUMNS, _names  # noqa: E402
 
 BUDGET_P95_MS = 50.0
@@ -85,37 +86,15 @@ class Seeded:
 
 
 @dataclass
-class Result:
-    page: str
-    url: str
-    times_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
+class Result(PageResult):
+    """bench/_measure.py's timings and counts, and the time inside the driver."""
+
     sql_ms: list[float] = field(default_factory=list)
-    statements: list[int] = field(default_factory=list)
-    error: str = ""
 
     @property
     def sql_median_ms(self) -> float:
         """Time inside the driver's execute calls: the queries, without the rendering."""
         return statistics.median(self.sql_ms) if self.sql_ms else math.nan
-
-    @property
-    def cpu_median_ms(self) -> float:
-        """This process's CPU per request: less disturbed by other load on the machine."""
-        return statistics.median(self.cpu_ms) if self.cpu_ms else math.nan
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times_ms) if self.times_ms else math.nan
-
-    @property
-    def p95_ms(self) -> float:
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] if ordered else math.nan
-
-    @property
-    def statements_max(self) -> int:
-        return max(self.statements, default=0)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -24,15 +24,13 @@ a throwaway `flywheel_bench_<random>`, dropped at the end unless `--keep`.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,7 +43,7 @@ from flask_login.utils import _create_identifier  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
-from bench._measure import StatementCounter  # noqa: E402
+from bench._measure import PageResult, StatementCounter  # noqa: E402
 
 CONTENT_DIR = ROOT / "content"
 BUDGET_P95_MS = 50.0
@@ -72,35 +70,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 @dataclass
-class Result:
-    """One page's measured requests at one size."""
+class Result(PageResult):
+    """One page's measured requests at one size (bench/_measure.py's timings and counts)."""
 
-    size: int
-    page: str
-    times_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    statements: list[int] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times_ms) if self.times_ms else math.nan
-
-    @property
-    def cpu_median_ms(self) -> float:
-        """This process's CPU per request: less disturbed by other load on the machine."""
-        return statistics.median(self.cpu_ms) if self.cpu_ms else math.nan
-
-    @property
-    def p95_ms(self) -> float:
-        if not self.times_ms:
-            return math.nan
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def statements_max(self) -> int:
-        return max(self.statements, default=0)
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -219,7 +192,7 @@ def measure(app: Flask, seeded: Seeded, size: int, requests: int, warmup: int) -
             with client.session_transaction() as session:
                 session.clear()
                 session.update({"_user_id": token, "_fresh": True, "_id": identifier})
-            result = Result(size, page)
+            result = Result(page, url, size=size)
             for number in range(warmup + requests):
                 counter.count = 0
                 cpu_started = time.process_time()

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, User
 from portal.audit.service import record_audit
 from portal.compliance.models import SIGNER_NAME_MAX, AgreementAcceptance
-from portal.content.model import AgreementTerms
+from portal.content.model_governance import AgreementTerms
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.signals import agreement_accepted

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.compliance.agreement import latest_acceptances
 from portal.compliance.models import AgreementReminder
-from portal.content.model import AgreementTerms, Program
+from portal.content.model import Program
+from portal.content.model_governance import AgreementTerms
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email

@@ -21,7 +21,8 @@ from datetime import date
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
-from portal.content.model import AgreementTerms, Checklist, Criterion, Page, Program
+from portal.content.model import Checklist, Criterion, Page, Program
+from portal.content.model_governance import AgreementTerms
 
 VERSION_MAX = 10_000
 _Reporter = Callable[[str, int, str], None]  # the loader's report(rel, line, message)

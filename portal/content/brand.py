@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, parse_yaml
-from portal.content.model import (
+from portal.content.model import ContentProblem
+from portal.content.model_brand import (
     DEFAULT_ON_PRIMARY,
     DEFAULT_PRIMARY,
     DEFAULT_PRIMARY_DARK,
     Brand,
-    ContentProblem,
 )
 from portal.content.svg_check import svg_problems
 

@@ -15,6 +15,9 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
+from portal.content.model_brand import Brand
+from portal.content.model_directory import DirectoryTaxonomy
+from portal.content.model_governance import AgreementTerms, Governance, MdfRules
 from portal.content.model_leads import LeadRules
 
 QuestionType = Literal["single", "multiple", "true_false"]
@@ -158,110 +161,6 @@ class Benchmarks:
     """Figures the partner program is compared with on /insights."""
 
     direct_sales: DirectSalesBaseline | None = None
-
-
-@dataclass(frozen=True)
-class QuestionTopic:
-    """A topic partners ask the partner team about: its staff group and first-response SLA."""
-
-    id: str
-    name: str
-    group: str
-    first_response_hours: int
-
-
-@dataclass(frozen=True)
-class Governance:
-    """program.yml `governance` (portal/content/program_governance.py): the topics partners
-    ask about, and the co-marketing review SLA in hours."""
-
-    topics: tuple[QuestionTopic, ...] = ()
-    approval_hours: int = 72
-
-    def topic(self, topic_id: str) -> QuestionTopic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
-
-    def topic_name(self, topic_id: str) -> str:
-        """The topic's name; its id when the program no longer lists it."""
-        topic = self.topic(topic_id)
-        return topic.name if topic is not None else topic_id
-
-
-@dataclass(frozen=True)
-class MdfActivityType:
-    """A kind of activity market development funds pay for (program.yml `mdf.activity_types`)."""
-
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class DirectoryTerm:
-    """An industry, service or language a directory profile may name (program.yml)."""
-
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class MdfRules:
-    """program.yml `mdf`: funds per tier and period, what they pay for, and the claim rules.
-
-    `allocations` holds (tier id, minor units of the program currency per period); a tier not
-    listed gets no funds. `vendor_share_percent` is the share of an activity's actual cost the
-    vendor pays back, up to the approved amount. A claim is due `claim_days` after the activity.
-    """
-
-    period: Literal["quarter", "year"]
-    allocations: tuple[tuple[str, int], ...]
-    activity_types: tuple[MdfActivityType, ...]
-    vendor_share_percent: int
-    claim_days: int
-
-    def allocation_for(self, tier_id: str | None) -> int:
-        """The tier's funds per period in minor units (0 for a tier without an allocation)."""
-        return next((minor for tier, minor in self.allocations if tier == tier_id), 0)
-
-    def activity_name(self, type_id: str) -> str:
-        """The activity type's name; its id when the program no longer lists it."""
-        kind = next((t for t in self.activity_types if t.id == type_id), None)
-        return kind.name if kind is not None else type_id
-
-
-@dataclass(frozen=True)
-class AgreementTerms:
-    """The partner agreement's current text: its page, version and the day it binds.
-
-    Until `effective` the previous version binds; an acceptance of a version counts for it and
-    every earlier one (partners accept the newest text they are shown).
-    """
-
-    page_id: str
-    version: int
-    effective: date
-
-    def required_version(self, today: date) -> int:
-        """The version an organisation must have accepted on `today`."""
-        return self.version if today >= self.effective or self.version == 1 else self.version - 1
-
-
-@dataclass(frozen=True)
-class DirectoryCountry:
-    """A country a partner may serve, in one of the program's regions."""
-
-    id: str
-    name: str
-    region: str
-
-
-@dataclass(frozen=True)
-class DirectoryTaxonomy:
-    """program.yml `directory`: the terms of the public partner directory's profiles."""
-
-    industries: tuple[DirectoryTerm, ...] = ()
-    services: tuple[DirectoryTerm, ...] = ()
-    languages: tuple[DirectoryTerm, ...] = ()
-    countries: tuple[DirectoryCountry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,36 +334,6 @@ class LearningPath:
 
     def is_for(self, partner_type: str) -> bool:
         return not self.audience or partner_type in self.audience
-
-
-# The portal's own colours (portal/static/css/app.css), used when content/brand/ sets none.
-DEFAULT_PRIMARY = "#0b5cad"
-DEFAULT_PRIMARY_DARK = "#08467f"
-DEFAULT_ON_PRIMARY = "#ffffff"
-
-
-@dataclass(frozen=True)
-class Brand:
-    """The vendor's brand (content/brand/): its name, colours, logo and favicon.
-
-    `logo_svg` is an SVG checked at load (no scripts, no external references); the portal
-    serves it as an image, never inline. `version` changes whenever a brand file does, so
-    its URLs can be cached for good.
-    """
-
-    name: str
-    primary: str = DEFAULT_PRIMARY  # links, buttons, the certificate's border
-    primary_dark: str = DEFAULT_PRIMARY_DARK  # hovered links and buttons
-    on_primary: str = DEFAULT_ON_PRIMARY  # text on a primary (or primary_dark) background
-    logo_svg: bytes | None = None
-    favicon: bytes | None = None
-    favicon_type: str = ""  # its media type, e.g. image/x-icon
-    version: str = "default"
-
-    @property
-    def portal_name(self) -> str:
-        """What the portal calls itself to its readers: "Keelstone partner portal"."""
-        return f"{self.name} partner portal"
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 
 from portal.content import fields as f
+from portal.content.audience import read_audience, read_tags
 from portal.content.fields import Source
 from portal.content.frontmatter import Document, LineDict, LineList
-from portal.content.kits import ContentReader, read_audience, read_tags
+from portal.content.kits import ContentReader
 from portal.content.library import PLAYBOOK_KINDS, ComparisonTable, Playbook
 from portal.content.model import Program
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
-from portal.content.model import DirectoryCountry, DirectoryTaxonomy, DirectoryTerm
+from portal.content.model_directory import DirectoryCountry, DirectoryTaxonomy, DirectoryTerm
 
 DIRECTORY_KEYS = ("industries", "services", "languages", "countries")
 WHAT = "'directory'"

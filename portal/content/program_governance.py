@@ -20,7 +20,7 @@ from __future__ import annotations
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
-from portal.content.model import Governance, QuestionTopic
+from portal.content.model_governance import Governance, QuestionTopic
 
 GOVERNANCE_KEYS = ("approval_hours", "topics")
 TOPIC_KEYS = ("id", "name", "group", "first_response_hours")

@@ -23,7 +23,7 @@ from typing import Literal, cast
 from portal.content import fields as f
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
-from portal.content.model import MdfActivityType, MdfRules
+from portal.content.model_governance import MdfActivityType, MdfRules
 
 MDF_KEYS_REQUIRED = ("activity_types", "allocations")
 MDF_KEYS_OPTIONAL = ("period", "vendor_share_percent", "claim_days")

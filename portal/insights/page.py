@@ -6,13 +6,13 @@ from portal.insights.page_activity import (
     attention_section,
     commissions_section,
     engagement_section,
-    responsiveness_section,
 )
 from portal.insights.page_context import PageContext
 from portal.insights.page_growth import enablement_section, recruitment_section
 from portal.insights.page_leads import leads_section
 from portal.insights.page_mdf import mdf_section
 from portal.insights.page_pipeline import conversion_section, pipeline_section
+from portal.insights.page_responsiveness import responsiveness_section
 from portal.insights.view_model import Section, Table
 
 __all__ = ["PageContext", "build_sections", "table_by_id"]

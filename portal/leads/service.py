@@ -1,7 +1,7 @@
 """A lead's life: entered, checked for channel conflict, routed, accepted or declined, worked.
 
 Every function adds to the session and never commits (the view or the job commits once);
-every staff action and every partner decision is audited (portal/admin/audit_text.py words
+every staff action and every partner decision is audited (portal/admin/audit_actions.py words
 them). The rules of routing itself are in routing.py.
 """
 

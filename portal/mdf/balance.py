@@ -27,7 +27,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization
-from portal.content.model import MdfRules
+from portal.content.model_governance import MdfRules
 from portal.db_types import insert_for_dialect, updated
 from portal.extensions import db
 from portal.mdf.models import MdfAllocation

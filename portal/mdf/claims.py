@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.accounts.models import User
-from portal.content.model import MdfRules
+from portal.content.model_governance import MdfRules
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.mdf import balance

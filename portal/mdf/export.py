@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Response, stream_with_context
 
-from portal.content.model import MdfRules
+from portal.content.model_governance import MdfRules
 from portal.csv_cells import guard_cell
 from portal.mdf.listing import BudgetRow, QueueRow
 from portal.mdf.models import MdfRequest

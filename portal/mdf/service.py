@@ -16,7 +16,7 @@ from portal.accounts.access import scoped_to_org
 from portal.accounts.api import team_members
 from portal.accounts.models import Organization, Role, User
 from portal.audit.service import record_audit
-from portal.content.model import MdfRules
+from portal.content.model_governance import MdfRules
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.mdf import balance
@@ -227,7 +227,7 @@ def money(request: MdfRequest, minor: int | None) -> str:
 def audit(
     actor: User | None, action: str, request: MdfRequest, before: dict | None, after: dict
 ) -> None:
-    """An audit entry on the request (amounts in its currency, named in audit_text.py)."""
+    """An audit entry on the request (amounts in its currency, named in audit_actions.py)."""
     record_audit(
         actor,
         action,

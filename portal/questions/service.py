@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.audit.service import record_audit
-from portal.content.model import Program, QuestionTopic
+from portal.content.model import Program
+from portal.content.model_governance import QuestionTopic
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email

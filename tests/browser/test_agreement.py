@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from portal.accounts.models import Role, User
-from portal.content.model import AgreementTerms
+from portal.content.model_governance import AgreementTerms
 from portal.content_runtime import EXTENSION_KEY, current_content
 from portal.db_types import utcnow
 from portal.extensions import db

@@ -23,7 +23,7 @@ from portal.compliance.agreement import (
 )
 from portal.compliance.models import AgreementAcceptance
 from portal.compliance.reminders import send_agreement_reminders
-from portal.content.model import AgreementTerms
+from portal.content.model_governance import AgreementTerms
 from portal.content_runtime import EXTENSION_KEY, current_content
 from portal.db_types import utcnow
 from portal.extensions import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from portal.content import load_content
-from portal.content.model import AgreementTerms
+from portal.content.model_governance import AgreementTerms
 from tests.content.conftest import ContentCopy, only
 
 AGREEMENT = "pages/agreement.md"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.content import load_content
-from portal.content.model import QuestionTopic
+from portal.content.model_governance import QuestionTopic
 from tests.content.conftest import FIXTURE_CONTENT, ContentCopy, only
 
 

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from portal.content import load_content
-from portal.content.model import ANY_OF, AgreementTerms, ContentIndex, TierRules
+from portal.content.model import ANY_OF, ContentIndex, TierRules
+from portal.content.model_governance import AgreementTerms
 from portal.content_cli import content_cli
 from tests.content.conftest import ContentCopy, only
 

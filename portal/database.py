@@ -25,6 +25,8 @@ which enforcement would refuse on a database that holds rows.
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -65,12 +67,27 @@ def takes_write_lock() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Set up every SQLite engine of the app; other databases need nothing here."""
+    """Set up every SQLite engine of the app, and every engine for a fork (gunicorn --preload)."""
     with app.app_context():
         engines = list(db.engines.values())
     for engine in engines:
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+        _forget_pool_after_fork(engine)
+
+
+def _forget_pool_after_fork(engine: sa.Engine) -> None:
+    # With `gunicorn --preload` the app is built once and forked into each worker: a pooled
+    # connection the parent opened must never be used by two processes. SQLAlchemy's documented
+    # recipe: the child drops the parent's pool without closing its connections.
+    engine_ref = weakref.ref(engine)
+
+    def forget() -> None:
+        child_engine = engine_ref()
+        if child_engine is not None:
+            child_engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

@@ -14,6 +14,8 @@ The rule for who takes the lock up front (`takes_write_lock`):
 - a GET view marked `@writes_database` (a kit download is recorded before the file is sent):
   its first transaction, the one that writes; afterwards the request only reads;
 - outside a request (CLI commands, `flask outbox run`, scripts): every transaction;
+- a GET that calls `write_and_commit` (a content view, recorded once a day): the transaction
+  that block begins, after the page's read transaction was ended;
 - any other GET or HEAD: a plain BEGIN. Pages read from their snapshot side by side, and
   alongside the one writer, never queueing behind each other.
 
@@ -40,8 +42,10 @@ from portal.extensions import db
 BUSY_TIMEOUT_MS = 30_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _LOCK_TAKEN = "portal.sqlite_write_lock_taken"
+_WRITE_NEXT = "portal.sqlite_write_next"
 
 View = TypeVar("View", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def writes_database(view: View) -> View:
@@ -53,9 +57,33 @@ def writes_database(view: View) -> View:
     return view
 
 
+def write_and_commit(write: Callable[[], T]) -> T:
+    """From a reading request (a GET page): end its read transaction, run `write` in a short
+    transaction of its own that takes the write lock up front, and commit it.
+
+    For a page that writes only sometimes (a content view, once a day): the page's reads never
+    hold the write lock, unlike a view marked @writes_database.
+    """
+    db.session.commit()
+    if has_request_context():
+        request.environ[_WRITE_NEXT] = True
+    try:
+        result = write()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        if has_request_context():
+            request.environ.pop(_WRITE_NEXT, None)
+    return result
+
+
 def takes_write_lock() -> bool:
     """Whether the transaction beginning now takes the write lock (the rule in the docstring)."""
     if not has_request_context():
+        return True
+    if request.environ.pop(_WRITE_NEXT, False):
         return True
     if request.method not in SAFE_METHODS:
         return True

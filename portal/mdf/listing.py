@@ -177,10 +177,11 @@ class BudgetRow:
     allocated: int
     committed: int
     paid: int
+    returned: int = 0
 
     @property
     def available(self) -> int:
-        return self.allocated - self.committed
+        return self.allocated + self.returned - self.committed
 
 
 def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
@@ -209,6 +210,7 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
             sa.func.sum(MdfAllocation.allocated_minor),
             sa.func.sum(MdfAllocation.committed_minor),
             sa.func.sum(MdfAllocation.paid_minor),
+            sa.func.sum(MdfAllocation.returned_minor),
         )
         .where(MdfAllocation.period.in_(periods))
         .group_by(MdfAllocation.period, MdfAllocation.tier, MdfAllocation.currency)
@@ -217,7 +219,7 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
     return [
         BudgetRow(
             period, tier, currency, count, int(allocated or 0), int(committed or 0),
-            int(paid or 0),
+            int(paid or 0), int(returned or 0),
         )
-        for period, tier, currency, count, allocated, committed, paid in totals
+        for period, tier, currency, count, allocated, committed, paid, returned in totals
     ]  # fmt: skip

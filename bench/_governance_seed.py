@@ -201,7 +201,9 @@ class GovernanceSeeder:
             self.now - timedelta(minutes=rng.randint(1, 60 * 24 * 365))
             for _ in range(self.scale.pieces)
         )
-        pieces, versions, decisions = [], [], []
+        pieces: list[tuple] = []
+        versions: list[tuple] = []
+        decisions: list[tuple] = []
         for pid, (org, submitted) in enumerate(
             zip(self.owners(self.scale.pieces), submitted_times, strict=True), start=1
         ):
@@ -231,7 +233,8 @@ class GovernanceSeeder:
             for _ in range(self.scale.mdf_requests)
         )
         allocations: dict[tuple[int, str], list] = {}
-        requests, claims = [], []
+        requests: list[tuple] = []
+        claims: list[tuple] = []
         large_seen = 0
         statuses, weights = zip(*MDF_STATES, strict=True)
         for rid, (org, asked) in enumerate(
@@ -277,7 +280,8 @@ class GovernanceSeeder:
                      None if open_claim else ts(asked + timedelta(days=22)),
                      None if open_claim else staff, "")
                 )  # fmt: skip
-        self.w.write("mdf_allocations", ALLOCATION_COLUMNS, [tuple(a) for a in allocations.values()])
+        rows = [tuple(allocation) for allocation in allocations.values()]
+        self.w.write("mdf_allocations", ALLOCATION_COLUMNS, rows)
         self.w.write("mdf_requests", REQUEST_COLUMNS, requests)
         self.w.write("mdf_claims", CLAIM_COLUMNS, claims)
 

@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,11 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from flask_login.utils import _create_identifier  # noqa: E402
 
 from bench._database import BenchDatabase, BulkWriter, analyze, create_database  # noqa: E402
+from bench._explain import explain_page  # noqa: E402
 from bench._governance_seed import GovernanceScale, Seeded, seed  # noqa: E402
 from bench._measure import PageResult, StatementCounter  # noqa: E402
 
@@ -85,10 +88,16 @@ class Result(PageResult):
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or None,
-                        help="PostgreSQL server (default $BENCH_DATABASE_URL; none: SQLite)")  # fmt: skip
-    parser.add_argument("--reuse-postgresql", metavar="NAME",
-                        help="keep the full-size database NAME: seed it once, measure it after")  # fmt: skip
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="PostgreSQL server (default $BENCH_DATABASE_URL; none: SQLite)",
+    )
+    parser.add_argument(
+        "--reuse-postgresql",
+        metavar="NAME",
+        help="keep the full-size database NAME: seed it once, measure it as it is after",
+    )
     parser.add_argument("--drop", action="store_true", help="drop the reused database at the end")
     parser.add_argument("--quick", action="store_true", help="a hundredth of the size")
     parser.add_argument("--no-compare", action="store_true", help="skip the small program")
@@ -96,6 +105,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--workdir", type=Path, help="where SQLite files go")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="PostgreSQL: EXPLAIN ANALYZE each page's statements instead of timing them",
+    )
     return parser.parse_args(argv)
 
 
@@ -137,15 +151,12 @@ def _tokens_of(database: BenchDatabase) -> Seeded | None:
             if not rows or not orgs:
                 return None
 
-            def token(where: str) -> str:
-                return str(conn.scalar(sa.text(f"SELECT session_token FROM users WHERE {where}")))
+            def token(user_id: int) -> str:
+                query = sa.text("SELECT session_token FROM users WHERE id = :id")
+                return str(conn.scalar(query, {"id": user_id}))
 
-            return Seeded(
-                staff_token=token("role = 'staff' ORDER BY id LIMIT 1"),
-                large_token=token("id = 1"),
-                typical_token=token(f"id = {orgs // 2 + 1}"),
-                rows=0,
-            )
+            # bench/_governance_seed.py: user n is organisation n's admin; staff come after.
+            return Seeded(token(orgs + 1), token(1), token(orgs // 2 + 1), rows=0)
     finally:
         engine.dispose()
 
@@ -172,23 +183,48 @@ def _reused(server_url: str, name: str, workdir: Path) -> BenchDatabase:
     return database
 
 
+def _signer(app: Flask, client: FlaskClient, seeded: Seeded) -> Callable[[str], None]:
+    """Signs the client in as "staff", "large" or "typical" (Flask-Login reads `_user_id`)."""
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()
+    tokens = {"staff": seeded.staff_token, "large": seeded.large_token,
+              "typical": seeded.typical_token}  # fmt: skip
+
+    def sign_in(who: str) -> None:
+        with client.session_transaction() as session:
+            session.clear()
+            session.update({"_user_id": tokens[who], "_fresh": True, "_id": identifier})
+
+    return sign_in
+
+
+def explain(database: BenchDatabase, seeded: Seeded) -> None:
+    """The profile: each page's statements under EXPLAIN ANALYZE (bench/_explain.py)."""
+    from portal.extensions import db
+
+    app = _app(database)
+    client = app.test_client()
+    sign_in = _signer(app, client, seeded)
+    for who, _page, url, _budgeted in PAGES:
+        sign_in(who)
+        client.get(url)  # warm
+        explain_page(app, client, url)
+    with app.app_context():
+        db.engine.dispose()
+
+
 def measure(app: Flask, seeded: Seeded, requests: int, warmup: int) -> list[Result]:
     """Every page of PAGES, `warmup` + `requests` GETs each; any non-200 stops the page."""
     from portal.extensions import db
 
     client = app.test_client()
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+    sign_in = _signer(app, client, seeded)
     with app.app_context():
         counter = StatementCounter(db.engine)
-    tokens = {"staff": seeded.staff_token, "large": seeded.large_token,
-              "typical": seeded.typical_token}  # fmt: skip
     results = []
     try:
         for who, page, url, budgeted in PAGES:
-            with client.session_transaction() as session:
-                session.clear()
-                session.update({"_user_id": tokens[who], "_fresh": True, "_id": identifier})
+            sign_in(who)
             result = Result(page, url, budgeted=budgeted)
             for number in range(warmup + requests):
                 counter.count = 0
@@ -280,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             database = create_database(args.database_url, workdir, "governance")
             seeded = _seeded(database, scale, args.seed)
         try:
+            if args.explain:
+                explain(database, seeded)
+                return 0
             results = _measured(database, seeded, args.requests, args.warmup)
         finally:
             if args.reuse_postgresql and not args.drop:

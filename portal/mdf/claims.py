@@ -2,9 +2,9 @@
 
 The payable amount is the vendor's share of the actual cost (program.yml
 `mdf.vendor_share_percent`), never more than was approved; what the claim does not use goes
-back to the funds of the period in progress when staff approve it (portal/mdf/balance.py). A rejected claim returns the request to
-approved, so the partner may claim again until the deadline (`flask mdf expire` then releases
-the funds). Functions never commit.
+back to the funds of the period in progress when staff approve it (portal/mdf/balance.py). A
+rejected claim returns the request to approved, so the partner may claim again until the
+deadline (`flask mdf expire` then releases the funds). Functions never commit.
 """
 
 from __future__ import annotations

@@ -96,9 +96,7 @@ def load_demo_mdf(users: Sequence[User], program: Program, now: datetime | None 
     mark_paid(webinar, staff, "PAY-MDF-0001", now=now - timedelta(days=4))
 
     roadshow = ask(6, 20, "Roadshow stop in Rotterdam", "A stand and a talk.", 400_000)
-    approve(
-        roadshow, staff, 250_000, "Stand only; the catering is yours.", now=now, rules=rules
-    )
+    approve(roadshow, staff, 250_000, "Stand only; the catering is yours.", now=now, rules=rules)
     ask(2, 30, "Trade show stand", "A shared stand with the vendor's team.", 150_000)
     gifts = ask(3, 10, "Customer gifts", "Branded gifts for top customers.", 50_000)
     reject(

@@ -87,9 +87,7 @@ def test_an_approval_expiring_next_quarter_returns_its_funds_to_that_quarter(
     assert _available(admin.organization, rules, day_after_deadline) == SILVER + 400_000
     email = _latest_email()
     assert "USD 4,000.00 went back to your organisation's funds for 2026-Q4" in email
-    after = db.session.scalar(
-        sa.select(AuditEntry.after).where(AuditEntry.action == "mdf.expired")
-    )
+    after = db.session.scalar(sa.select(AuditEntry.after).where(AuditEntry.action == "mdf.expired"))
     assert after is not None and after["released_to_period"] == "2026-Q4"
 
 
@@ -166,8 +164,7 @@ def test_a_tier_without_funds_may_still_spend_what_came_back(admin, staff_user, 
 def test_the_database_refuses_committing_more_than_allocated_and_returned(admin, rules):
     _ask(admin, rules, 100_000)
     db.session.flush()
-    with pytest.raises(sa.exc.IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(
-                sa.update(MdfAllocation).values(committed_minor=SILVER + 1, returned_minor=0)
-            )
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            sa.update(MdfAllocation).values(committed_minor=SILVER + 1, returned_minor=0)
+        )

@@ -61,7 +61,9 @@ def test_partial_approval_and_rejection_give_funds_back(make_org, make_user, sta
     with pytest.raises(MdfError, match="already rejected"):
         approve(second, staff_user, 1, rules=rules)
     with pytest.raises(MdfError, match=re.escape("at most the USD 3,000.00 requested")):
-        approve(request_funds(admin, _input(300_000), rules, "USD"), staff_user, 300_001, rules=rules)
+        approve(
+            request_funds(admin, _input(300_000), rules, "USD"), staff_user, 300_001, rules=rules
+        )
 
 
 def test_only_partner_admins_of_a_tier_with_funds_may_request(make_org, make_user, rules):

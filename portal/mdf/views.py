@@ -28,6 +28,7 @@ from portal.mdf.service import MdfError, RequestInput
 
 bp = Blueprint("mdf", __name__, url_prefix="/mdf")
 
+
 def _rules():
     rules = current_content().program.mdf
     if rules is None:

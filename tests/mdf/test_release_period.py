@@ -168,3 +168,15 @@ def test_the_database_refuses_committing_more_than_allocated_and_returned(admin,
         db.session.execute(
             sa.update(MdfAllocation).values(committed_minor=SILVER + 1, returned_minor=0)
         )
+
+
+def test_the_audit_log_says_where_the_funds_went(admin, staff_user, admin_user, login, rules):
+    request = _ask(admin, rules, 400_000)
+    approve(request, staff_user, 400_000, now=IN_Q3, rules=rules)
+    expire_unclaimed(request.claim_due_on + timedelta(days=1), rules)
+    db.session.commit()
+
+    html = login(admin_user).get("/admin/audit").get_data(as_text=True)
+    assert "Given back to the period" in html and "2026-Q4" in html
+    assert "Funds given back" in html and "USD 4,000.00" in html
+    assert "released_to_period" not in html

@@ -8,14 +8,18 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bench._throughput_pages import count_statements, main_pages
+from bench._throughput_pages import SIGN_INS, Page, count_statements, main_pages
+from bench.governance import PAGES as GOVERNANCE_PAGES
 from portal.accounts.models import Organization, User
+from portal.comarketing.models import ComarketingPiece
 from portal.compliance.models import AgreementAcceptance
 from portal.content import load_content
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
+from portal.mdf.models import MdfAllocation, MdfRequest
+from portal.questions.models import PartnerQuestion
 from tests.conftest import DEMO_CONTENT
 
 
@@ -192,3 +196,70 @@ def test_demo_agreement_awaits_version_two_and_the_handbook_is_staff_only(demo, 
     )
     accepted = db.session.scalar(sa.select(sa.func.count()).select_from(AgreementAcceptance))
     assert active and accepted and accepted >= active
+
+
+def _governance_queue_pages() -> list[Page]:
+    """bench/governance.py's pages: each staff queue's first page and a partner's own lists."""
+    roles = {"staff": "staff", "large": "partner", "typical": "partner"}
+    pages: dict[str, Page] = {}
+    for who, name, url, _budgeted in GOVERNANCE_PAGES:
+        pages.setdefault(url, Page(name, url, roles[who], 0.0))
+    return list(pages.values())
+
+
+def _fill_the_queues(partner_email: str, rows: int) -> None:
+    """`rows` more questions, co-marketing pieces and MDF requests (each waiting for staff) of
+    the partner's organisation: more than a page of each list."""
+    partner = db.session.scalar(sa.select(User).where(User.email == partner_email))
+    assert partner is not None and partner.organization_id is not None
+    org_id, now = partner.organization_id, utcnow()
+    db.session.execute(
+        sa.insert(PartnerQuestion),
+        [
+            {"organization_id": org_id, "asked_by_id": partner.id, "topic": "commissions",
+             "subject": f"Question {n}", "status": "new", "asked_at": now,
+             "first_response_due_at": now, "due_at": now, "last_activity_at": now}
+            for n in range(rows)
+        ],
+    )  # fmt: skip
+    db.session.execute(
+        sa.insert(ComarketingPiece),
+        [
+            {"organization_id": org_id, "submitted_by_id": partner.id, "title": f"Piece {n}",
+             "channel": "email", "planned_on": now.date(), "status": "submitted",
+             "version_count": 1, "submitted_at": now, "due_at": now}
+            for n in range(rows)
+        ],
+    )  # fmt: skip
+    allocation = MdfAllocation(
+        organization_id=org_id, period="2000-Q1", tier="gold", currency="USD",
+        allocated_minor=100 * rows, committed_minor=100 * rows, paid_minor=0,
+    )  # fmt: skip
+    db.session.add(allocation)
+    db.session.flush()
+    db.session.execute(
+        sa.insert(MdfRequest),
+        [
+            {"organization_id": org_id, "allocation_id": allocation.id,
+             "requested_by_id": partner.id, "activity_type": "event",
+             "activity_date": now.date(), "title": f"Activity {n}", "description": "An event.",
+             "currency": "USD", "requested_minor": 100, "held_minor": 100,
+             "status": "requested", "claim_due_on": now.date(), "created_at": now}
+            for n in range(rows)
+        ],
+    )  # fmt: skip
+    db.session.commit()
+
+
+def test_governance_queue_pages_keep_a_flat_statement_count(demo, app) -> None:
+    """The questions, co-marketing and MDF queues and a partner's own lists: within issue 16's
+    statement budget on the demo data, and the same count once every list holds more than a
+    page (a query per row would show here; bench/governance.py times them at full size)."""
+    pages = _governance_queue_pages()
+    before = count_statements(app, pages)
+    for page in pages:
+        assert before[page.name] <= page.max_statements, f"{page.url}: {before[page.name]}"
+    with app.app_context():
+        _fill_the_queues(SIGN_INS["partner"], rows=110)
+    after = count_statements(app, pages)
+    assert after == before

@@ -196,6 +196,8 @@ FIELD_LABELS = {
     "commission_minor": "Commission",
     "amount_minor": "Amount",
     "actual_cost_minor": "Actual cost",
+    "released_minor": "Funds given back",
+    "released_to_period": "Given back to the period",
     "partly": "Approved partly",
     "close_reason": "Reason",
     "closed_at": "Closed",

@@ -246,6 +246,7 @@ _FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any], AuditEntry, Names], str
     "commission_minor": _money,
     "amount_minor": _money,
     "actual_cost_minor": _money,
+    "released_minor": _money,
     "contested_referral_id": lambda value, _v, _e, _n: reference_of(int(value)),
     "role": lambda value, _v, _e, _n: ROLE_LABELS.get(str(value), str(value)),
     "closed_at": _moment,

@@ -2,9 +2,9 @@
 
 The payable amount is the vendor's share of the actual cost (program.yml
 `mdf.vendor_share_percent`), never more than was approved; what the claim does not use goes
-back to the period's funds when staff approve it. A rejected claim returns the request to
-approved, so the partner may claim again until the deadline (`flask mdf expire` then releases
-the funds). Functions never commit.
+back to the funds of the period in progress when staff approve it (portal/mdf/balance.py). A
+rejected claim returns the request to approved, so the partner may claim again until the
+deadline (`flask mdf expire` then releases the funds). Functions never commit.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from portal.mdf.service import (
     check_note,
     money,
     notify_admins,
+    released_to,
+    returned_text,
     status_label,
 )
 
@@ -157,7 +159,8 @@ def approve_claim(
     if claim is None:
         raise MdfError("No claim waits for a decision on this request.")
     payable = payable_for(request, claim.actual_cost_minor, rules)
-    balance.release(request.allocation_id, request.held_minor - payable)
+    released = request.held_minor - payable
+    period = balance.release(request, released, rules, now.date())
     request.held_minor = payable
     request.payable_minor = payable
     request.status = RequestStatus.CLAIM_APPROVED
@@ -169,14 +172,16 @@ def approve_claim(
         "mdf.claim_approved",
         request,
         {"status": RequestStatus.CLAIMED},
-        {"status": RequestStatus.CLAIM_APPROVED, "amount_minor": payable},
+        {"status": RequestStatus.CLAIM_APPROVED, "amount_minor": payable}
+        | released_to(released, period),
     )
     notify_admins(
         request,
         f"Claim approved for {request.title}",
         f"{money(request, payable)} will be paid: {rules.vendor_share_percent}% of the "
         f"{money(request, claim.actual_cost_minor)} claimed, up to the "
-        f"{money(request, request.approved_minor)} approved.",
+        f"{money(request, request.approved_minor)} approved."
+        f"{returned_text(request, released, period)}",
         "",
     )
     return claim

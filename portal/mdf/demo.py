@@ -75,7 +75,7 @@ def load_demo_mdf(users: Sequence[User], program: Program, now: datetime | None 
         return request_funds(admin, data, rules, currency, now=asked)
 
     webinar = ask(12, 2, "Joint webinar: logistics analytics", "A 45-minute webinar.", 300_000)
-    approve(webinar, staff, 300_000, "", now=now - timedelta(days=11))
+    approve(webinar, staff, 300_000, "", now=now - timedelta(days=11), rules=rules)
     # The referrals the webinar produced: the organisation's furthest along, won first.
     org_id = admin.organization.id
     produced = [
@@ -96,8 +96,14 @@ def load_demo_mdf(users: Sequence[User], program: Program, now: datetime | None 
     mark_paid(webinar, staff, "PAY-MDF-0001", now=now - timedelta(days=4))
 
     roadshow = ask(6, 20, "Roadshow stop in Rotterdam", "A stand and a talk.", 400_000)
-    approve(roadshow, staff, 250_000, "Stand only; the catering is yours.", now=now)
+    approve(roadshow, staff, 250_000, "Stand only; the catering is yours.", now=now, rules=rules)
     ask(2, 30, "Trade show stand", "A shared stand with the vendor's team.", 150_000)
     gifts = ask(3, 10, "Customer gifts", "Branded gifts for top customers.", 50_000)
-    reject(gifts, staff, "Gifts are not a co-marketing activity under the program.", now=now)
+    reject(
+        gifts,
+        staff,
+        "Gifts are not a co-marketing activity under the program.",
+        now=now,
+        rules=rules,
+    )
     return 4

@@ -1,10 +1,11 @@
-"""Approved funds not claimed by the deadline go back to the period's funds.
+"""Approved funds not claimed by the deadline go back to the funds of the period in progress.
 
 `flask mdf expire` runs this daily (cron, e.g. `15 2 * * *`): every request still approved
 whose `claim_due_on` is before today becomes expired and releases what it held. A request
 with a claim waiting for staff is not approved any more, so it never expires under them.
 Each request is locked and checked again before it changes, so a claim submitted at the same
-moment either wins (the request is claimed) or finds it expired.
+moment either wins (the request is claimed) or finds it expired. The funds go to the period
+of `today`, not the request's own (usually closed by then): see portal/mdf/balance.py.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from portal.content.model_governance import MdfRules
 from portal.extensions import db
 from portal.mdf import balance
 from portal.mdf.models import MdfRequest, RequestStatus
-from portal.mdf.service import audit, notify_admins
+from portal.mdf.service import audit, money, notify_admins, released_to
 
 BATCH = 500
 
 
-def expire_unclaimed(today: date) -> int:
+def expire_unclaimed(today: date, rules: MdfRules) -> int:
     """Expire approvals whose claim deadline passed before `today`; how many. No commit."""
     ids = list(
         db.session.scalars(
@@ -47,7 +49,7 @@ def expire_unclaimed(today: date) -> int:
         if request.claim_due_on >= today:
             continue
         released = request.held_minor
-        balance.release(request.allocation_id, released)
+        period = balance.release(request, released, rules, today)
         request.held_minor = 0
         request.status = RequestStatus.EXPIRED
         audit(
@@ -55,13 +57,15 @@ def expire_unclaimed(today: date) -> int:
             "mdf.expired",
             request,
             {"status": RequestStatus.APPROVED},
-            {"status": RequestStatus.EXPIRED, "amount_minor": released},
+            {"status": RequestStatus.EXPIRED, "amount_minor": released}
+            | released_to(released, period),
         )
         notify_admins(
             request,
             f"Funds expired for {request.title}",
-            f"No claim arrived by {request.claim_due_on:%d %b %Y}, so the approved funds "
-            "went back to your organisation's balance.",
+            f"No claim arrived by {request.claim_due_on:%d %b %Y}, so the approved "
+            f"{money(request, released)} went back to your organisation's funds for {period}, "
+            "where you can request it again.",
             "",
         )
         expired += 1

@@ -68,8 +68,8 @@ def queue_rows(rows: Iterable[QueueRow], rules: MdfRules) -> Iterator[list[str]]
 def budget_rows(rows: Iterable[BudgetRow], tier_name: dict[str, str]) -> Iterator[list[str]]:
     """The budget per period and tier as rows, header first."""
     yield [
-        "period", "tier", "organisations", "currency", "allocated", "held or spent", "paid",
-        "available",
+        "period", "tier", "organisations", "currency", "allocated", "returned", "held or spent",
+        "paid", "available",
     ]  # fmt: skip
     for row in rows:
         yield [
@@ -78,6 +78,7 @@ def budget_rows(rows: Iterable[BudgetRow], tier_name: dict[str, str]) -> Iterato
             str(row.organizations),
             row.currency,
             _amount(row.allocated, row.currency),
+            _amount(row.returned, row.currency),
             _amount(row.committed, row.currency),
             _amount(row.paid, row.currency),
             _amount(row.available, row.currency),

@@ -25,7 +25,10 @@ from portal.mdf.models import (
 from portal.pagination import Page, cut_page
 from portal.referrals.api import company_names_of
 
-PAGE_SIZE = 50
+# A page of the staff queue or of a partner's requests: 25 rows, as the questions and
+# co-marketing queues show (the page's cost is its rows' rendering, not its query).
+PAGE_SIZE = 25
+PARTNER_PAGE_SIZE = 25
 WAITING = (RequestStatus.REQUESTED, RequestStatus.CLAIMED)
 # On the partner's earnings page: what still moves (requests, approvals, claims, payouts due).
 IN_PROGRESS = (
@@ -84,6 +87,20 @@ def org_requests(organization_id: int, limit: int | None = None) -> list[MdfRequ
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(db.session.scalars(stmt))
+
+
+def partner_page(organization_id: int, before: int | None) -> Page[MdfRequest, int]:
+    """One page of the organisation's requests, newest first (keyset on the id).
+
+    Ordered by (organization_id, id) so the plan reads ix_mdf_requests_org_id backwards and
+    stops after a page, whether the organisation made ten requests or ten thousand.
+    """
+    stmt = sa.select(MdfRequest).where(MdfRequest.organization_id == organization_id)
+    if before is not None:
+        stmt = stmt.where(MdfRequest.id < before)
+    stmt = stmt.order_by(MdfRequest.organization_id.desc(), MdfRequest.id.desc())
+    rows = db.session.scalars(stmt.limit(PARTNER_PAGE_SIZE + 1)).all()
+    return cut_page(rows, PARTNER_PAGE_SIZE, lambda request: request.id, before)
 
 
 def in_progress(organization_id: int, limit: int = 20) -> list[MdfRequest]:
@@ -177,10 +194,11 @@ class BudgetRow:
     allocated: int
     committed: int
     paid: int
+    returned: int = 0
 
     @property
     def available(self) -> int:
-        return self.allocated - self.committed
+        return self.allocated + self.returned - self.committed
 
 
 def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
@@ -209,6 +227,7 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
             sa.func.sum(MdfAllocation.allocated_minor),
             sa.func.sum(MdfAllocation.committed_minor),
             sa.func.sum(MdfAllocation.paid_minor),
+            sa.func.sum(MdfAllocation.returned_minor),
         )
         .where(MdfAllocation.period.in_(periods))
         .group_by(MdfAllocation.period, MdfAllocation.tier, MdfAllocation.currency)
@@ -217,7 +236,7 @@ def budget_by_tier(limit_periods: int = 8) -> list[BudgetRow]:
     return [
         BudgetRow(
             period, tier, currency, count, int(allocated or 0), int(committed or 0),
-            int(paid or 0),
+            int(paid or 0), int(returned or 0),
         )
-        for period, tier, currency, count, allocated, committed, paid in totals
+        for period, tier, currency, count, allocated, committed, paid, returned in totals
     ]  # fmt: skip

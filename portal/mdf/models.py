@@ -52,17 +52,24 @@ class MdfAllocation(Model):
     after waiting for a concurrent writer's row lock, and SQLite runs one writer at a time. The
     CHECK constraint is the backstop: no statement, however written, can overspend or release
     more than was held.
+
+    `returned_minor` is what came back into this period from requests of an earlier, closed
+    period (an approval that expired, was rejected or claimed for less after its own period
+    ended): a closed period's funds can no longer be requested, so released funds go to the
+    period in progress instead (portal/mdf/balance.py `release`). The period's ceiling is its
+    tier's allocation plus what was returned.
     """
 
     __tablename__ = "mdf_allocations"
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "period"),
         sa.CheckConstraint(
-            "committed_minor >= 0 AND committed_minor <= allocated_minor",
+            "committed_minor >= 0 AND committed_minor <= allocated_minor + returned_minor",
             name="within_funds",
         ),
         # What was paid out is part of what is committed (paid requests keep their hold).
         sa.CheckConstraint("paid_minor >= 0 AND paid_minor <= committed_minor", name="paid"),
+        sa.CheckConstraint("returned_minor >= 0", name="returned"),
         # The staff budget table, per period and tier, from the index alone.
         sa.Index(
             "ix_mdf_allocations_period_tier",
@@ -72,6 +79,7 @@ class MdfAllocation(Model):
             "allocated_minor",
             "committed_minor",
             "paid_minor",
+            "returned_minor",
         ),
     )
 
@@ -83,6 +91,8 @@ class MdfAllocation(Model):
     allocated_minor: Mapped[int] = mapped_column(sa.BigInteger)
     committed_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # held or spent
     paid_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)  # paid out on claims
+    # Released into this period from requests of earlier periods (see above).
+    returned_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

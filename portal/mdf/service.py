@@ -132,7 +132,13 @@ def lock_request(request_id: int, user: User) -> MdfRequest | None:
 
 
 def approve(
-    request: MdfRequest, actor: User, amount_minor: int, note: str = "", now: datetime | None = None
+    request: MdfRequest,
+    actor: User,
+    amount_minor: int,
+    note: str = "",
+    now: datetime | None = None,
+    *,
+    rules: MdfRules,
 ) -> None:
     """Staff approve all of the request or part of it; the rest goes back; no commit."""
     if request.status != RequestStatus.REQUESTED:
@@ -143,7 +149,9 @@ def approve(
             f"{format_money(request.requested_minor, request.currency)} requested."
         )
     note = check_note(note, required=False)
-    balance.release(request.allocation_id, request.held_minor - amount_minor)
+    now = now or utcnow()
+    released = request.held_minor - amount_minor
+    period = balance.release(request, released, rules, now.date())
     request.held_minor = amount_minor
     request.approved_minor = amount_minor
     _decided(request, actor, RequestStatus.APPROVED, note, now)
@@ -153,7 +161,8 @@ def approve(
         "mdf.approved",
         request,
         {"status": RequestStatus.REQUESTED},
-        {"status": RequestStatus.APPROVED, "amount_minor": amount_minor, "partly": partly},
+        {"status": RequestStatus.APPROVED, "amount_minor": amount_minor, "partly": partly}
+        | released_to(released, period),
     )
     amount = format_money(amount_minor, request.currency)
     notify_admins(
@@ -161,17 +170,26 @@ def approve(
         f"Funds approved for {request.title}",
         f"{amount} of the {money(request, request.requested_minor)} you asked for "
         f"{'was' if partly else 'is'} approved. Claim it with proof of performance by "
-        f"{request.claim_due_on:%d %b %Y}.",
+        f"{request.claim_due_on:%d %b %Y}.{returned_text(request, released, period)}",
         note,
     )
 
 
-def reject(request: MdfRequest, actor: User, reason: str, now: datetime | None = None) -> None:
+def reject(
+    request: MdfRequest,
+    actor: User,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    rules: MdfRules,
+) -> None:
     """Staff reject a request with a reason; the held funds go back; no commit."""
     if request.status != RequestStatus.REQUESTED:
         raise MdfError(f"This request is already {status_label(request.status)}.")
     reason = check_note(reason, required=True)
-    balance.release(request.allocation_id, request.held_minor)
+    now = now or utcnow()
+    released = request.held_minor
+    period = balance.release(request, released, rules, now.date())
     request.held_minor = 0
     _decided(request, actor, RequestStatus.REJECTED, reason, now)
     audit(
@@ -179,9 +197,31 @@ def reject(request: MdfRequest, actor: User, reason: str, now: datetime | None =
         "mdf.rejected",
         request,
         {"status": RequestStatus.REQUESTED},
-        {"status": RequestStatus.REJECTED, "reason": reason},
+        {"status": RequestStatus.REJECTED, "reason": reason} | released_to(released, period),
     )
-    notify_admins(request, f"Funds not approved for {request.title}", "", reason)
+    notify_admins(
+        request,
+        f"Funds not approved for {request.title}",
+        returned_text(request, released, period).strip(),
+        reason,
+    )
+
+
+def released_to(amount_minor: int, period: str) -> dict[str, object]:
+    """The audit entry's record of released funds: how much, and into which period."""
+    if amount_minor <= 0:
+        return {}
+    return {"released_minor": amount_minor, "released_to_period": period}
+
+
+def returned_text(request: MdfRequest, amount_minor: int, period: str) -> str:
+    """The e-mail's sentence on released funds, naming the period they went back to."""
+    if amount_minor <= 0:
+        return ""
+    return (
+        f" {money(request, amount_minor)} went back to your organisation's funds for {period}, "
+        "where you can request it again."
+    )
 
 
 def _decided(

@@ -160,7 +160,9 @@ def approve(request_id: int):
 
     def act(found: MdfRequest) -> str:
         assert isinstance(form, ApproveForm)
-        service.approve(found, current_user, form.amount_minor, field_text(form.note))
+        service.approve(
+            found, current_user, form.amount_minor, field_text(form.note), rules=_rules()
+        )
         return f"{found.reference} approved: {service.money(found, found.approved_minor)}."
 
     return _act(request_id, form, "approve_form", act)
@@ -173,7 +175,7 @@ def reject(request_id: int):
     form = ReasonForm()
 
     def act(found: MdfRequest) -> str:
-        service.reject(found, current_user, field_text(form.reason))
+        service.reject(found, current_user, field_text(form.reason), rules=_rules())
         return f"{found.reference} rejected; the partner admins were told why."
 
     return _act(request_id, form, "reject_form", act)

@@ -17,6 +17,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.form_fields import field_text
 from portal.http import accepts, render_page
+from portal.ids import parse_id
 from portal.kits.api import StorageUnavailable, send_upload
 from portal.mdf import balance, claims, listing, service
 from portal.mdf.export import csv_response, partner_rows
@@ -26,9 +27,6 @@ from portal.mdf.references import parse_references
 from portal.mdf.service import MdfError, RequestInput
 
 bp = Blueprint("mdf", __name__, url_prefix="/mdf")
-
-# The partner's page lists the newest requests; the CSV beside it has every one.
-PARTNER_LIST_MAX = 100
 
 
 def _rules():
@@ -45,15 +43,14 @@ def _currency() -> str:
 @bp.get("")
 @partner_admin_required
 def index():
-    """The organisation's funds this period and every request it made."""
+    """The organisation's funds this period and its requests, a page at a time (newest first)."""
     rules = _rules()
     org = current_user.organization
     return render_page(
         "mdf/index.html",
         "content",
         funds=balance.balance_of(org, rules, utcnow().date()),
-        requests=listing.org_requests(org.id, limit=PARTNER_LIST_MAX + 1),
-        shown_max=PARTNER_LIST_MAX,
+        page=listing.partner_page(org.id, parse_id(request.args.get("before", ""))),
         rules=rules,
         currency=_currency(),
     )

@@ -32,7 +32,7 @@ def test_spent_referrals_won_value_and_return(
     request = request_funds(
         admin, RequestInput("event", day, "Roadshow", "A roadshow.", 300_000), rules, "USD"
     )
-    approve(request, staff_user, 300_000)
+    approve(request, staff_user, 300_000, rules=rules)
     proof = StoredProof("invoice", "a" * 32, "invoice.pdf", "application/pdf", 9)
     claim = ClaimInput(
         actual_cost_minor=400_000, referral_ids=(won.id, open_referral.id), proofs=(proof,)

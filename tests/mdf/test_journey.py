@@ -98,7 +98,7 @@ def test_request_partly_approved_claimed_with_proof_and_paid(
     db.session.refresh(allocation)
     assert allocation.paid_minor == 250_000
     budget = client.get("/staff/mdf/budget.csv").get_data(as_text=True)
-    assert "Silver,1,USD,5000.00,2500.00,2500.00,2500.00" in budget
+    assert "Silver,1,USD,5000.00,0.00,2500.00,2500.00,2500.00" in budget
 
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(AuditEntry.target_type == "mdf_request")

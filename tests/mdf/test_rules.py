@@ -54,14 +54,16 @@ def test_partial_approval_and_rejection_give_funds_back(make_org, make_user, sta
     with pytest.raises(MdfError, match=re.escape("USD 0.00 of funds left")):
         request_funds(admin, _input(1), rules, "USD")
 
-    approve(first, staff_user, 100_000, "Half the venue.")
+    approve(first, staff_user, 100_000, "Half the venue.", rules=rules)
     assert first.held_minor == 100_000 and _available(org, rules) == 200_000
-    reject(second, staff_user, "Not a co-marketing activity.")
+    reject(second, staff_user, "Not a co-marketing activity.", rules=rules)
     assert second.held_minor == 0 and _available(org, rules) == 400_000
     with pytest.raises(MdfError, match="already rejected"):
-        approve(second, staff_user, 1)
+        approve(second, staff_user, 1, rules=rules)
     with pytest.raises(MdfError, match=re.escape("at most the USD 3,000.00 requested")):
-        approve(request_funds(admin, _input(300_000), rules, "USD"), staff_user, 300_001)
+        approve(
+            request_funds(admin, _input(300_000), rules, "USD"), staff_user, 300_001, rules=rules
+        )
 
 
 def test_only_partner_admins_of_a_tier_with_funds_may_request(make_org, make_user, rules):
@@ -92,7 +94,7 @@ def test_claim_pays_the_vendor_share_up_to_the_approval(make_org, make_user, sta
     org = make_org(tier="silver")
     admin = make_user(Role.PARTNER_ADMIN, org)
     request = request_funds(admin, _input(400_000), rules, "USD")
-    approve(request, staff_user, 300_000)
+    approve(request, staff_user, 300_000, rules=rules)
     with pytest.raises(MdfError, match="Attach the invoice"):
         submit_claim(request, admin, ClaimInput(actual_cost_minor=100_000))
     submit_claim(request, admin, ClaimInput(actual_cost_minor=400_000, proofs=(INVOICE,)))
@@ -106,7 +108,7 @@ def test_claim_pays_the_vendor_share_up_to_the_approval(make_org, make_user, sta
 def test_a_rejected_claim_may_be_claimed_again(make_org, make_user, staff_user, rules):
     admin = make_user(Role.PARTNER_ADMIN, make_org(tier="silver"))
     request = request_funds(admin, _input(100_000), rules, "USD")
-    approve(request, staff_user, 100_000)
+    approve(request, staff_user, 100_000, rules=rules)
     submit_claim(request, admin, ClaimInput(actual_cost_minor=100_000, proofs=(INVOICE,)))
     reject_claim(request, staff_user, "The invoice is not readable.")
     assert request.status == "approved"
@@ -119,11 +121,11 @@ def test_claims_wait_for_the_activity_and_stop_at_the_deadline(
 ):
     admin = make_user(Role.PARTNER_ADMIN, make_org(tier="silver"))
     future = request_funds(admin, _input(100, days=10), rules, "USD")
-    approve(future, staff_user, 100)
+    approve(future, staff_user, 100, rules=rules)
     with pytest.raises(MdfError, match="Claim after the activity"):
         submit_claim(future, admin, ClaimInput(actual_cost_minor=100, proofs=(INVOICE,)))
     late = request_funds(admin, _input(100, days=-20), rules, "USD")
-    approve(late, staff_user, 100)
+    approve(late, staff_user, 100, rules=rules)
     after_deadline = utcnow() + timedelta(days=rules.claim_days)
     with pytest.raises(MdfError, match="was due by"):
         submit_claim(
@@ -137,15 +139,15 @@ def test_expire_releases_unclaimed_approvals_only(
     org = make_org(tier="silver")
     admin = make_user(Role.PARTNER_ADMIN, org)
     unclaimed = request_funds(admin, _input(100_000, days=-20), rules, "USD")
-    approve(unclaimed, staff_user, 100_000)
+    approve(unclaimed, staff_user, 100_000, rules=rules)
     claimed = request_funds(admin, _input(50_000, days=-20), rules, "USD")
-    approve(claimed, staff_user, 50_000)
+    approve(claimed, staff_user, 50_000, rules=rules)
     submit_claim(claimed, admin, ClaimInput(actual_cost_minor=100_000, proofs=(INVOICE,)))
     db.session.commit()
-    assert expire_unclaimed(utcnow().date()) == 0  # not due yet
+    assert expire_unclaimed(utcnow().date(), rules) == 0  # not due yet
 
     day_after_deadline = unclaimed.claim_due_on + timedelta(days=1)
-    assert expire_unclaimed(day_after_deadline) == 1
+    assert expire_unclaimed(day_after_deadline, rules) == 1
     assert (unclaimed.status, unclaimed.held_minor) == ("expired", 0)
     assert claimed.status == "claimed"
     assert _available(org, rules) == 450_000

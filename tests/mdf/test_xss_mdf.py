@@ -74,9 +74,9 @@ def test_every_payload_in_every_mdf_field_comes_out_escaped(
     for index, request in enumerate(requests[:12]):
         payload = XSS_PAYLOADS[index]
         if index % 2:
-            reject(request, staff_user, payload)
+            reject(request, staff_user, payload, rules=rules)
         else:
-            approve(request, staff_user, 1, payload)
+            approve(request, staff_user, 1, payload, rules=rules)
             submit_claim(
                 request,
                 admin,

@@ -96,10 +96,13 @@ from portal.referrals.service import (
 from portal.referrals.sla import (
     DUE_SOON_WITHIN,
     SlaClock,
+    add_sla_hours,
     as_utc,
     clock,
     describe,
+    due_text,
     first_response_due,
+    sla_time_between,
     stale_due,
 )
 from portal.referrals.summary import (
@@ -155,6 +158,7 @@ __all__ = [
     "accepted_referral_counts",
     "add_customer",
     "add_note",
+    "add_sla_hours",
     "advance",
     "answered_disputes",
     "approve",
@@ -167,6 +171,7 @@ __all__ = [
     "company_conflict",
     "company_names_of",
     "describe",
+    "due_text",
     "earnings_for",
     "earnings_this_year",
     "event_title",
@@ -199,6 +204,7 @@ __all__ = [
     "reject",
     "remove_customer",
     "resolve_dispute",
+    "sla_time_between",
     "staff_row",
     "stage_name",
     "stale_due",

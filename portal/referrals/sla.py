@@ -40,7 +40,7 @@ def as_utc(moment: datetime, name: str = "datetime") -> datetime:
     return moment.astimezone(UTC)
 
 
-def add_sla_hours(start: datetime, hours: int, program: Program) -> datetime:
+def add_sla_hours(start: datetime, hours: float, program: Program) -> datetime:
     """`start` + `hours` on the program's SLA clock: business hours on its calendar
     (program.yml `business_hours`), or elapsed hours when it has none."""
     # Counted in UTC: adding to a local-zone datetime would move the wall clock, not real time.

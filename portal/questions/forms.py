@@ -51,7 +51,8 @@ class AskForm(FlaskForm):
         """Offer the program's topics, with the first-response time partners can expect."""
         self.topic.choices = [SelectChoice("", "Choose a topic")] + [
             SelectChoice(
-                t.id, f"{t.name} (first answer within {program.sla_hours_text(t.first_response_hours)})"
+                t.id,
+                f"{t.name} (first answer within {program.sla_hours_text(t.first_response_hours)})",
             )
             for t in program.governance.topics
         ]

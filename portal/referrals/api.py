@@ -103,6 +103,7 @@ from portal.referrals.sla import (
     due_text,
     first_response_due,
     sla_time_between,
+    span_text,
     stale_due,
 )
 from portal.referrals.summary import (
@@ -205,6 +206,7 @@ __all__ = [
     "remove_customer",
     "resolve_dispute",
     "sla_time_between",
+    "span_text",
     "staff_row",
     "stage_name",
     "stale_due",

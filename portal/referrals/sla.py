@@ -108,6 +108,11 @@ def describe(sla_clock: SlaClock) -> str:
     return f"overdue by {span}" if remaining < timedelta(0) else f"due in {span}"
 
 
+def span_text(length: timedelta) -> str:
+    """A length of time in its two largest units, seconds dropped: "2 d 4 h", "45 min"."""
+    return _span(abs(length))
+
+
 def _span(length: timedelta) -> str:
     """A positive length in its two largest units, seconds dropped: "2 d 4 h", "45 min"."""
     minutes = int(length.total_seconds()) // 60

@@ -73,7 +73,10 @@ def _days_text(days: frozenset[int]) -> str:
     parts = []
     for run in runs:
         first, last = _DAY_LABELS[run[0]], _DAY_LABELS[run[-1]]
-        parts.append(
-            first if len(run) == 1 else f"{first}-{last}" if len(run) > 2 else (f"{first}, {last}")
-        )
+        if len(run) == 1:
+            parts.append(first)
+        elif len(run) == 2:
+            parts.append(f"{first}, {last}")
+        else:
+            parts.append(f"{first}-{last}")
     return ", ".join(parts)

@@ -17,6 +17,7 @@ from portal.content.model import Program
 from portal.content.model_calendar import BusinessHours
 from portal.content_runtime import current_content
 from portal.extensions import db
+from portal.inbox.detail import sla_clocks
 from portal.kits.api import current_uploads
 from portal.questions.api import ask, breached, breached_condition, reply, respond
 from portal.questions.forms import AskForm
@@ -159,3 +160,16 @@ def test_a_co_marketing_review_is_due_after_its_business_hours(
     )  # fmt: skip
     assert in_working_time(piece.due_at, CALENDAR)
     assert business_time_between(piece.submitted_at, piece.due_at, CALENDAR) == timedelta(hours=72)
+
+
+def test_the_inbox_says_how_many_business_hours_the_first_response_took(
+    program: Program, partner_user
+) -> None:
+    """Submitted Friday 16:00, answered Monday 10:00: 2.5 business hours, not 66 real ones."""
+    referral = submit_referral(partner_user, referral_input(), program, now=FRIDAY_4PM).referral
+    referral.first_responded_at = london(2026, 11, 30, 10, 0)
+    clocks = sla_clocks(referral, program, london(2026, 11, 30, 11, 0))
+    assert clocks.first_response_took == "2 h 30 min of business hours"
+    assert not clocks.first_response_late
+    elapsed = sla_clocks(referral, replace(program, business_hours=None), FRIDAY_4PM)
+    assert elapsed.first_response_took == "2 d 18 h"

@@ -75,8 +75,9 @@ def load_demo_comarketing(users: Sequence[User], program: Program) -> None:
         brightline, program, "LinkedIn launch announcement", "social_post", 7,
         url="https://brightline.example/preview/linkedin-post",
     )  # fmt: skip
-    # Submitted four days ago: past the review time, the queue shows it overdue.
-    waiting.submitted_at = utcnow() - timedelta(days=4)
+    # Submitted two weeks ago: past the review time on any calendar (five working days with
+    # the demo's business hours, even across the year-end holidays), so the queue shows it overdue.
+    waiting.submitted_at = utcnow() - timedelta(days=14)
     waiting.due_at = service.due_at(waiting.submitted_at, program)
     rejected = _submit(
         harbor, program, "Joint press release: Harbor Systems partnership", "press_release", 14,

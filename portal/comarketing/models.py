@@ -76,7 +76,8 @@ class ComarketingPiece(Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=PieceStatus.SUBMITTED)
     version_count: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # The review SLA: the latest version's submission + governance.approval_hours (UTC).
+    # The review SLA: the latest version's submission + governance.approval_hours, counted on
+    # the program's business-hours calendar (UTC).
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Given on approval; what the partner quotes (CM-2026-7KQD-M2XA).

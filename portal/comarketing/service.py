@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -35,6 +35,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.kits.api import UploadStorage, new_upload_key
 from portal.notify.outbox import queue_email
+from portal.referrals.api import add_sla_hours
 
 __all__ = [
     "COMMENT_MAX",
@@ -116,8 +117,9 @@ def _shown_name(file_name: str, extension: str) -> str:
 
 
 def due_at(submitted_at: datetime, program: Program) -> datetime:
-    """When the partner team's review is due: submission + governance.approval_hours."""
-    return submitted_at + timedelta(hours=program.governance.approval_hours)
+    """When the partner team's review is due: submission + governance.approval_hours, on the
+    program's business-hours calendar like referrals' first response (elapsed without one)."""
+    return add_sla_hours(submitted_at, program.governance.approval_hours, program)
 
 
 def approval_reference(year: int) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
 from portal.content.model_brand import Brand
+from portal.content.model_calendar import BusinessHours
 from portal.content.model_directory import DirectoryTaxonomy
 from portal.content.model_governance import AgreementTerms, Governance, MdfRules
 from portal.content.model_leads import LeadRules
@@ -186,6 +187,14 @@ class Program:
     agreement: AgreementTerms | None = None
     leads: LeadRules = field(default_factory=LeadRules)
     directory: DirectoryTaxonomy = field(default_factory=DirectoryTaxonomy)
+    # The partner team's working week; None: every SLA counts elapsed hours.
+    business_hours: BusinessHours | None = None
+
+    def sla_hours_text(self, hours: int) -> str:
+        """An SLA's length as people read it: "8 business hours" on the program's calendar,
+        "8 hours" of elapsed time without one."""
+        unit = "hour" if hours == 1 else "hours"
+        return f"{hours} business {unit}" if self.business_hours is not None else f"{hours} {unit}"
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -12,6 +12,7 @@ from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.program_calendar import build_business_hours, check_slas_fit
 from portal.content.program_directory import build_directory
 from portal.content.program_governance import build_governance
 from portal.content.program_leads import build_lead_rules
@@ -38,6 +39,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "mdf",
     "leads",
     "directory",
+    "business_hours",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -85,7 +87,7 @@ def build_program(src: Source, data: object) -> Program | None:
     facts = build_attested_facts(src, root)
     tiers = _tiers(src, root, type_ids, facts, _exponent(currency))
     stages = stages if "pipeline_stages" in root else DEFAULT_PIPELINE_STAGES
-    return Program(
+    program = Program(
         name=name,
         vendor=vendor,
         currency=currency,
@@ -116,7 +118,21 @@ def build_program(src: Source, data: object) -> Program | None:
             src, root, type_ids=type_ids, tier_ids=tuple(t.id for t in tiers), regions=regions
         ),
         directory=build_directory(src, root, regions),
+        business_hours=build_business_hours(src, root),
     )  # fmt: skip
+    check_slas_fit(src, root, program.business_hours, _business_hour_slas(program))
+    return program
+
+
+def _business_hour_slas(program: Program) -> dict[str, int]:
+    """The SLAs counted on the business-hours calendar, by where program.yml sets them."""
+    slas = {
+        "sla.first_response_hours": program.first_response_hours,
+        "governance.approval_hours": program.governance.approval_hours,
+    }
+    for topic in program.governance.topics:
+        slas[f"the first_response_hours of topic '{topic.id}'"] = topic.first_response_hours
+    return slas
 
 
 def _section(src: Source, root: LineDict, key: str, keys: tuple[str, ...]) -> LineDict:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from portal.accounts.models import Organization, User
 from portal.demo_history.story import ORG_WORDS, REGIONS_WEIGHTS, Story
 from portal.extensions import db
+from portal.referrals.api import add_sla_hours, first_response_due
 from portal.referrals.commission_calculation import compute_commission
 from portal.referrals.models import Commission, CommissionDispute, Referral, ReferralEvent
 
@@ -38,9 +39,10 @@ def _one_referral(story: Story, org: Organization, by: User, submitted: datetime
     estimate = rng.randrange(8_000, 120_000, 500) * 100
     involvement = "sourced" if rng.random() < 0.8 else "influenced"
     owner = rng.choice(story.staff_ids) if rng.random() < 0.9 else None
-    # The team answers faster as the program matures: a median of 40 hours, then 16.
-    hours = rng.lognormvariate(0, 0.45) * (40 - 24 * story.maturity(submitted))
-    responded = submitted + timedelta(hours=hours)
+    # The team answers faster as the program matures: a median of 5/6 of the first-response
+    # SLA, then 1/3 of it (40 h, then 16 h of a 48-hour SLA), counted on the SLA's own clock.
+    share = rng.lognormvariate(0, 0.45) * (40 - 24 * story.maturity(submitted)) / 48
+    responded = add_sla_hours(submitted, share * program.first_response_hours, program)
     company = f"{rng.choice(ORG_WORDS)} {rng.choice(('Logistics', 'Health', 'Retail', 'Energy', 'Media'))}"  # noqa: E501
     referral = Referral(
         organization_id=org.id, submitted_by_id=by.id, owner_id=owner,
@@ -50,8 +52,7 @@ def _one_referral(story: Story, org: Organization, by: User, submitted: datetime
         region=region, estimated_value_minor=estimate, estimated_currency=program.currency,
         expected_timing="3-6", customer_need="Forecasts live in spreadsheets.",
         involvement=involvement, consent_confirmed_at=submitted, status="submitted",
-        submitted_at=submitted, first_response_due_at=submitted + timedelta(
-            hours=program.first_response_hours),
+        submitted_at=submitted, first_response_due_at=first_response_due(submitted, program),
         last_partner_update_at=submitted,
     )  # fmt: skip
     db.session.add(referral)

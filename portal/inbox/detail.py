@@ -19,7 +19,15 @@ from portal.content.model import ContentIndex, Program
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.onboarding.api import ChecklistState, checklist_for
-from portal.referrals.api import SlaClock, clock, is_customer, parse_reference, stale_due
+from portal.referrals.api import (
+    SlaClock,
+    clock,
+    is_customer,
+    parse_reference,
+    sla_time_between,
+    span_text,
+    stale_due,
+)
 from portal.referrals.models import Commission, Referral, ReferralEvent
 
 __all__ = [
@@ -59,6 +67,9 @@ class SlaClocks:
     first_responded_at: datetime | None
     first_response_late: bool
     stale: SlaClock | None
+    # How long the first response took on the SLA's clock, in words: "3 h 10 min of business
+    # hours" on the program's calendar, "3 h 10 min" of elapsed time without one; "" until then.
+    first_response_took: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,15 @@ def sla_clocks(referral: Referral, program: Program, now: datetime) -> SlaClocks
         first_responded_at=responded,
         first_response_late=responded is not None and responded > referral.first_response_due_at,
         stale=stale,
+        first_response_took=_took(referral.submitted_at, responded, program),
     )
+
+
+def _took(submitted_at: datetime, responded: datetime | None, program: Program) -> str:
+    if responded is None:
+        return ""
+    took = span_text(sla_time_between(submitted_at, responded, program))
+    return f"{took} of business hours" if program.business_hours is not None else took
 
 
 def referral_detail(

@@ -70,13 +70,14 @@ def _question_figures(context: PageContext) -> list[Figure]:
 
 def responsiveness_section(context: PageContext) -> Section:
     figures = context.figures["responsiveness"]
-    sla_hours = context.content.program.first_response_hours
+    program = context.content.program
+    sla_words = program.sla_hours_text(program.first_response_hours)
     section = Section(
         id="responsiveness",
         number=6,
         title="Responsiveness",
         intro=f"How fast the partner team answers: the first response is due within "
-        f"{sla_hours} hours of a submission; a referral is stale after "
+        f"{sla_words} of a submission; a referral is stale after "
         f"{context.content.program.stale_after_days} days without an update to the partner.",
     )
     met, due = figures["attainment"][0]
@@ -98,7 +99,10 @@ def responsiveness_section(context: PageContext) -> Section:
             "—" if hours[0] is None else f"{hours[0]:.1f} h",
             _changed(context, hours, unit=" h"),
             context.drill("answered"),
-            hint=f"SLA: {sla_hours} h",
+            # The median is elapsed time (one SQL percentile over stored instants); the SLA
+            # may count business hours, so the hint says which.
+            hint=f"SLA: {sla_words}"
+            + ("; the median counts every hour" if program.business_hours is not None else ""),
         ),
         Figure(
             "stale",
@@ -161,7 +165,7 @@ def responsiveness_section(context: PageContext) -> Section:
         "owners-chart",
         "Median first-response hours per owner",
         "; ".join(f"{row['name']}: {row['median_hours']:.1f} h" for row in timed)
-        + f" (the SLA is {sla_hours} h)."
+        + f" (the SLA is {sla_words})."
         if timed
         else "No first responses in this period.",
         [row["name"] for row in timed],

@@ -50,7 +50,10 @@ class AskForm(FlaskForm):
     def set_topics(self, program: Program) -> None:
         """Offer the program's topics, with the first-response time partners can expect."""
         self.topic.choices = [SelectChoice("", "Choose a topic")] + [
-            SelectChoice(t.id, f"{t.name} (first answer within {t.first_response_hours} h)")
+            SelectChoice(
+                t.id,
+                f"{t.name} (first answer within {program.sla_hours_text(t.first_response_hours)})",
+            )
             for t in program.governance.topics
         ]
 

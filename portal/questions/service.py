@@ -5,12 +5,13 @@ commits: the view commits once. Staff actions take the question's row lock first
 (`lock_question`), so two people answering one question take turns.
 
 The first-response clock is the referral SLA's clock (portal.referrals.api: due = asked +
-the topic's `first_response_hours` in elapsed time, read with the same `clock`/`describe`).
+the topic's `first_response_hours` on the program's business-hours calendar, `add_sla_hours`,
+or elapsed hours without one; read with the same `clock`/`describe`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from portal.questions.models import (
     QuestionStatus,
 )
 from portal.questions.subjects import Subject
-from portal.referrals.api import SlaClock, as_utc, clock
+from portal.referrals.api import SlaClock, add_sla_hours, as_utc, clock
 
 SUBJECT_MAX = 200
 BODY_MAX = 5000
@@ -60,9 +61,10 @@ def clean_text(value: str | None, limit: int, blank: str, field: str) -> str:
 
 
 def due_after(start: datetime, topic: QuestionTopic | None, program: Program) -> datetime:
-    """When the partner team's response is due: the topic's hours, else the referral SLA's."""
+    """When the partner team's response is due: the topic's hours, else the referral SLA's,
+    on the same business-hours calendar as referrals."""
     hours = topic.first_response_hours if topic is not None else program.first_response_hours
-    return as_utc(start, "start") + timedelta(hours=hours)
+    return add_sla_hours(as_utc(start, "start"), hours, program)
 
 
 def ask(

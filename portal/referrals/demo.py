@@ -71,6 +71,8 @@ def _days(n: float) -> float:
 # fmt: off
 # slug, organisation, member, submitted (days ago), company, website, contact, e-mail, role,
 # region, estimate, timing, need; then involvement and what the partner team did.
+# Oakhurst, Bluewater and Lumen wait unanswered for a week or more: past the first-response
+# time on any calendar (the demo's two working days, even across a weekend and two holidays).
 DEMO_REFERRALS: tuple[DemoReferral, ...] = (
     DemoReferral(
         "won-fernhill", 0, 0, 74, "Fernhill Software", "https://www.fernhill.io",
@@ -233,19 +235,19 @@ DEMO_REFERRALS: tuple[DemoReferral, ...] = (
         ),
     ),
     DemoReferral(  # overdue: no response for days
-        "submitted-oakhurst", 0, 0, 5, "Oakhurst Property Management", "https://oakhurst-pm.com",
+        "submitted-oakhurst", 0, 0, 9, "Oakhurst Property Management", "https://oakhurst-pm.com",
         "Daniel Reyes", "daniel.reyes@oakhurst-pm.com", "Head of Leasing", "North America",
         21_000, "3-6", "Leasing pipeline across 40 buildings is tracked in a spreadsheet per "
         "building.",
     ),
     DemoReferral(  # overdue
-        "submitted-bluewater", 1, 1, 3.5, "Bluewater Hotels", "https://www.bluewaterhotels.es",
+        "submitted-bluewater", 1, 1, 8, "Bluewater Hotels", "https://www.bluewaterhotels.es",
         "Lucía Navarro", "lucia.navarro@bluewaterhotels.es", "Directora de Ventas", "Europe",
         33_000, "6-12", "Group sales across twelve hotels; no view of corporate deals in "
         "progress.",
     ),
     DemoReferral(  # overdue although assigned: assigning is no answer to the partner
-        "submitted-lumen", 1, 0, 2.5, "Lumen Health Clinics", "https://lumenhealthclinics.co.za",
+        "submitted-lumen", 1, 0, 7, "Lumen Health Clinics", "https://lumenhealthclinics.co.za",
         "Thandi Mokoena", "thandi@lumenhealthclinics.co.za", "Business Development Lead",
         "Middle East and Africa", 26_000, "3-6", "Corporate wellness contracts tracked by "
         "e-mail; they miss renewals.",

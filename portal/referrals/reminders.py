@@ -50,7 +50,7 @@ def breach_of(referral: Referral, program: Program, now: datetime) -> Breach:
             clock_name="first response",
             what=(
                 f"The partner has not had a first response within "
-                f"{program.first_response_hours} hours of submitting."
+                f"{program.sla_hours_text(program.first_response_hours)} of submitting."
             ),
             overdue_by=overdue_by,
             due_at=referral.next_due_at,

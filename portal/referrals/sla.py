@@ -4,10 +4,13 @@ The clocks belong to the referral: submission sets the first-response due time
 (service.py), every timeline event keeps `next_due_at` current (events.py), and the reminder
 job reads them (reminders.py). The inbox and the partner's pages only show them.
 
-Every instant is an aware datetime in UTC; due times are plain elapsed time (a 48-hour first
-response is due 48 real hours later, whatever a local clock did across a DST change in
-between). Local time zones appear only when a due time is shown to a person
-(`local_due_text`). No Flask, no database.
+Every instant is an aware datetime in UTC. The first response is due after
+`sla.first_response_hours` of the partner team's working time when program.yml sets
+`business_hours` (portal/content/business_time.py: opening hours in the calendar's zone,
+holidays and weekends skipped), else after that many real hours, whatever a local clock did
+across a DST change in between. Questions and co-marketing reviews run on the same calendar
+through `add_sla_hours`. The stale clock stays in calendar days (see `stale_due`). Local time
+zones appear only when a due time is shown to a person (`local_due_text`). No Flask, no database.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portal.content.business_time import add_business_hours, business_time_between
 from portal.content.model import Program
 
 SlaState = Literal["on_track", "due_soon", "overdue"]
@@ -36,15 +40,32 @@ def as_utc(moment: datetime, name: str = "datetime") -> datetime:
     return moment.astimezone(UTC)
 
 
+def add_sla_hours(start: datetime, hours: float, program: Program) -> datetime:
+    """`start` + `hours` on the program's SLA clock: business hours on its calendar
+    (program.yml `business_hours`), or elapsed hours when it has none."""
+    # Counted in UTC: adding to a local-zone datetime would move the wall clock, not real time.
+    return add_business_hours(as_utc(start, "start"), hours, program.business_hours)
+
+
+def sla_time_between(start: datetime, end: datetime, program: Program) -> timedelta:
+    """How much SLA time passed from `start` to `end`: business time on the program's
+    calendar, elapsed time without one ("answered after 3 h 10 min of business hours")."""
+    return business_time_between(as_utc(start, "start"), as_utc(end, "end"), program.business_hours)
+
+
 def first_response_due(submitted_at: datetime, program: Program) -> datetime:
-    """When the first partner-visible response to a referral is due: submission + SLA hours."""
+    """When the first partner-visible response to a referral is due: submission +
+    `first_response_hours` on the program's SLA clock (`add_sla_hours`)."""
     start = as_utc(submitted_at, "submitted_at")
-    # Add in UTC: adding to a local-zone datetime would move the wall clock, not real time.
-    return start + timedelta(hours=program.first_response_hours)
+    return add_sla_hours(start, program.first_response_hours, program)
 
 
 def stale_due(last_partner_visible_update_at: datetime, program: Program) -> datetime:
-    """When an open referral turns stale: last partner-visible update + `stale_after_days`."""
+    """When an open referral turns stale: last partner-visible update + `stale_after_days`.
+
+    Calendar days, not business days: partners are promised an update "every 14 days", and
+    two weeks already hold the same number of working days whenever the clock starts.
+    """
     start = as_utc(last_partner_visible_update_at, "last_partner_visible_update_at")
     return start + timedelta(days=program.stale_after_days)
 
@@ -87,6 +108,11 @@ def describe(sla_clock: SlaClock) -> str:
     return f"overdue by {span}" if remaining < timedelta(0) else f"due in {span}"
 
 
+def span_text(length: timedelta) -> str:
+    """A length of time in its two largest units, seconds dropped: "2 d 4 h", "45 min"."""
+    return _span(abs(length))
+
+
 def _span(length: timedelta) -> str:
     """A positive length in its two largest units, seconds dropped: "2 d 4 h", "45 min"."""
     minutes = int(length.total_seconds()) // 60
@@ -111,6 +137,13 @@ def local_due_text(due_at: datetime, tz_name: str) -> str:
         f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}, "
         f"{local:%H:%M} {local.tzname()}"
     )
+
+
+def due_text(due_at: datetime, program: Program) -> str:
+    """The due time on the clock of the calendar it was counted on ("Tue 8 Dec 2026, 17:00
+    GMT"): a business-hours due time reads as the closing hour it is; UTC without a calendar."""
+    calendar = program.business_hours
+    return local_due_text(due_at, calendar.timezone if calendar is not None else "UTC")
 
 
 def _zone(tz_name: str) -> ZoneInfo:

@@ -182,6 +182,7 @@ def submitted(ref: str):
         referral=referral,
         program=program,
         due_words=sla.describe(sla.clock(referral.first_response_due_at, now)),
+        due_text=sla.due_text(referral.first_response_due_at, program),
         rules_url=_rules_url(),
         page=_referral_page(referral.organization_id, None, RECENT_SIZE),
     )

@@ -40,6 +40,7 @@ from portal.content_runtime import current_content
 from portal.demo import DEMO_ORGS, DEMO_PASSWORD, load_demo
 from portal.extensions import db
 from portal.notify.models import OutboxMessage
+from portal.referrals.api import due_text, first_response_due, sla_time_between
 from portal.referrals.demo import REGISTERED_DEMO_COMPANY
 from portal.referrals.events import EventKind
 from portal.referrals.models import Referral, ReferralEvent, ReferralStatus
@@ -316,14 +317,22 @@ def test_referral_from_conflict_hint_to_commission(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Thank you: referral {ref} is in")
     expect(page.get_by_role("status").filter(has_text="Under review")).to_be_visible()
     due = page.locator("p", has_text="Expect a first response by")
-    expect(due).to_contain_text(re.compile(r"due in (1 d 23 h|2 d)"))
+    expect(due).to_contain_text("within 16 business hours (Mon-Fri 09:00-17:00 Europe/London")
     with live_app.app_context():
         mine = db.session.get(Referral, int(ref[2:]))
         assert mine is not None and mine.status == "conflict"
         assert mine.organization.name == PARTNER_ORG
         assert mine.conflict_with_id == cast.holder_id
-        assert mine.first_response_due_at - mine.submitted_at == timedelta(hours=48)
+        # The demo program's 16 business hours, on its London working week.
+        program = current_content().program
+        assert mine.first_response_due_at == first_response_due(mine.submitted_at, program)
+        worked = sla_time_between(mine.submitted_at, mine.first_response_due_at, program)
+        assert worked == timedelta(hours=16)
+        assert mine.first_response_due_at - mine.submitted_at >= timedelta(hours=16)
         due_at = mine.first_response_due_at.isoformat(timespec="seconds")
+        shown = due_text(mine.first_response_due_at, program)
+    expect(due).to_contain_text(shown)
+    expect(due).to_contain_text(re.compile(r"\(due in \d"))
     assert due.locator("time").get_attribute("datetime") == due_at
     assert "Brightline" not in page.content() and cast.holder_ref not in page.content()
     assert_accessible(page, "the confirmation page")

@@ -107,9 +107,11 @@ def _send(delivery: WebhookDelivery, config: Any, now: datetime) -> AttemptResul
 
 
 def _endpoint_succeeded(endpoint_id: int) -> None:
+    # Only an endpoint that was failing is written: in the steady state a success locks no
+    # endpoint row, so workers delivering to one endpoint do not queue behind each other.
     db.session.execute(
         sa.update(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint_id)
+        .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.consecutive_failures > 0)
         .values(consecutive_failures=0, failing_since=None)
         .execution_options(synchronize_session=False)
     )

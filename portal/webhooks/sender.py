@@ -11,6 +11,7 @@ Rules only: no Flask, no database.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import ssl
@@ -85,10 +86,17 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = _connect(self._target, self._deadline)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Built once: loading the system's CA certificates takes longer than a local request.
+    context = ssl.create_default_context()
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
+
+
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target, deadline: float) -> None:
-        context = ssl.create_default_context()
-        context.sslsocket_class = _DeadlineSSLSocket
+        context = _tls_context()
         super().__init__(target.host, target.port, context=context)
         self._target, self._deadline, self._tls = target, deadline, context
 

@@ -53,6 +53,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.search import init_app as init_search
     from portal.staff import init_app as init_staff
     from portal.tiers import init_app as init_tiers
+    from portal.webhooks import init_app as init_webhooks
 
     db.init_app(app)
     database.init_app(app)
@@ -87,6 +88,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_staff,
         init_admin,
         init_directory,
+        init_webhooks,
         init_api,  # calls the features' doors: after them
         init_tiers,  # the reporting layers above the features: registered last
         init_scorecard,

@@ -109,6 +109,19 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),
         "OUTBOX_MAX_ATTEMPTS": _env_int("OUTBOX_MAX_ATTEMPTS", 8),
         "OUTBOX_POLL_SECONDS": _env_int("OUTBOX_POLL_SECONDS", 5),
+        # Webhooks (portal/webhooks): each attempt's deadline; retries for about three days;
+        # an endpoint failing every attempt for WEBHOOK_DISABLE_AFTER_HOURS (and at least
+        # ..._FAILURES times in a row) is disabled; a rotated secret signs alongside the new one
+        # for WEBHOOK_SECRET_OVERLAP_HOURS. WEBHOOK_ALLOWED_HOSTS (comma-separated host names or
+        # addresses) may be private: by default webhooks only reach public addresses.
+        "WEBHOOK_ALLOWED_HOSTS": os.environ.get("WEBHOOK_ALLOWED_HOSTS", ""),
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_RETRY_HOURS": _env_int("WEBHOOK_RETRY_HOURS", 72),
+        "WEBHOOK_DISABLE_AFTER_HOURS": _env_int("WEBHOOK_DISABLE_AFTER_HOURS", 72),
+        "WEBHOOK_DISABLE_AFTER_FAILURES": _env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10),
+        "WEBHOOK_SECRET_OVERLAP_HOURS": _env_int("WEBHOOK_SECRET_OVERLAP_HOURS", 24),
+        "WEBHOOK_BATCH_SIZE": _env_int("WEBHOOK_BATCH_SIZE", 20),
+        "WEBHOOK_POLL_SECONDS": _env_int("WEBHOOK_POLL_SECONDS", 5),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,

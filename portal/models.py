@@ -32,6 +32,7 @@ from portal.tiers.models import (
     TierReview,
     TierStatus,
 )
+from portal.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ActivityEvent",
@@ -79,4 +80,7 @@ __all__ = [
     "TierReview",
     "TierStatus",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

@@ -61,6 +61,8 @@ from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
 from tests.access_tiers import ROUTES as STANDING_ROUTES
 from tests.access_tiers import open_review
+from tests.access_webhooks import ROUTES as WEBHOOK_ROUTES
+from tests.access_webhooks import build_webhooks
 from tests.comarketing.factories import new_piece_ids
 from tests.conftest import (
     new_certification,
@@ -164,6 +166,7 @@ ACCESS: dict[str, Route] = {
     **LEAD_ROUTES,
     **DIRECTORY_ROUTES,
     **API_ROUTES,
+    **WEBHOOK_ROUTES,
 }
 
 
@@ -195,6 +198,8 @@ class World:
     directory_slug: str  # a listed partner in the public directory
     contact_id: int  # a directory message to partner_org
     change_id: int  # partner_org's directory profile change waiting for staff
+    webhook_endpoint_id: int  # an endpoint with one waiting delivery
+    webhook_delivery_id: int
 
 
 def _build_world() -> World:
@@ -281,6 +286,7 @@ def _build_world() -> World:
         directory_slug=directory.slug,
         contact_id=directory.contact_id,
         change_id=directory.change_id,
+        **build_webhooks(admin_user),
     )
 
 

@@ -123,6 +123,11 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "expected_attendees": "20",
     },
     "mdf.claim": {"amount": "2500", "attendees": "20", "referrals": "R-000001"},
+    "webhooks.endpoints": {
+        "url": "https://crm.example.com/hooks/flywheel",
+        "event_types": "referral.submitted",
+        "description": "The CRM",
+    },
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

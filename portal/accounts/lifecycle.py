@@ -35,6 +35,7 @@ from portal.accounts.models import Organization, OrgStatus, User
 from portal.audit.service import record_audit
 from portal.db_types import utcnow
 from portal.extensions import db
+from portal.outbound_events import publish_event
 
 if TYPE_CHECKING:
     from portal.content.model import Program
@@ -59,6 +60,21 @@ _NOT_SUSPENDED = frozenset({OrgStatus.INVITED, OrgStatus.ONBOARDING, OrgStatus.A
 
 class TransitionRefused(AccountError):
     """A lifecycle move the current status does not allow; the message is shown to the user."""
+
+
+def organization_data(org: Organization) -> dict[str, object]:
+    """The organisation as a webhook carries it (portal.outbound_events)."""
+    activated = org.activated_at
+    return {
+        "id": org.id,
+        "name": org.name,
+        "partner_type": org.partner_type,
+        "tier": org.tier,
+        "status": str(org.status),
+        "activated_at": activated.isoformat(timespec="seconds").replace("+00:00", "Z")
+        if activated
+        else None,
+    }
 
 
 def _refuse(org: Organization, wanted: str) -> TransitionRefused:
@@ -178,6 +194,7 @@ def activate_organization(
     org.status = OrgStatus.ACTIVE.value
     org.activated_at = utcnow()
     _record(actor, "organization.activated", org, before, activated_at=org.activated_at)
+    publish_event("organization.activated", {"organization": organization_data(org)})
     return True
 
 
@@ -242,6 +259,10 @@ def change_tier(actor: User | None, org: Organization, tier: str, program: Progr
         organization_id=org.id,
         before=before,
         after={"tier": tier},
+    )
+    publish_event(
+        "tier.changed",
+        {"organization": organization_data(org), "from_tier": before["tier"], "to_tier": tier},
     )
     return True
 

@@ -118,6 +118,30 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "API write",
         "{actor} used the API token {after.token} to {after.operation} ({target})",
     ),
+    "webhook.endpoint_created": (
+        "Webhook endpoint added",
+        "{actor} added the webhook endpoint {after.url}",
+    ),
+    "webhook.secret_rotated": (
+        "Webhook secret rotated",
+        "{actor} rotated the signing secret of the webhook endpoint {after.url}",
+    ),
+    "webhook.endpoint_deleted": (
+        "Webhook endpoint deleted",
+        "{actor} deleted the webhook endpoint {before.url}",
+    ),
+    "webhook.endpoint_enabled": (
+        "Webhook endpoint enabled",
+        "{actor} enabled the webhook endpoint {after.url} again",
+    ),
+    "webhook.endpoint_disabled": (
+        "Webhook endpoint disabled",
+        "{actor} disabled the webhook endpoint {after.url}: {after.reason}",
+    ),
+    "webhook.delivery_replayed": (
+        "Webhook delivery replayed",
+        "{actor} replayed the webhook {after.message_id} ({target})",
+    ),
     "tier.upgraded": ("Tier upgraded", "{actor} upgraded {org} from {before.tier} to {after.tier}"),
     "tier.upgrade_proposed": ("Tier upgrade proposed", "{actor} proposed an upgrade of {org}"),
     "tier.downgrade_proposed": ("Tier downgrade proposed", "{actor} proposed a downgrade of {org}"),

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.learning.models import Certification
 from portal.learning.progress import PathProgress, path_progress
 from portal.learning.renewal import EXPIRED, REVOKED, VALID, certification_status
+from portal.outbound_events import publish_event
 from portal.signals import certification_issued
 
 __all__ = [
@@ -76,6 +77,22 @@ def issue_certification_if_complete(
     db.session.flush()
     certification_issued.send(
         None, organization_id=user.organization_id, user=user, path_id=path.id
+    )
+    publish_event(
+        "certification.issued",
+        {
+            "certification": {
+                "verification_code": cert.code,
+                "organization_id": cert.organization_id,
+                "holder_name": user.display_name,
+                "path_id": path.id,
+                "certificate_name": cert.certificate_name,
+                "issued_at": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "expires_at": cert.expires_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+                if cert.expires_at
+                else None,
+            }
+        },
     )
     return cert
 

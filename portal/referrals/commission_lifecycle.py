@@ -21,6 +21,7 @@ from portal.db_types import utcnow
 from portal.extensions import db
 from portal.money import format_money
 from portal.notify.outbox import queue_email
+from portal.referrals.announce import announce_commission
 from portal.referrals.commission_calculation import approvable_from, compute_commission
 from portal.referrals.events import EventKind, add_event
 from portal.referrals.models import (
@@ -130,6 +131,7 @@ def approve(commission: Commission, actor: User, now: datetime | None = None) ->
         now=now,
     )
     _audit(actor, "approve", commission, {"status": "pending"}, {"status": "approved"})
+    announce_commission("commission.approved", commission)
 
 
 def _wrong_state(commission: Commission) -> CommissionError:
@@ -168,6 +170,7 @@ def mark_paid(
         {"status": "approved"},
         {"status": "paid", "payout_reference": reference},
     )
+    announce_commission("commission.paid", commission)
 
 
 def check_payout_reference(value: str | None) -> str:

@@ -1,8 +1,8 @@
 """The referral timeline: adding events, keeping the SLA clocks current, telling the partner.
 
-Every change to a referral goes through `add_event`, so the timeline, the clocks and the
-partner's e-mails can never disagree. Internal events (notes, assignment, value records) never
-reach the partner: not on a page, not in an e-mail.
+Every change to a referral goes through `add_event`, so the timeline, the clocks, the
+partner's e-mails and the webhooks (`announce.py`) can never disagree. Internal events (notes,
+assignment, value records) never reach the partner: not on a page, not in an e-mail.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from portal.content_runtime import current_content
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.notify.outbox import queue_email
+from portal.referrals.announce import announce_event
 from portal.referrals.models import Referral, ReferralEvent
 from portal.referrals.sla import stale_due
 
@@ -151,6 +152,7 @@ def add_event(
     refresh_clocks(referral, program)
     if visible and notify:
         _tell_partner(referral, event)
+    announce_event(referral, kind, from_status, to_status, now)
     return event
 
 

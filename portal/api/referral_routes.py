@@ -71,7 +71,7 @@ def _form_data(data: dict[str, Any], key: str) -> MultiDict[str, str]:
 
 def detail(referral: Any) -> dict[str, Any]:
     changed = referrals.last_changed([referral.id]).get(referral.id)
-    body = referral_dict(referral, changed)
+    body = referral_dict(referral, changed, staff=is_staff_token())
     events = referrals.timeline(referral.id, partner_view=not is_staff_token())
     body["timeline"] = [event_dict(event) for event in events]
     return body
@@ -131,7 +131,7 @@ def list_referrals(
     page = found[:limit]
     changed = referrals.last_changed([r.id for r in page])
     return {
-        "items": [referral_dict(r, changed.get(r.id)) for r in page],
+        "items": [referral_dict(r, changed.get(r.id), staff=is_staff_token()) for r in page],
         "next_cursor": page[-1].id if len(found) > limit else None,
     }
 

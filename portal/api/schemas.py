@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from portal.ids import ID_MAX
+from portal.money import MAX_MINOR
 from portal.patterns import AMOUNT_MAX_LENGTH
 from portal.referrals.api import (
     COMPANY_NAME_MAX,
@@ -20,6 +21,7 @@ from portal.referrals.api import (
     MESSAGE_MAX,
     NEED_MAX,
     PHONE_MAX,
+    REASON_MAX,
     ROLE_MAX,
     TIMINGS,
     WEBSITE_MAX,
@@ -60,6 +62,55 @@ class JsonBody(Schema):
 
 class NoteSchema(JsonBody):
     message = fields.String(required=True, validate=validate.Length(1, MESSAGE_MAX))
+
+
+class OwnerSchema(JsonBody):
+    owner_email = fields.String(
+        required=True,
+        validate=validate.Length(1, EMAIL_MAX),
+        metadata={"description": "An active member of the partner team"},
+    )
+
+
+def _deal_value_minor(
+    description: str = "Minor units (cents) of the program currency", required: bool = False
+) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        required=required,
+        validate=validate.Range(1, MAX_MINOR),
+        metadata={"description": description, "example": 4800000},
+    )
+
+
+def _currency() -> fields.String:
+    return fields.String(
+        validate=validate.Length(3, 3),
+        metadata={"description": "The program currency (the default)", "example": "EUR"},
+    )
+
+
+class DealValueSchema(JsonBody):
+    deal_value_minor = _deal_value_minor(required=True)
+    currency = _currency()
+
+
+class OutcomeSchema(JsonBody):
+    """Won (with its deal value unless one was recorded) or lost (with a reason)."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(["won", "lost"]))
+    reason = fields.String(
+        load_default="",
+        validate=validate.Length(0, REASON_MAX),
+        metadata={"description": "Lost: required, the partner sees it. Won: an optional note"},
+    )
+    deal_value_minor = _deal_value_minor("Won: minor units; leave out to use the recorded value")
+    currency = _currency()
+
+    @validates_schema
+    def _value_only_when_won(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("outcome") == "lost" and "deal_value_minor" in data:
+            raise ValidationError("Only a won referral takes a deal value.", "deal_value_minor")
 
 
 class ReferralCreateSchema(JsonBody):
@@ -160,6 +211,9 @@ class ReferralSchema(Schema):
     involvement = fields.String(required=True)
     customer_need = fields.String(required=True)
     owner_first_name = fields.String(allow_none=True)
+    owner_email = fields.String(
+        allow_none=True, metadata={"description": "Staff tokens only (null for partners)"}
+    )
     deal_value_minor = fields.Integer(allow_none=True)
     deal_currency = fields.String(allow_none=True)
     submitted_at = fields.DateTime(required=True)

@@ -23,9 +23,7 @@ ROUTES: dict[str, Route] = {
     "api_organizations.list_commissions": Route("/api/v1/commissions", everyone(401)),
     "api_inbox.add_note": Route("/api/v1/referrals/{referral_ref}/notes", everyone(401), "POST"),
     "api_inbox.advance": Route("/api/v1/referrals/{referral_ref}/advance", everyone(401), "POST"),
-    "api_inbox.assign_owner": Route(
-        "/api/v1/referrals/{referral_ref}/owner", everyone(401), "PUT"
-    ),
+    "api_inbox.assign_owner": Route("/api/v1/referrals/{referral_ref}/owner", everyone(401), "PUT"),
     "api_inbox.record_deal_value": Route(
         "/api/v1/referrals/{referral_ref}/deal-value", everyone(401), "PUT"
     ),

@@ -28,6 +28,7 @@ ROUTES: dict[str, Route] = {
         "/api/v1/referrals/{referral_ref}/deal-value", everyone(401), "PUT"
     ),
     "api_inbox.close": Route("/api/v1/referrals/{referral_ref}/outcome", everyone(401), "POST"),
+    "api_customers.upsert": Route("/api/v1/customers/upsert", everyone(401), "POST"),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),
     # No token 999 in the world: the partner admins' own list is searched, so 404.
     "api_tokens.partner_revoke": Route("/team/api-tokens/999/revoke", partner_admins(404), "POST"),

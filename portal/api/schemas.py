@@ -16,6 +16,8 @@ from portal.patterns import AMOUNT_MAX_LENGTH
 from portal.referrals.api import (
     COMPANY_NAME_MAX,
     CONTACT_NAME_MAX,
+    CUSTOMER_BATCH_MAX,
+    CUSTOMER_DOMAIN_INPUT_MAX,
     EMAIL_MAX,
     INVOLVEMENTS,
     MESSAGE_MAX,
@@ -282,3 +284,47 @@ class OrganizationListArgs(BoundedArgs):
 class OrganizationPageSchema(Schema):
     items = fields.List(fields.Nested(OrganizationSchema), required=True)
     next_cursor = fields.Integer(allow_none=True, required=True)
+
+
+class CustomerRowSchema(JsonBody):
+    domain = fields.String(
+        required=True,
+        validate=validate.Length(1, CUSTOMER_DOMAIN_INPUT_MAX),
+        metadata={
+            "description": "The domain or website: the key, normalised as the CSV upload does",
+            "example": "northwind-traders.com",
+        },
+    )
+    # Bounded before the upload's own rule (at most CUSTOMER_NAME_MAX once trimmed) reads it.
+    name = fields.String(
+        load_default="",
+        validate=validate.Length(0, CUSTOMER_DOMAIN_INPUT_MAX),
+        metadata={"description": "Blank keeps a listed customer's name", "example": "Northwind"},
+    )
+
+
+class CustomerBatchSchema(JsonBody):
+    customers = fields.List(
+        fields.Nested(CustomerRowSchema),
+        required=True,
+        validate=validate.Length(1, CUSTOMER_BATCH_MAX),
+        metadata={"description": f"1 to {CUSTOMER_BATCH_MAX} customers"},
+    )
+
+
+class CustomerUpsertSchema(Schema):
+    index = fields.Integer(required=True, metadata={"description": "The row's position, from 0"})
+    domain = fields.String(required=True, metadata={"description": "Normalised: the key"})
+    name = fields.String(required=True)
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(["added", "renamed", "unchanged", "repeated"]),
+        metadata={"description": "repeated: an earlier row of the batch named the same domain"},
+    )
+
+
+class CustomerBatchResultSchema(Schema):
+    added = fields.Integer(required=True)
+    renamed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True, metadata={"description": "Repeated rows included"})
+    customers = fields.List(fields.Nested(CustomerUpsertSchema), required=True)

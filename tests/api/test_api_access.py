@@ -15,6 +15,13 @@ from portal.api.tokens import PARTNER_SCOPES, STAFF_SCOPES
 from tests.api.helpers import bearer, referral_body, token_for
 from tests.conftest import new_certification
 
+API_BLUEPRINTS = (
+    "api_referrals.",
+    "api_organizations.",
+    "api_inbox.",
+    "api_customers.",
+    "api_insights.",
+)
 CALLERS = ("none", "partner", "other_partner", "staff", "unscoped")
 
 # endpoint -> (method, url, the scope it needs, outcome per caller except none and unscoped)
@@ -69,6 +76,10 @@ TABLE: dict[str, tuple[str, str, str, dict[str, int]]] = {
         "POST", "/api/v1/referrals/{ref}/outcome", "inbox:write",
         {"partner": 403, "other_partner": 403, "staff": 409},
     ),
+    "api_customers.upsert": (
+        "POST", "/api/v1/customers/upsert", "customers:write",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
 }  # fmt: skip
 
 # A valid body for each operation that takes one.
@@ -77,6 +88,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "api_inbox.assign_owner": {"owner_email": "ada@vendor.example"},
     "api_inbox.record_deal_value": {"deal_value_minor": 4_800_000},
     "api_inbox.close": {"outcome": "lost", "reason": "Budget cut."},
+    "api_customers.upsert": {"customers": [{"domain": "northwind-traders.com"}]},
 }
 
 
@@ -84,7 +96,15 @@ def test_every_api_operation_is_in_the_table(app: Flask) -> None:
     endpoints = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("api_referrals.", "api_organizations.", "api_inbox."))
+        if rule.endpoint.startswith(
+            (
+                "api_referrals.",
+                "api_organizations.",
+                "api_inbox.",
+                "api_customers.",
+                "api_insights.",
+            )
+        )
     }
     assert endpoints == set(TABLE)
 

@@ -29,6 +29,7 @@ ROUTES: dict[str, Route] = {
     ),
     "api_inbox.close": Route("/api/v1/referrals/{referral_ref}/outcome", everyone(401), "POST"),
     "api_customers.upsert": Route("/api/v1/customers/upsert", everyone(401), "POST"),
+    "api_insights.figures": Route("/api/v1/insights", everyone(401)),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),
     # No token 999 in the world: the partner admins' own list is searched, so 404.
     "api_tokens.partner_revoke": Route("/team/api-tokens/999/revoke", partner_admins(404), "POST"),

@@ -30,6 +30,8 @@ from portal.referrals.api import (
 )
 
 PAGE_MAX = 100
+# The longest period, type, tier or region /insights reads (portal.insights.scope.ARG_MAX).
+INSIGHTS_ARG_MAX = 100
 # Keys an integration makes up: letters, digits and - _ . : (a UUID fits).
 IDEMPOTENCY_HEADER_MAX = 64
 IDEMPOTENCY_HEADER_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
@@ -328,3 +330,56 @@ class CustomerBatchResultSchema(Schema):
     renamed = fields.Integer(required=True)
     unchanged = fields.Integer(required=True, metadata={"description": "Repeated rows included"})
     customers = fields.List(fields.Nested(CustomerUpsertSchema), required=True)
+
+
+class InsightsArgs(Schema):
+    """The period and filters of /insights; each value bounded before the page's parser reads it."""
+
+    period = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX),
+        metadata={
+            "description": 'Days ("30", "90", "365") or a quarter ("2026-Q3"); 90 if left out'
+        },
+    )
+    type = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX),
+        metadata={"description": "A partner type id of the program"},
+    )
+    tier = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX), metadata={"description": "A tier id"}
+    )
+    region = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX), metadata={"description": "A region"}
+    )
+
+
+class WindowSchema(Schema):
+    start = fields.DateTime(required=True)
+    end = fields.DateTime(required=True, metadata={"description": "Exclusive"})
+
+
+class InsightsSchema(Schema):
+    period = fields.String(required=True, metadata={"example": "90"})
+    period_label = fields.String(required=True)
+    current = fields.Nested(WindowSchema, required=True)
+    previous = fields.Nested(
+        WindowSchema, required=True, metadata={"description": "What changes are measured against"}
+    )
+    filters = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The filters applied (type, tier, region); none: everything"},
+    )
+    computed_at = fields.DateTime(required=True)
+    live = fields.Boolean(
+        required=True, metadata={"description": "Computed for this request (no snapshot yet)"}
+    )
+    stale = fields.Boolean(
+        required=True, metadata={"description": "The hourly snapshot is more than a day old"}
+    )
+    figures = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "The page's figures by section, as /insights shows them"},
+    )

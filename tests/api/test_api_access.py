@@ -80,6 +80,10 @@ TABLE: dict[str, tuple[str, str, str, dict[str, int]]] = {
         "POST", "/api/v1/customers/upsert", "customers:write",
         {"partner": 403, "other_partner": 403, "staff": 200},
     ),
+    "api_insights.figures": (
+        "GET", "/api/v1/insights", "insights:read",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
 }  # fmt: skip
 
 # A valid body for each operation that takes one.

@@ -27,7 +27,9 @@ ROUTES: dict[str, Route] = {
     "api_inbox.record_deal_value": Route(
         "/api/v1/referrals/{referral_ref}/deal-value", everyone(401), "PUT"
     ),
-    "api_inbox.close": Route("/api/v1/referrals/{referral_ref}/outcome", everyone(401), "POST"),
+    "api_inbox.record_outcome": Route(
+        "/api/v1/referrals/{referral_ref}/outcome", everyone(401), "POST"
+    ),
     "api_customers.upsert": Route("/api/v1/customers/upsert", everyone(401), "POST"),
     "api_insights.figures": Route("/api/v1/insights", everyone(401)),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),

@@ -153,7 +153,7 @@ def record_deal_value(data: dict[str, Any], ref: str) -> Any:
 @bp.arguments(OutcomeSchema)
 @bp.response(200, ReferralDetailSchema)
 @documented(401, 403, 404, 409, 413, 415, 422, 429)
-def close(data: dict[str, Any], ref: str) -> Any:
+def record_outcome(data: dict[str, Any], ref: str) -> Any:
     """Close an accepted referral as won or lost (scope inbox:write).
 
     Won: the deal value given here, else the one recorded before (one is required), and the

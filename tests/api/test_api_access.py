@@ -72,7 +72,7 @@ TABLE: dict[str, tuple[str, str, str, dict[str, int]]] = {
         {"partner": 403, "other_partner": 403, "staff": 200},
     ),
     # Not accepted yet: lost is refused as the inbox refuses it, a 409.
-    "api_inbox.close": (
+    "api_inbox.record_outcome": (
         "POST", "/api/v1/referrals/{ref}/outcome", "inbox:write",
         {"partner": 403, "other_partner": 403, "staff": 409},
     ),
@@ -91,7 +91,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "api_inbox.add_note": {"message": "Called the contact."},
     "api_inbox.assign_owner": {"owner_email": "ada@vendor.example"},
     "api_inbox.record_deal_value": {"deal_value_minor": 4_800_000},
-    "api_inbox.close": {"outcome": "lost", "reason": "Budget cut."},
+    "api_inbox.record_outcome": {"outcome": "lost", "reason": "Budget cut."},
     "api_customers.upsert": {"customers": [{"domain": "northwind-traders.com"}]},
 }
 

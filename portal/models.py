@@ -1,7 +1,7 @@
 """Every feature's models, imported in one place so the metadata (and Alembic) sees them all."""
 
 from portal.accounts.models import Invite, Organization, PasswordReset, User
-from portal.api.models import ApiToken
+from portal.api.models import ApiIdempotencyKey, ApiToken
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
 from portal.compliance.models import AgreementAcceptance, AgreementReminder
@@ -38,6 +38,7 @@ __all__ = [
     "ActivityEvent",
     "AgreementAcceptance",
     "AgreementReminder",
+    "ApiIdempotencyKey",
     "ApiToken",
     "AttestedFactRecord",
     "AuditEntry",

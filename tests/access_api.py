@@ -23,6 +23,15 @@ ROUTES: dict[str, Route] = {
     "api_organizations.list_commissions": Route("/api/v1/commissions", everyone(401)),
     "api_inbox.add_note": Route("/api/v1/referrals/{referral_ref}/notes", everyone(401), "POST"),
     "api_inbox.advance": Route("/api/v1/referrals/{referral_ref}/advance", everyone(401), "POST"),
+    "api_inbox.assign_owner": Route("/api/v1/referrals/{referral_ref}/owner", everyone(401), "PUT"),
+    "api_inbox.record_deal_value": Route(
+        "/api/v1/referrals/{referral_ref}/deal-value", everyone(401), "PUT"
+    ),
+    "api_inbox.record_outcome": Route(
+        "/api/v1/referrals/{referral_ref}/outcome", everyone(401), "POST"
+    ),
+    "api_customers.upsert": Route("/api/v1/customers/upsert", everyone(401), "POST"),
+    "api_insights.figures": Route("/api/v1/insights", everyone(401)),
     "api_tokens.partner_tokens": Route("/team/api-tokens", partner_admins()),
     # No token 999 in the world: the partner admins' own list is searched, so 404.
     "api_tokens.partner_revoke": Route("/team/api-tokens/999/revoke", partner_admins(404), "POST"),

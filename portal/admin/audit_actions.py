@@ -58,6 +58,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} removed {before.domain} from the customer list",
     ),
     "customers.imported": ("Customers imported", "{actor} imported customers from {after.file}"),
+    "customers.upserted": (
+        "Customers upserted",
+        "{actor} upserted {after.rows} customers through the API "
+        "({after.added} added, {after.renamed} renamed)",
+    ),
     "lead.created": ("Lead entered", "{actor} entered {target}"),
     "leads.imported": ("Leads imported", "{actor} imported leads from a CSV file"),
     "leads.exported": ("Leads exported", "{actor} exported the lead list"),

@@ -53,6 +53,8 @@ class Api(SmorestApi):
 def init_app(app: Flask) -> None:
     """The API's blueprints, its document, the token pages and the reference page."""
     from portal.api import (
+        customer_routes,
+        insights_routes,
         meta_views,
         org_routes,
         problems,
@@ -87,7 +89,13 @@ def init_app(app: Flask) -> None:
     api.register_converter(
         IdConverter, lambda converter: {"type": "integer", "minimum": 1, "maximum": ID_MAX}
     )
-    for bp in (referral_routes.bp, org_routes.bp, staff_routes.bp):
+    for bp in (
+        referral_routes.bp,
+        org_routes.bp,
+        staff_routes.bp,
+        customer_routes.bp,
+        insights_routes.bp,
+    ):
         api.register_blueprint(bp)
     meta_views.init_app(app, api)
     token_views.init_app(app)

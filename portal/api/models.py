@@ -42,3 +42,24 @@ class ApiToken(Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now
+
+
+class ApiIdempotencyKey(Model):
+    """An `Idempotency-Key` a partner integration sent with a new referral, and its request.
+
+    The referral itself carries the key (referrals.idempotency_key, which makes the insert
+    happen once); this row keeps what only the API knows: a hash of the request body the key
+    first came with, so the same key with another body is refused instead of answered with
+    the first referral. Only the hash: the body's contact details stay in the referral alone.
+    """
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    # As the referral stores it: portal.api.referral_routes.stored_idempotency_key.
+    key: Mapped[str] = mapped_column(sa.String(32))
+    # SHA-256 of the canonical JSON of the validated body (portal/api/idempotency.py).
+    body_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

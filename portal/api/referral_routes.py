@@ -14,8 +14,10 @@ from typing import Any
 from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 
+from portal.api import idempotency
 from portal.api.auth import (
     audit_write,
+    current_token,
     current_user,
     is_staff_token,
     limit_api,
@@ -49,6 +51,7 @@ register_handlers(bp)
 csrf.exempt(bp)
 limit_api(bp)
 
+REPLAYED_HEADER = "Idempotent-Replayed"
 # The longest reference anyone types ("R-000123" and a few spare characters).
 REFERENCE_MAX = 20
 
@@ -71,7 +74,7 @@ def _form_data(data: dict[str, Any], key: str) -> MultiDict[str, str]:
 
 def detail(referral: Any) -> dict[str, Any]:
     changed = referrals.last_changed([referral.id]).get(referral.id)
-    body = referral_dict(referral, changed)
+    body = referral_dict(referral, changed, staff=is_staff_token())
     events = referrals.timeline(referral.id, partner_view=not is_staff_token())
     body["timeline"] = [event_dict(event) for event in events]
     return body
@@ -82,28 +85,53 @@ def detail(referral: Any) -> dict[str, Any]:
 @token_required("referrals:write")
 @bp.arguments(IdempotencyHeader, location="headers", as_kwargs=True)
 @bp.arguments(ReferralCreateSchema)
-@bp.response(201, ReferralDetailSchema, description="Created")
-@bp.alt_response(200, schema=ReferralDetailSchema, description="Created before with this key")
+@bp.response(
+    201,
+    ReferralDetailSchema,
+    description="Created, or created before by this key with this body (a retry)",
+    headers={
+        REPLAYED_HEADER: {
+            "description": "`true` when a retry got the referral the key first created",
+            "schema": {"type": "string", "enum": ["true"]},
+        }
+    },
+)
 @documented(401, 403, 413, 415, 422, 429)
 def create_referral(data: dict[str, Any], idempotency_key: str) -> Any:
     """Submit a referral (partner tokens; scope referrals:write).
 
     The same rules and conflict check as the referral form. Send an `Idempotency-Key`: a
-    retry with the same key returns the referral the first request created, with 200.
+    retry with the same key and the same body gets the referral the first request created,
+    with 201 again (and `Idempotent-Replayed: true`); the same key with a different body is
+    refused with 422.
     """
+    org_id = current_token().organization_id
+    if org_id is None:  # pragma: no cover - staff tokens are never given referrals:write
+        raise ApiProblem(403, "Referrals are submitted with a partner token.")
+    key = stored_idempotency_key(idempotency_key)
+    hashed = idempotency.body_hash(data)
+    if idempotency.first_body_hash(org_id, key) not in (None, hashed):
+        raise _key_reused()
     program = current_content().program
-    form = referrals.ReferralForm(
-        formdata=_form_data(data, stored_idempotency_key(idempotency_key)),
-        meta={"csrf": False},
-    )
+    form = referrals.ReferralForm(formdata=_form_data(data, key), meta={"csrf": False})
     form.set_program(program)
     if not form.validate():
         raise ApiProblem(422, "The referral has invalid fields.", {"json": form.errors})
     submission = referrals.submit_referral(current_user(), form.referral_input(), program)
+    if idempotency.remember(org_id, key, hashed) != hashed:
+        raise _key_reused()  # another body took the key first, in a race
     referral = submission.referral
-    audit_write("referrals:write", "submit referral", "referral", referral.id)
+    operation = "submit referral" if submission.created else "retry a submitted referral"
+    audit_write("referrals:write", operation, "referral", referral.id)
     db.session.commit()
-    return detail(referral), 201 if submission.created else 200
+    headers = {} if submission.created else {REPLAYED_HEADER: "true"}
+    return detail(referral), 201, headers
+
+
+def _key_reused() -> ApiProblem:
+    return ApiProblem(
+        422, idempotency.KEY_REUSED, {"headers": {"Idempotency-Key": [idempotency.KEY_REUSED]}}
+    )
 
 
 @bp.route("/referrals", methods=["GET"])
@@ -131,7 +159,7 @@ def list_referrals(
     page = found[:limit]
     changed = referrals.last_changed([r.id for r in page])
     return {
-        "items": [referral_dict(r, changed.get(r.id)) for r in page],
+        "items": [referral_dict(r, changed.get(r.id), staff=is_staff_token()) for r in page],
         "next_cursor": page[-1].id if len(found) > limit else None,
     }
 

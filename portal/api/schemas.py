@@ -8,24 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from portal.ids import ID_MAX
+from portal.money import MAX_MINOR
 from portal.patterns import AMOUNT_MAX_LENGTH
 from portal.referrals.api import (
     COMPANY_NAME_MAX,
     CONTACT_NAME_MAX,
+    CUSTOMER_BATCH_MAX,
+    CUSTOMER_DOMAIN_INPUT_MAX,
     EMAIL_MAX,
     INVOLVEMENTS,
     MESSAGE_MAX,
     NEED_MAX,
     PHONE_MAX,
+    REASON_MAX,
     ROLE_MAX,
     TIMINGS,
     WEBSITE_MAX,
 )
 
 PAGE_MAX = 100
+# The longest period, type, tier or region /insights reads (portal.insights.scope.ARG_MAX).
+INSIGHTS_ARG_MAX = 100
 # Keys an integration makes up: letters, digits and - _ . : (a UUID fits).
 IDEMPOTENCY_HEADER_MAX = 64
 IDEMPOTENCY_HEADER_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
@@ -60,6 +66,55 @@ class JsonBody(Schema):
 
 class NoteSchema(JsonBody):
     message = fields.String(required=True, validate=validate.Length(1, MESSAGE_MAX))
+
+
+class OwnerSchema(JsonBody):
+    owner_email = fields.String(
+        required=True,
+        validate=validate.Length(1, EMAIL_MAX),
+        metadata={"description": "An active member of the partner team"},
+    )
+
+
+def _deal_value_minor(
+    description: str = "Minor units (cents) of the program currency", required: bool = False
+) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        required=required,
+        validate=validate.Range(1, MAX_MINOR),
+        metadata={"description": description, "example": 4800000},
+    )
+
+
+def _currency() -> fields.String:
+    return fields.String(
+        validate=validate.Length(3, 3),
+        metadata={"description": "The program currency (the default)", "example": "EUR"},
+    )
+
+
+class DealValueSchema(JsonBody):
+    deal_value_minor = _deal_value_minor(required=True)
+    currency = _currency()
+
+
+class OutcomeSchema(JsonBody):
+    """Won (with its deal value unless one was recorded) or lost (with a reason)."""
+
+    outcome = fields.String(required=True, validate=validate.OneOf(["won", "lost"]))
+    reason = fields.String(
+        load_default="",
+        validate=validate.Length(0, REASON_MAX),
+        metadata={"description": "Lost: required, the partner sees it. Won: an optional note"},
+    )
+    deal_value_minor = _deal_value_minor("Won: minor units; leave out to use the recorded value")
+    currency = _currency()
+
+    @validates_schema
+    def _value_only_when_won(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("outcome") == "lost" and "deal_value_minor" in data:
+            raise ValidationError("Only a won referral takes a deal value.", "deal_value_minor")
 
 
 class ReferralCreateSchema(JsonBody):
@@ -160,6 +215,9 @@ class ReferralSchema(Schema):
     involvement = fields.String(required=True)
     customer_need = fields.String(required=True)
     owner_first_name = fields.String(allow_none=True)
+    owner_email = fields.String(
+        allow_none=True, metadata={"description": "Staff tokens only (null for partners)"}
+    )
     deal_value_minor = fields.Integer(allow_none=True)
     deal_currency = fields.String(allow_none=True)
     submitted_at = fields.DateTime(required=True)
@@ -228,3 +286,100 @@ class OrganizationListArgs(BoundedArgs):
 class OrganizationPageSchema(Schema):
     items = fields.List(fields.Nested(OrganizationSchema), required=True)
     next_cursor = fields.Integer(allow_none=True, required=True)
+
+
+class CustomerRowSchema(JsonBody):
+    domain = fields.String(
+        required=True,
+        validate=validate.Length(1, CUSTOMER_DOMAIN_INPUT_MAX),
+        metadata={
+            "description": "The domain or website: the key, normalised as the CSV upload does",
+            "example": "northwind-traders.com",
+        },
+    )
+    # Bounded before the upload's own rule (at most CUSTOMER_NAME_MAX once trimmed) reads it.
+    name = fields.String(
+        load_default="",
+        validate=validate.Length(0, CUSTOMER_DOMAIN_INPUT_MAX),
+        metadata={"description": "Blank keeps a listed customer's name", "example": "Northwind"},
+    )
+
+
+class CustomerBatchSchema(JsonBody):
+    customers = fields.List(
+        fields.Nested(CustomerRowSchema),
+        required=True,
+        validate=validate.Length(1, CUSTOMER_BATCH_MAX),
+        metadata={"description": f"1 to {CUSTOMER_BATCH_MAX} customers"},
+    )
+
+
+class CustomerUpsertSchema(Schema):
+    index = fields.Integer(required=True, metadata={"description": "The row's position, from 0"})
+    domain = fields.String(required=True, metadata={"description": "Normalised: the key"})
+    name = fields.String(required=True)
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(["added", "renamed", "unchanged", "repeated"]),
+        metadata={"description": "repeated: an earlier row of the batch named the same domain"},
+    )
+
+
+class CustomerBatchResultSchema(Schema):
+    added = fields.Integer(required=True)
+    renamed = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True, metadata={"description": "Repeated rows included"})
+    customers = fields.List(fields.Nested(CustomerUpsertSchema), required=True)
+
+
+class InsightsArgs(Schema):
+    """The period and filters of /insights; each value bounded before the page's parser reads it."""
+
+    period = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX),
+        metadata={
+            "description": 'Days ("30", "90", "365") or a quarter ("2026-Q3"); 90 if left out'
+        },
+    )
+    type = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX),
+        metadata={"description": "A partner type id of the program"},
+    )
+    tier = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX), metadata={"description": "A tier id"}
+    )
+    region = fields.String(
+        validate=validate.Length(1, INSIGHTS_ARG_MAX), metadata={"description": "A region"}
+    )
+
+
+class WindowSchema(Schema):
+    start = fields.DateTime(required=True)
+    end = fields.DateTime(required=True, metadata={"description": "Exclusive"})
+
+
+class InsightsSchema(Schema):
+    period = fields.String(required=True, metadata={"example": "90"})
+    period_label = fields.String(required=True)
+    current = fields.Nested(WindowSchema, required=True)
+    previous = fields.Nested(
+        WindowSchema, required=True, metadata={"description": "What changes are measured against"}
+    )
+    filters = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The filters applied (type, tier, region); none: everything"},
+    )
+    computed_at = fields.DateTime(required=True)
+    live = fields.Boolean(
+        required=True, metadata={"description": "Computed for this request (no snapshot yet)"}
+    )
+    stale = fields.Boolean(
+        required=True, metadata={"description": "The hourly snapshot is more than a day old"}
+    )
+    figures = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "The page's figures by section, as /insights shows them"},
+    )

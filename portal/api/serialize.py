@@ -9,8 +9,14 @@ from portal.accounts.models import Organization
 from portal.referrals.api import event_title, reference_of, stage_name
 
 
-def referral_dict(referral: Any, changed_at: datetime | None) -> dict[str, Any]:
-    """A referral; `changed_at` is its latest event (its submission when it has none)."""
+def referral_dict(
+    referral: Any, changed_at: datetime | None, staff: bool = False
+) -> dict[str, Any]:
+    """A referral; `changed_at` is its latest event (its submission when it has none).
+
+    `staff`: the reader holds a staff token, which also reads the owner's e-mail address (what
+    a CRM matches its users on, and what `PUT .../owner` takes).
+    """
     owner = referral.owner
     return {
         "reference": referral.reference,
@@ -31,6 +37,7 @@ def referral_dict(referral: Any, changed_at: datetime | None) -> dict[str, Any]:
         "customer_need": referral.customer_need,
         # Partners see the owner's first name on their pages; the API says no more.
         "owner_first_name": owner.first_name if owner is not None else None,
+        "owner_email": owner.email if owner is not None and staff else None,
         "deal_value_minor": referral.deal_value_minor,
         "deal_currency": referral.deal_currency,
         "submitted_at": referral.submitted_at,

@@ -57,11 +57,13 @@ PARTNER_SCOPES: dict[str, str] = {
 }
 STAFF_SCOPES: dict[str, str] = {
     "referrals:read": "Read and filter every referral (sync with updated_since)",
-    "inbox:write": "Work referrals: internal notes, the next pipeline stage",
+    "inbox:write": "Work referrals: notes, next stage, owner, deal value, won or lost",
     "org:read": "Read partner organisations and their certifications",
+    "customers:write": "Upsert the customer list (the conflict check's input) from the CRM",
+    "insights:read": "Read the program figures of /insights",
 }
 # Every request made with one of these scopes is written to the audit log.
-WRITE_SCOPES = frozenset({"referrals:write", "inbox:write"})
+WRITE_SCOPES = frozenset({"referrals:write", "inbox:write", "customers:write"})
 EXPIRY_DAYS = (30, 90, 180, 365)
 
 

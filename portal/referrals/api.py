@@ -9,7 +9,8 @@ commits (the caller commits once). Where each rule lives:
 - outcomes.py: the deal value, won (with its commission), lost.
 - commission_lifecycle.py: approve, pay, dispute and answer a commission
   (the amount itself: commission_calculation.py).
-- customer_list.py: add, remove and import customers (the conflict check reads the list).
+- customer_list.py: add, remove and import customers (the conflict check reads the list);
+  customer_upsert.py: a CRM's batch upserted by domain under the same rules (the API).
 - sla.py: the SLA clocks a referral carries from its submission; reminders.py: the breaches.
 - summary.py: what the partner home shows (open referrals, earnings this year, answers).
 - service.py: submit_referral, the one way a referral comes into being (the form and the API);
@@ -47,6 +48,13 @@ from portal.referrals.customer_list import (
     add_customer,
     import_customers_csv,
     remove_customer,
+)
+from portal.referrals.customer_upsert import (
+    CUSTOMER_BATCH_MAX,
+    CustomerUpsert,
+    RowProblem,
+    UpsertResult,
+    upsert_customers,
 )
 from portal.referrals.earnings import (
     READY,
@@ -123,6 +131,7 @@ __all__ = [
     "CLOSED_STATUSES",
     "COMPANY_NAME_MAX",
     "CONTACT_NAME_MAX",
+    "CUSTOMER_BATCH_MAX",
     "CUSTOMER_DOMAIN_INPUT_MAX",
     "CUSTOMER_DOMAIN_MAX",
     "CUSTOMER_NAME_MAX",
@@ -145,16 +154,19 @@ __all__ = [
     "CommissionStatus",
     "CompanyConflict",
     "CustomerRefused",
+    "CustomerUpsert",
     "EarningsSection",
     "EarningsThisYear",
     "ImportResult",
     "OpenReferrals",
     "ReferralForm",
     "ReferralStatus",
+    "RowProblem",
     "SlaClock",
     "StaffPage",
     "StaffRow",
     "SyncFilters",
+    "UpsertResult",
     "accept",
     "accepted_referral_counts",
     "add_customer",
@@ -212,4 +224,5 @@ __all__ = [
     "stale_due",
     "submit_referral",
     "timeline",
+    "upsert_customers",
 ]

@@ -34,8 +34,10 @@ __all__ = [
     "CustomerRow",
     "ImportResult",
     "add_customer",
+    "as_sentence",
     "domain_problem",
     "import_customers_csv",
+    "name_problem",
     "parse_customers_csv",
     "remove_customer",
 ]
@@ -86,6 +88,13 @@ def domain_problem(value: str) -> tuple[str | None, str | None]:
     return domain, None
 
 
+def name_problem(name: str) -> str | None:
+    """What is wrong with a customer's (trimmed) name, None when nothing is."""
+    if len(name) > CUSTOMER_NAME_MAX:
+        return f"the name is longer than {CUSTOMER_NAME_MAX} characters"
+    return None
+
+
 def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], list[str]]:
     """Read `name,domain` (or `name,website`) rows; (rows, problems naming `file:line`)."""
     text = text.removeprefix("\ufeff")
@@ -119,8 +128,8 @@ def parse_customers_csv(text: str, filename: str) -> tuple[list[CustomerRow], li
             if outcome is None:
                 outcome = checked[given] = domain_problem(given)
             domain, problem = outcome
-            if problem is None and len(name) > CUSTOMER_NAME_MAX:
-                problem = f"the name is longer than {CUSTOMER_NAME_MAX} characters"
+            if problem is None:
+                problem = name_problem(name)
             if problem is not None:
                 problems.append(f"{filename}:{reader.line_num}: {problem}")
             elif domain is not None:
@@ -171,10 +180,11 @@ def add_customer(name: str, website_or_domain: str, actor: User) -> tuple[str, b
     """
     domain, problem = domain_problem(website_or_domain)
     if problem is not None or domain is None:
-        raise CustomerRefused(_sentence(problem or "the domain is not usable"))
+        raise CustomerRefused(as_sentence(problem or "the domain is not usable"))
     name = name.strip()
-    if len(name) > CUSTOMER_NAME_MAX:
-        raise CustomerRefused(f"The name is longer than {CUSTOMER_NAME_MAX} characters.")
+    problem = name_problem(name)
+    if problem is not None:
+        raise CustomerRefused(as_sentence(problem))
     added = registration.add_customer_domain(domain, name, actor.id)
     if added:
         customer_id = db.session.scalar(sa.select(Customer.id).where(Customer.domain == domain))
@@ -216,5 +226,6 @@ def _clip(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _sentence(problem: str) -> str:
+def as_sentence(problem: str) -> str:
+    """A problem as these functions word it ("the domain is blank") as a sentence."""
     return problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else ".")

@@ -46,15 +46,56 @@ def test_submit_is_idempotent_and_audited(client, partner_admin) -> None:
     headers = {**bearer(secret), "Idempotency-Key": "crm-lead-4711"}
     first = client.post("/api/v1/referrals", json=referral_body(), headers=headers)
     assert first.status_code == 201, first.get_json()
-    again = client.post("/api/v1/referrals", json=referral_body(), headers=headers)
-    assert again.status_code == 200
-    assert again.get_json()["reference"] == first.get_json()["reference"]
+    assert "Idempotent-Replayed" not in first.headers
+    # The same body in another key order and with the optional phone left out: the same body.
+    reordered = dict(reversed(list(referral_body(contact_phone="").items())))
+    again = client.post("/api/v1/referrals", json=reordered, headers=headers)
+    assert again.status_code == 201, again.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
     body = first.get_json()
     assert body["status"] == "submitted"
     assert [event["kind"] for event in body["timeline"]] == ["submitted"]
     assert db.session.scalar(sa.select(sa.func.count(Referral.id))) == 1
     writes = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "api.write"))
-    assert [entry.after["operation"] for entry in writes] == ["submit referral"] * 2
+    assert [entry.after["operation"] for entry in writes] == [
+        "submit referral",
+        "retry a submitted referral",
+    ]
+
+
+def test_a_reused_key_with_another_body_is_refused(client, partner_admin, other_partner) -> None:
+    headers = {
+        **bearer(token_for(partner_admin, "referrals:write")),
+        "Idempotency-Key": "crm-lead-4712",
+    }
+    first = client.post("/api/v1/referrals", json=referral_body(), headers=headers)
+    assert first.status_code == 201
+    changed = referral_body(company_name="Contoso Ltd", company_website="contoso.example")
+    reused = client.post("/api/v1/referrals", json=changed, headers=headers)
+    assert reused.status_code == 422
+    assert reused.mimetype == PROBLEM
+    problem = reused.get_json()
+    assert "different request body" in problem["detail"]
+    assert "Idempotency-Key" in problem["errors"]["headers"]
+    # One value changed is a different body too; the first referral is untouched.
+    subtle = client.post(
+        "/api/v1/referrals", json=referral_body(estimated_value="48001"), headers=headers
+    )
+    assert subtle.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(Referral.id))) == 1
+    assert db.session.scalar(sa.select(Referral.company_name)) == "Northwind Traders"
+    # Keys belong to an organisation: another organisation may use the same one.
+    theirs = client.post(
+        "/api/v1/referrals",
+        json=changed,
+        headers={
+            **bearer(token_for(other_partner, "referrals:write")),
+            "Idempotency-Key": "crm-lead-4712",
+        },
+    )
+    assert theirs.status_code == 201
+    assert theirs.get_json()["company_name"] == "Contoso Ltd"
 
 
 def test_submit_runs_the_conflict_check(client, partner_admin, staff_user) -> None:

@@ -15,6 +15,13 @@ from portal.api.tokens import PARTNER_SCOPES, STAFF_SCOPES
 from tests.api.helpers import bearer, referral_body, token_for
 from tests.conftest import new_certification
 
+API_BLUEPRINTS = (
+    "api_referrals.",
+    "api_organizations.",
+    "api_inbox.",
+    "api_customers.",
+    "api_insights.",
+)
 CALLERS = ("none", "partner", "other_partner", "staff", "unscoped")
 
 # endpoint -> (method, url, the scope it needs, outcome per caller except none and unscoped)
@@ -56,14 +63,52 @@ TABLE: dict[str, tuple[str, str, str, dict[str, int]]] = {
         "POST", "/api/v1/referrals/{ref}/advance", "inbox:write",
         {"partner": 403, "other_partner": 403, "staff": 409},
     ),
+    "api_inbox.assign_owner": (
+        "PUT", "/api/v1/referrals/{ref}/owner", "inbox:write",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
+    "api_inbox.record_deal_value": (
+        "PUT", "/api/v1/referrals/{ref}/deal-value", "inbox:write",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
+    # Not accepted yet: lost is refused as the inbox refuses it, a 409.
+    "api_inbox.record_outcome": (
+        "POST", "/api/v1/referrals/{ref}/outcome", "inbox:write",
+        {"partner": 403, "other_partner": 403, "staff": 409},
+    ),
+    "api_customers.upsert": (
+        "POST", "/api/v1/customers/upsert", "customers:write",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
+    "api_insights.figures": (
+        "GET", "/api/v1/insights", "insights:read",
+        {"partner": 403, "other_partner": 403, "staff": 200},
+    ),
 }  # fmt: skip
+
+# A valid body for each operation that takes one.
+BODIES: dict[str, dict[str, Any]] = {
+    "api_inbox.add_note": {"message": "Called the contact."},
+    "api_inbox.assign_owner": {"owner_email": "ada@vendor.example"},
+    "api_inbox.record_deal_value": {"deal_value_minor": 4_800_000},
+    "api_inbox.record_outcome": {"outcome": "lost", "reason": "Budget cut."},
+    "api_customers.upsert": {"customers": [{"domain": "northwind-traders.com"}]},
+}
 
 
 def test_every_api_operation_is_in_the_table(app: Flask) -> None:
     endpoints = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("api_referrals.", "api_organizations.", "api_inbox."))
+        if rule.endpoint.startswith(
+            (
+                "api_referrals.",
+                "api_organizations.",
+                "api_inbox.",
+                "api_customers.",
+                "api_insights.",
+            )
+        )
     }
     assert endpoints == set(TABLE)
 
@@ -98,12 +143,9 @@ def test_api_access_by_caller(app: Flask, callers: dict[str, Any], endpoint: str
     expected = {**outcomes, "none": 401, "unscoped": 403}
     for n, caller in enumerate(CALLERS):
         client = app.test_client()
-        extra = {"Idempotency-Key": f"matrix-{n}"} if method == "POST" else {}
-        body: dict[str, Any] | None = None
-        if endpoint == "api_referrals.create_referral":
-            body = referral_body()
-        elif endpoint == "api_inbox.add_note":
-            body = {"message": "Called the contact."}
+        extra = {"Idempotency-Key": f"matrix-{n}"} if method != "GET" else {}
+        body = referral_body() if endpoint == "api_referrals.create_referral" else None
+        body = BODIES.get(endpoint, body)
         response = client.open(url, method=method, headers={**headers[caller], **extra}, json=body)
         assert response.status_code == expected[caller], (
             f"{endpoint} as {caller}: {response.status_code} {response.get_data(as_text=True)}"

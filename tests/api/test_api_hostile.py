@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 
 from portal.api.tokens import PARTNER_SCOPES, STAFF_SCOPES
 from portal.extensions import db
-from portal.referrals.models import Referral
+from portal.referrals.models import Customer, Referral
 from tests.api.helpers import bearer, referral_body, token_for
 from tests.hostile_values import PATH_SEGMENTS, Raw, hostile_value
 
-QUERY_NAMES = ("after", "limit", "status", "organization_id", "updated_since", "q")
+QUERY_NAMES = (
+    *("after", "limit", "status", "organization_id", "updated_since", "q"),
+    *("period", "type", "tier", "region"),  # /api/v1/insights
+)
 JSON_NAMES = (*referral_body(), "extra")
 SWEEP = settings(
     max_examples=15,
@@ -53,7 +56,7 @@ def test_hostile_queries_and_paths(client, partner_admin, admin_user) -> None:
     @given(
         name=st.sampled_from(QUERY_NAMES),
         value=hostile_value(),
-        path=st.sampled_from(["/api/v1/referrals", "/api/v1/organizations"]),
+        path=st.sampled_from(["/api/v1/referrals", "/api/v1/organizations", "/api/v1/insights"]),
     )
     def queries(name: str, value: str, path: str) -> None:
         for headers in tokens:
@@ -96,5 +99,57 @@ def test_hostile_submissions_store_nothing(client, partner_admin) -> None:
             data=raw,
             content_type="application/json",
             headers={**headers, "Idempotency-Key": "raw"},
+        )
+        assert _checked(response) in (400, 422)
+
+
+# The staff writes' bodies: (method, path after the referral, a valid body).
+STAFF_WRITES = (
+    ("PUT", "owner", {"owner_email": "ada@vendor.example"}),
+    ("PUT", "deal-value", {"deal_value_minor": 4_800_000, "currency": "USD"}),
+    ("POST", "outcome", {"outcome": "lost", "reason": "Budget cut.", "currency": "USD"}),
+)
+
+
+def test_hostile_staff_writes_and_customer_batches(
+    client, admin_user, partner_user, make_referral
+) -> None:
+    headers = bearer(token_for(admin_user, *STAFF_SCOPES))
+    referral = make_referral(partner_user)
+    json_values = st.one_of(
+        hostile_value(),
+        st.integers(-(2**70), 2**70),
+        st.none(),
+        st.booleans(),
+        st.lists(st.text(max_size=5), max_size=3),
+    )
+
+    @SWEEP
+    @given(write=st.sampled_from(STAFF_WRITES), name=st.text(max_size=20), value=json_values)
+    def writes(write: tuple[str, str, dict[str, Any]], name: str, value: Any) -> None:
+        method, path, valid = write
+        for key in (*valid, name):
+            body = {**valid, key: value}
+            url = f"/api/v1/referrals/{referral.reference}/{path}"
+            _checked(client.open(url, method=method, json=body, headers=headers))
+            db.session.rollback()
+
+    writes()
+
+    @SWEEP
+    @given(field=st.sampled_from(["domain", "name", "extra"]), value=json_values)
+    def batches(field: str, value: Any) -> None:
+        before = db.session.scalar(sa.select(sa.func.count(Customer.id)))
+        rows = [{"domain": "northwind-traders.com"}, {"domain": "contoso.com", field: value}]
+        response = client.post(
+            "/api/v1/customers/upsert", json={"customers": rows}, headers=headers
+        )
+        after = db.session.scalar(sa.select(sa.func.count(Customer.id)))
+        assert after == before if _checked(response) >= 400 else after <= before + 2
+
+    batches()
+    for raw in (b'{"customers": {"0": {}}}', b'{"customers": [1, "x", null]}', b"[]"):
+        response = client.post(
+            "/api/v1/customers/upsert", data=raw, content_type="application/json", headers=headers
         )
         assert _checked(response) in (400, 422)

@@ -1,10 +1,12 @@
-"""Schemathesis against the live OpenAPI document: every operation, a token of each kind.
+"""Schemathesis against the live OpenAPI document: every operation, a token of each scope.
 
-Generated from /api/v1/openapi.json as the app serves it (over WSGI, no mock), each example
-is sent with a partner token holding every partner scope, a staff token holding every staff
-scope, and a token with one unrelated scope (the 403 path). Failures counted: server errors,
-responses that break their schema, undocumented status codes or content types. The number of
-examples is bounded so the suite keeps its two-minute budget.
+Generated from /api/v1/openapi.json as the app serves it (over WSGI, no mock). Every scope
+has a token holding only that scope, of each kind that may hold it (partner, staff). Each
+example of an operation is sent with the single-scope tokens of the scope the operation's
+security names, a token of the other kind holding all its scopes (a 403 for a scope that kind
+never has), and a token with one unrelated scope (the 403 path). Failures counted: server
+errors, responses that break their schema, undocumented status codes or content types. The
+number of examples is bounded so the suite keeps its two-minute budget.
 """
 
 from __future__ import annotations
@@ -41,18 +43,44 @@ def api_schema(app):
 
 
 @pytest.fixture
-def tokens(app) -> list[dict[str, str]]:
+def tokens(app) -> dict[str, dict[str, str]]:
+    """Headers by name: "partner:<scope>", "staff:<scope>", "partner", "staff"."""
     org = new_org(name="Acme")
     admin = new_user(Role.PARTNER_ADMIN, org, email="alex@acme.example")
     staff_admin = new_user(Role.ADMIN, None, email="ada@vendor.example")
     new_referral(admin)
     new_won_referral(admin, staff_admin)
     new_referral(new_user(Role.PARTNER_ADMIN, new_org(name="Globex")))
-    return [
-        bearer(token_for(admin, *PARTNER_SCOPES)),
-        bearer(token_for(staff_admin, *STAFF_SCOPES)),
-        bearer(token_for(admin, "org:read")),
-    ]
+    found = {
+        "partner": bearer(token_for(admin, *PARTNER_SCOPES)),
+        "staff": bearer(token_for(staff_admin, *STAFF_SCOPES)),
+    }
+    for scope in PARTNER_SCOPES:
+        found[f"partner:{scope}"] = bearer(token_for(admin, scope))
+    for scope in STAFF_SCOPES:
+        found[f"staff:{scope}"] = bearer(token_for(staff_admin, scope))
+    return found
+
+
+def _callers(tokens: dict[str, dict[str, str]], scopes: list[str]) -> list[dict[str, str]]:
+    """The single-scope tokens of the operation's scope, both full tokens, an unrelated one."""
+    (scope,) = scopes
+    singles = [tokens[name] for name in (f"partner:{scope}", f"staff:{scope}") if name in tokens]
+    unrelated = "partner:commissions:read" if scope == "org:read" else "partner:org:read"
+    full = [tokens[kind] for kind in ("partner", "staff") if f"{kind}:{scope}" not in tokens]
+    return [*singles, *full, tokens[unrelated]]
+
+
+def test_every_scope_has_an_operation(api_schema) -> None:
+    named = {
+        scope
+        for item in api_schema.raw_schema["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for requirement in operation.get("security", [])
+        for scope in requirement.get("bearerAuth", [])
+    }
+    assert named == {*PARTNER_SCOPES, *STAFF_SCOPES}
 
 
 def test_api_conforms_to_its_document(api_schema, tokens) -> None:
@@ -63,19 +91,24 @@ def test_api_conforms_to_its_document(api_schema, tokens) -> None:
     """
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 7
+    paths = api_schema.raw_schema["paths"]
 
     for operation in operations:
+        security = paths[operation.path][operation.method.lower()]["security"]
+        _conforms(operation, _callers(tokens, security[0]["bearerAuth"]))
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        @given(case=operation.as_strategy())
-        def conforms(case) -> None:
-            for headers in tokens:
-                case.call_and_validate(headers={**(case.headers or {}), **headers}, checks=CHECKS)
 
-        conforms()
+def _conforms(operation, callers: list[dict[str, str]]) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    @given(case=operation.as_strategy())
+    def conforms(case) -> None:
+        for headers in callers:
+            case.call_and_validate(headers={**(case.headers or {}), **headers}, checks=CHECKS)
+
+    conforms()

@@ -37,6 +37,7 @@ def domain_users_elsewhere(domain: str, organization_id: int | None) -> list[str
     suffix = "@" + domain.lower()
     # The domain part is compared by its exact length: no pattern on user input.
     at_domain = sa.func.substr(User.email, sa.func.length(User.email) - len(suffix) + 1) == suffix
+    elsewhere: sa.ColumnElement[bool]
     if organization_id is None:
         elsewhere = User.organization_id.is_not(None)
     else:

@@ -145,7 +145,8 @@ def login_email() -> Response | str | tuple[str, int]:
     target = local_target(form.next.data) or ""
     start_url = sign_in_routes.provider_start_url(email)
     if start_url is not None:
-        return redirect(start_url + ("?" + urlencode({"next": target}) if target else ""))
+        joiner = "&" if "?" in start_url else "?"
+        return redirect(start_url + (joiner + urlencode({"next": target}) if target else ""))
     password_form = LoginForm(formdata=None, email=email, next=target)
     return _render_login(password_form)
 

@@ -123,6 +123,17 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "expected_attendees": "20",
     },
     "mdf.claim": {"amount": "2500", "attendees": "20", "referrals": "R-000001"},
+    # Saved switched off, so nothing is fetched (".invalid" never resolves if a case turns it on).
+    **{
+        endpoint: {
+            "issuer": "https://login.acme.invalid",
+            "client_id": "portal",
+            "client_secret": "s3cret-value",
+            "domains": "acme.example",
+        }
+        for endpoint in ("sso.partner_settings", "sso.org_settings", "sso.staff_settings")
+    },
+    "accounts.login_email": {"email": "pat@acme.example"},
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

@@ -55,8 +55,17 @@ def _host_key(url: str) -> tuple[str, str]:
     return host, f"{host}:{parts.port}" if parts.port else host
 
 
-def require_allowed(url: str, allowed_hosts: Collection[str]) -> None:
-    """Refuse a URL the server must not fetch (ProviderUnreachable says why)."""
+def _refused_address(text: str) -> bool:
+    address = ipaddress.ip_address(text)
+    return not address.is_global or address.is_multicast
+
+
+def require_allowed(url: str, allowed_hosts: Collection[str], resolve: bool = True) -> None:
+    """Refuse a URL the server must not fetch (ProviderUnreachable says why).
+
+    `resolve` False checks the URL without asking DNS (an address written in it still counts):
+    for settings saved switched off, which the server does not fetch yet.
+    """
     try:
         parts = urlsplit(url)
         host, host_port = _host_key(url)
@@ -69,12 +78,19 @@ def require_allowed(url: str, allowed_hosts: Collection[str]) -> None:
     if parts.scheme != "https":
         raise ProviderUnreachable(f"{url[:100]} must use https.")
     try:
+        literal = _refused_address(host)
+    except ValueError:
+        literal = False
+    if literal:
+        raise ProviderUnreachable(f"{host} is a private or local address.")
+    if not resolve:
+        return
+    try:
         infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
         raise ProviderUnreachable(f"{host} could not be found.") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
+        if _refused_address(str(info[4][0])):
             raise ProviderUnreachable(f"{host} is a private or local address.")
 
 

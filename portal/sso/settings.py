@@ -119,7 +119,8 @@ def _check(
         problems["issuer"] = f"Use at most {ISSUER_MAX} characters."
     else:
         try:
-            require_allowed(issuer, allowed_hosts)
+            # DNS is asked when the provider is switched on (metadata_of, below).
+            require_allowed(issuer, allowed_hosts, resolve=False)
         except ProviderUnreachable as exc:
             problems["issuer"] = str(exc)
     client_id = values.client_id.strip()

@@ -25,7 +25,9 @@ def idp() -> Iterator[LoopbackProvider]:
 
 
 @pytest.fixture
-def provider(idp: LoopbackProvider, app: Flask, monkeypatch: pytest.MonkeyPatch) -> LoopbackProvider:
+def provider(
+    idp: LoopbackProvider, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> LoopbackProvider:
     """The test provider, reset, and the app allowed to reach it on loopback."""
     idp.reset()
     forget_cache()

@@ -20,6 +20,7 @@ from portal.leads.demo import load_demo_leads, route_demo_leads_by_rules
 from portal.mdf.demo import load_demo_mdf
 from portal.questions.demo import load_demo_questions
 from portal.referrals.demo import load_demo_referrals
+from portal.sso.demo import load_demo_sso
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_mdf(users, content.program)  # Harbor Systems' market development funds
     load_demo_leads(users, content.program)
     load_demo_tokens(users)  # API tokens in use on /team/api-tokens and /admin/api-tokens
+    load_demo_sso(users)  # Brightline's identity provider, set up and switched off
     db.session.commit()
     return True
 

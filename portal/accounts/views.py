@@ -146,7 +146,9 @@ def login_email() -> Response | str | tuple[str, int]:
     start_url = sign_in_routes.provider_start_url(email)
     if start_url is not None:
         joiner = "&" if "?" in start_url else "?"
-        return redirect(start_url + (joiner + urlencode({"next": target}) if target else ""))
+        start_url += joiner + urlencode({"next": target}) if target else ""
+        # A page that moves on by itself, not a redirect: see the template.
+        return render_template("accounts/login_continue.html", start_url=start_url)
     password_form = LoginForm(formdata=None, email=email, next=target)
     return _render_login(password_form)
 

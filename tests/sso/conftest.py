@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
@@ -72,12 +74,21 @@ def configure(
     return sso
 
 
+def continue_url(response) -> str:
+    """Where the login page's "continue to your company's sign-in" page moves on to."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    found = re.search(
+        r'http-equiv="refresh" content="0; url=([^"]+)"', response.get_data(as_text=True)
+    )
+    assert found is not None
+    start = html.unescape(found.group(1))
+    assert start.startswith("/sso/start/")
+    return start
+
+
 def start_sign_in(client: FlaskClient, email: str) -> str:
     """The login page's first step up to the provider's authorize URL."""
-    response = client.post("/login/email", data={"email": email})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    start = response.headers["Location"]
-    assert start.startswith("/sso/start/")
+    start = continue_url(client.post("/login/email", data={"email": email}))
     response = client.get(start)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"]

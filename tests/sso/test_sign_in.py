@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.sso import views
 from portal.sso.models import SsoIdentity
 from tests.conftest import PASSWORD, new_user
-from tests.sso.conftest import approve, configure, sso_sign_in, start_sign_in
+from tests.sso.conftest import approve, configure, continue_url, sso_sign_in, start_sign_in
 from tests.sso.provider import LoopbackProvider
 
 
@@ -74,7 +74,7 @@ def test_a_known_user_signs_in_through_the_provider(
 def test_the_next_page_survives_the_trip(client: FlaskClient, configured, acme) -> None:
     new_user(Role.PARTNER_USER, acme, email="sam@acme.example")
     response = client.post("/login/email", data={"email": "sam@acme.example", "next": "/learn"})
-    start = client.get(response.headers["Location"])
+    start = client.get(continue_url(response))
     response = client.get(approve(start.headers["Location"]))
     assert response.headers["Location"] == "/learn"
 

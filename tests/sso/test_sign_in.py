@@ -254,3 +254,24 @@ def test_staff_sign_in_through_the_teams_own_provider(
     response = sso_sign_in(client, member.email)
     assert response.status_code == 302
     assert "sso.signed_in" in _actions()
+
+
+def test_what_the_provider_sends_back_is_escaped(client: FlaskClient, configured) -> None:
+    authorize = start_sign_in(client, "sam@acme.example")
+    state = dict(parse_qsl(urlsplit(authorize).query))["state"]
+    response = client.get(
+        "/sso/callback", query_string={"error": "<script>alert(1)</script>", "state": state}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_an_unknown_or_switched_off_provider_does_not_start(
+    app: Flask, client: FlaskClient, provider: LoopbackProvider, acme, staff_member
+) -> None:
+    sso = configure(app, acme, staff_member, provider.issuer, enabled=False)
+    assert client.get(f"/sso/start/{sso.id}").status_code == 404
+    assert client.get("/sso/start/12345").status_code == 404
+    # Switched off, the login page keeps its one step and the address signs in by password.
+    assert 'type="password"' in client.get("/login").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 
 from portal.config import load_settings
@@ -35,7 +36,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.comarketing import init_app as init_comarketing
     from portal.compliance import init_app as init_compliance
     from portal.directory import init_app as init_directory
-    from portal.extensions import csrf, db, htmx, limiter, migrate
+    from portal.extensions import csrf, db, htmx, limiter
     from portal.inbox import init_app as init_inbox
     from portal.insights import init_app as init_insights
     from portal.kits import init_app as init_kits
@@ -56,13 +57,10 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(Path(app.root_path).parent / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-    )
+    if click.get_current_context(silent=True) is not None:
+        # Only the `flask` command line needs migrations: Alembic and Mako would cost every web
+        # worker about 11 MB. Code that migrates outside the command line calls init_migrations.
+        init_migrations(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -100,3 +98,18 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     static_files.init_app(app)  # wraps the WSGI app: after ProxyFix (http), outermost
     return app
+
+
+def init_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to the app: what `flask db ...` and migrations/env.py read."""
+    from flask_migrate import Migrate
+
+    from portal.extensions import db
+
+    Migrate(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )

@@ -7,8 +7,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from portal.content_runtime import current_content
-from portal.demo import existing_demo_logins, load_demo, load_demo_history_after_demo
-from portal.insights.rollup import rollup
 
 demo_cli = AppGroup("demo", help="Demo data for trying the portal locally.")
 
@@ -16,6 +14,11 @@ demo_cli = AppGroup("demo", help="Demo data for trying the portal locally.")
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load demo organisations and users into an empty database, then print the logins."""
+    # Imported here: the demo data (and Pillow, which draws its logos) is for this command only,
+    # not for every web worker.
+    from portal.demo import existing_demo_logins, load_demo, load_demo_history_after_demo
+    from portal.insights.rollup import rollup
+
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("refusing to load demo data with PORTAL_ENV=production")
     loaded = load_demo(current_content())

@@ -14,6 +14,8 @@ The rule for who takes the lock up front (`takes_write_lock`):
 - a GET view marked `@writes_database` (a kit download is recorded before the file is sent):
   its first transaction, the one that writes; afterwards the request only reads;
 - outside a request (CLI commands, `flask outbox run`, scripts): every transaction;
+- a GET that calls `write_and_commit` (a content view, recorded once a day): the transaction
+  that block begins, after the page's read transaction was ended;
 - any other GET or HEAD: a plain BEGIN. Pages read from their snapshot side by side, and
   alongside the one writer, never queueing behind each other.
 
@@ -25,6 +27,8 @@ which enforcement would refuse on a database that holds rows.
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -38,8 +42,10 @@ from portal.extensions import db
 BUSY_TIMEOUT_MS = 30_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _LOCK_TAKEN = "portal.sqlite_write_lock_taken"
+_WRITE_NEXT = "portal.sqlite_write_next"
 
 View = TypeVar("View", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def writes_database(view: View) -> View:
@@ -51,9 +57,33 @@ def writes_database(view: View) -> View:
     return view
 
 
+def write_and_commit(write: Callable[[], T]) -> T:
+    """From a reading request (a GET page): end its read transaction, run `write` in a short
+    transaction of its own that takes the write lock up front, and commit it.
+
+    For a page that writes only sometimes (a content view, once a day): the page's reads never
+    hold the write lock, unlike a view marked @writes_database.
+    """
+    db.session.commit()
+    if has_request_context():
+        request.environ[_WRITE_NEXT] = True
+    try:
+        result = write()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        if has_request_context():
+            request.environ.pop(_WRITE_NEXT, None)
+    return result
+
+
 def takes_write_lock() -> bool:
     """Whether the transaction beginning now takes the write lock (the rule in the docstring)."""
     if not has_request_context():
+        return True
+    if request.environ.pop(_WRITE_NEXT, False):
         return True
     if request.method not in SAFE_METHODS:
         return True
@@ -65,12 +95,27 @@ def takes_write_lock() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Set up every SQLite engine of the app; other databases need nothing here."""
+    """Set up every SQLite engine of the app, and every engine for a fork (gunicorn --preload)."""
     with app.app_context():
         engines = list(db.engines.values())
     for engine in engines:
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine)
+        _forget_pool_after_fork(engine)
+
+
+def _forget_pool_after_fork(engine: sa.Engine) -> None:
+    # With `gunicorn --preload` the app is built once and forked into each worker: a pooled
+    # connection the parent opened must never be used by two processes. SQLAlchemy's documented
+    # recipe: the child drops the parent's pool without closing its connections.
+    engine_ref = weakref.ref(engine)
+
+    def forget() -> None:
+        child_engine = engine_ref()
+        if child_engine is not None:
+            child_engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

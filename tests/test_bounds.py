@@ -58,7 +58,7 @@ def test_a_long_value_stops_at_the_length_check(app: Flask) -> None:
 
     with app.test_request_context(method="POST", data={"email": "a@" + "b" * 60_000 + ".com"}):
         form = StaffInviteForm()
-        started = time.perf_counter()
+        started = time.process_time()
         assert not form.validate()
-        assert time.perf_counter() - started < 0.05
+        assert time.process_time() - started < 0.05
     assert form.email.errors == ["Field cannot be longer than 254 characters."]

@@ -88,7 +88,16 @@ def test_pages_read_and_writers_take_the_lock_up_front(file_app: Flask) -> None:
         response = staff.get("/inbox/export.csv")
         assert response.status_code == 200 and response.get_data(as_text=True)
 
+    with begins(engine) as first_view:
+        assert client.get("/playbooks/battle-cards/spreadsheets").status_code == 200
+    with begins(engine) as second_view:
+        assert client.get("/playbooks/battle-cards/spreadsheets").status_code == 200
+
     assert reading == ["BEGIN"]
+    # A content view is written once a day in a short transaction of its own, after the
+    # page's reads; seen again, the page only reads.
+    assert first_view == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+    assert second_view == ["BEGIN"]
     assert posting == ["BEGIN IMMEDIATE"]
     assert downloading == ["BEGIN IMMEDIATE"]
     # The export is put on record and committed first; the rows it streams are only read.

@@ -147,9 +147,6 @@ def test_demo_history_gives_every_section_of_insights_a_story(demo) -> None:
 # lower its number (or drop it once within budget): the test says so.
 OVER_STATEMENT_BUDGET = {
     "partner home": 20,  # + the binding agreement version's acceptance (compliance.api)
-    # The module's "questions about this module" (portal/subject_questions.py) is a read of its own.
-    "module": 7,
-    "quiz (module with a quiz)": 7,
     "one referral": 7,  # 6 on PostgreSQL
     "scorecard": 15,  # 14 on PostgreSQL (its median first response needs no statement)
     "one inbox referral": 12,

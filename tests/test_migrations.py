@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from portal import create_app
+from portal import create_app, init_migrations
 from portal.extensions import db
 from tests.conftest import FIXTURE_CONTENT, TEST_DATABASE_URL
 
@@ -47,6 +47,7 @@ def test_upgrade_gives_exactly_the_models_schema(empty_database_url: str) -> Non
             "CONTENT_AUTO_RELOAD": False,
         }
     )
+    init_migrations(app)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -74,6 +75,7 @@ def test_0008_fills_accepted_at_from_the_timelines(empty_database_url: str) -> N
             "CONTENT_AUTO_RELOAD": False,
         }
     )
+    init_migrations(app)
     accepted_on = datetime(2026, 3, 4, 5, 6, 7)
     with app.app_context():
         upgrade(revision="0007")

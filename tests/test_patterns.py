@@ -62,9 +62,9 @@ def test_a_user_pattern_refuses_text_past_its_length_without_running() -> None:
 def test_the_hostile_phone_number_is_refused_at_once() -> None:
     """The issue's example: "1", 16,000 spaces, "!" took 9 s; now it is a message."""
     hostile = "1" + " " * 16_000 + "!"
-    started = time.perf_counter()
+    started = time.process_time()
     problem = phone_problem(hostile)
-    assert time.perf_counter() - started < 0.1
+    assert time.process_time() - started < 0.1
     assert problem == "Keep it under 50 characters."
     # Within the length the pattern is linear too: the same shape at 49 characters.
     assert phone_problem("1" + " " * 47 + "!") is not None
@@ -73,9 +73,9 @@ def test_the_hostile_phone_number_is_refused_at_once() -> None:
 
 
 def test_a_long_website_is_refused_before_it_is_parsed() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     assert website_problem("a." * 50_000 + "com") == "Keep it under 300 characters."
-    assert time.perf_counter() - started < 0.1
+    assert time.process_time() - started < 0.1
 
 
 # --- the check catches what it is for ------------------------------------------------------

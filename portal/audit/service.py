@@ -17,13 +17,21 @@ from flask import has_request_context, session
 
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.audit.view_memory import already_recorded, remember_recorded
+from portal.database import write_and_commit
 from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 
 if TYPE_CHECKING:
     from portal.accounts.models import User
 
-__all__ = ["CONTENT_VIEW", "json_safe", "record_activity", "record_audit", "record_content_view"]
+__all__ = [
+    "CONTENT_VIEW",
+    "json_safe",
+    "record_activity",
+    "record_audit",
+    "record_content_view",
+    "record_content_view_and_commit",
+]
 
 # The activity kind of a module, playbook or program page opened (at most once a day each).
 CONTENT_VIEW = "content_view"
@@ -117,6 +125,17 @@ def record_content_view(user: User, document: str) -> bool:
     if memory is not None:
         remember_recorded(memory, user.id, document, today)
     return recorded
+
+
+def record_content_view_and_commit(user: User, document: str) -> bool:
+    """Record a GET page's content view and commit it, unless this session already did today.
+
+    A repeat costs no statement; a first view of the day is written in a short transaction of
+    its own (`write_and_commit`), so the page's reads never wait for or hold SQLite's write lock.
+    """
+    if has_request_context() and already_recorded(session, user.id, document, utcnow().date()):
+        return False
+    return write_and_commit(lambda: record_content_view(user, document))
 
 
 def recent_entries(action: str, organization_id: int, since: datetime) -> list[AuditEntry]:

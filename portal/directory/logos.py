@@ -14,7 +14,6 @@ import io
 from typing import IO
 
 from flask import Response
-from PIL import Image, UnidentifiedImageError
 
 from portal.kits import api as kits
 
@@ -46,6 +45,9 @@ def _looks_like_svg(data: bytes) -> bool:
 
 def clean_logo(data: bytes) -> bytes:
     """The logo as a fresh PNG, at most MAX_SIDE a side, without metadata."""
+    # Pillow is imported by the one action that decodes images, not by every web worker.
+    from PIL import Image, UnidentifiedImageError
+
     if _looks_like_svg(data):
         raise LogoRefused("SVG logos are not accepted; upload a PNG, JPEG or WebP image.")
     try:

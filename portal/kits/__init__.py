@@ -11,7 +11,7 @@ from portal.config import ConfigError
 
 def init_app(app: Flask) -> None:
     """Register the blueprint; choose the asset storage (an unknown ASSET_STORAGE stops start)."""
-    from portal.kits import storage, uploads, views
+    from portal.kits import storage, upload_cleanup, uploads, views
 
     try:
         app.extensions[storage.EXTENSION_KEY] = storage.storage_from_config(
@@ -20,4 +20,5 @@ def init_app(app: Flask) -> None:
         app.extensions[uploads.EXTENSION_KEY] = uploads.uploads_from_config(app.config)
     except storage.StorageConfigError as exc:
         raise ConfigError(str(exc)) from exc
+    upload_cleanup.listen()
     app.register_blueprint(views.bp)

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app, redirect, send_file
 from werkzeug.exceptions import NotFound
@@ -310,6 +308,10 @@ def parse_storage_setting(value: str) -> tuple[str, str]:
 
 def s3_client(endpoint_url: str, region: str) -> Any:
     """A boto3 S3 client with short timeouts and few retries (credentials: boto3's chain)."""
+    # Imported here: boto3 costs every web worker about 9 MB, and only S3 storage needs it.
+    import boto3
+    from botocore.config import Config as BotoConfig
+
     return boto3.client(
         "s3",
         region_name=region or None,

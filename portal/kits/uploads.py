@@ -4,8 +4,8 @@
 `prefix/uploads/`. The caller names each file with a generated key (`new_upload_key`), never a
 name from the request, and the storage refuses any other shape of key. Downloads are streamed
 by the app in both cases, as attachments with `nosniff`: an uploaded HTML page is never
-rendered, on the portal's origin or the bucket's. Nothing here reads the request or the
-database.
+rendered, on the portal's origin or the bucket's. Nothing here reads the request; the
+database session only tells which stored files were never committed (upload_cleanup.py).
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from flask import current_app
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from portal.extensions import db
 from portal.kits.storage import (
     StorageUnavailable,
     content_disposition,
     parse_storage_setting,
     s3_client,
 )
+from portal.kits.upload_cleanup import RollbackAwareUploads
 
 __all__ = [
     "LocalUploads",
@@ -133,6 +135,10 @@ class UploadStorage(Protocol):
         """The file as an attachment; NotFound when it is gone, StorageUnavailable."""
         ...
 
+    def delete(self, key: str) -> None:
+        """Remove the file (nothing happens when it is already gone); raises StorageUnavailable."""
+        ...
+
 
 def _checked(key: str) -> str:
     if not UPLOAD_KEY.fullmatch(key):
@@ -178,6 +184,13 @@ class LocalUploads:
                     yield chunk
 
         return attachment_response(chunks(), download_name, media_type, size)
+
+    def delete(self, key: str) -> None:
+        """Remove the file from disk (a missing file is already deleted)."""
+        try:
+            (self.root / _checked(key)).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable(f"{self.root}: {exc}") from exc
 
 
 class S3Uploads:
@@ -236,6 +249,13 @@ class S3Uploads:
             body.iter_chunks(CHUNK_BYTES), download_name, media_type, found.get("ContentLength")
         )
 
+    def delete(self, key: str) -> None:
+        """Delete the object (S3 answers success for a key that is not there)."""
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.object_key(_checked(key)))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(f"{self.description}: {exc}") from exc
+
 
 def uploads_from_config(config: Mapping[str, Any]) -> UploadStorage:
     """The upload storage that ASSET_STORAGE implies (same setting, same bucket)."""
@@ -249,5 +269,6 @@ def uploads_from_config(config: Mapping[str, Any]) -> UploadStorage:
 
 
 def current_uploads() -> UploadStorage:
-    """The app's upload storage, chosen at start."""
-    return current_app.extensions[EXTENSION_KEY]
+    """The app's upload storage, chosen at start; a file stored through it is deleted again
+    when the session's transaction ends without a commit (upload_cleanup.py)."""
+    return RollbackAwareUploads(current_app.extensions[EXTENSION_KEY], db.session())

@@ -21,10 +21,9 @@ from jinja2_fragments.flask import render_block
 
 from portal.accounts.access import partner_required, scoped_to_org
 from portal.accounts.models import Organization
-from portal.audit.service import record_content_view
+from portal.audit.service import record_content_view_and_commit
 from portal.content.model import LearningPath, Module
 from portal.content_runtime import current_content
-from portal.database import writes_database
 from portal.db_types import utcnow
 from portal.extensions import db
 from portal.learning.attempts import (
@@ -79,14 +78,12 @@ def path(path_id: str):
     )
 
 
-@writes_database
 @partner_required
 def module(path_id: str, module_id: str):
     """A module's lesson and its quiz (the open attempt's questions, never the answers)."""
     learning_path, mod = _module_or_404(path_id, module_id)
     if request.method == "GET":  # a content view, at most once a day (engagement)
-        record_content_view(current_user, f"module:{learning_path.id}/{mod.id}")
-        db.session.commit()
+        record_content_view_and_commit(current_user, f"module:{learning_path.id}/{mod.id}")
     progress = path_progress(current_user, learning_path)
     return render_template(MODULE_PAGE, **_module_context(learning_path, mod, progress))
 

@@ -6,11 +6,9 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
 from portal.accounts.access import login_required, partner_required, public, staff_required
-from portal.audit.service import record_content_view
+from portal.audit.service import record_content_view_and_commit
 from portal.content_runtime import current_content, failed_edit
-from portal.database import writes_database
 from portal.errors import RETRY_AFTER_SECONDS
-from portal.extensions import db
 from portal.main.forms import StyleguideForm
 from portal.main.health import database_reachable
 from portal.main.home import partner_home, staff_home
@@ -46,7 +44,6 @@ def program_index():
 
 
 @bp.get("/program/<page_id>")
-@writes_database
 @partner_required
 def program_page(page_id: str):
     """One program page, rendered from Markdown at content load."""
@@ -54,8 +51,7 @@ def program_page(page_id: str):
     if page is None or page.staff_only:  # the partner team's pages are never served here
         abort(404)
     if request.method == "GET":  # a content view, at most once a day (engagement)
-        record_content_view(current_user, f"page:{page.id}")
-        db.session.commit()
+        record_content_view_and_commit(current_user, f"page:{page.id}")
     return render_template("main/program_page.html", page=page)
 
 

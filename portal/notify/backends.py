@@ -14,9 +14,6 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Any, Protocol
 
-import boto3
-from botocore.config import Config as BotoConfig
-
 from portal.notify.models import OutboxMessage
 
 __all__ = [
@@ -142,6 +139,10 @@ class SesBackend:
     def client(self) -> Any:
         """The sesv2 client, created on first use."""
         if self._client is None:
+            # Imported here: boto3 costs every web worker about 9 MB; only the SES backend uses it.
+            import boto3
+            from botocore.config import Config as BotoConfig
+
             self._client = boto3.client(
                 "sesv2",
                 region_name=self.region,

@@ -12,11 +12,9 @@ from flask_login import current_user
 from htmx_flask import request
 
 from portal.accounts.access import partner_required
-from portal.audit.service import record_content_view
+from portal.audit.service import record_content_view_and_commit
 from portal.content.library import PLAYBOOK_KINDS
 from portal.content_runtime import current_content
-from portal.database import writes_database
-from portal.extensions import db
 from portal.http import render_page
 from portal.playbooks import service
 
@@ -47,7 +45,6 @@ def kind(kind: str):
 
 
 @bp.get("/<kind>/<playbook_id>")
-@writes_database
 @partner_required
 def item(kind: str, playbook_id: str):
     """One playbook: its kind's own blocks, the body, tags and the related items."""
@@ -56,8 +53,7 @@ def item(kind: str, playbook_id: str):
     if playbook is None:
         abort(404)
     if request.method == "GET":  # a content view, at most once a day (engagement)
-        record_content_view(current_user, f"playbook:{playbook.kind}/{playbook.id}")
-        db.session.commit()
+        record_content_view_and_commit(current_user, f"playbook:{playbook.kind}/{playbook.id}")
     return render_template(
         "playbooks/item.html",
         playbook=playbook,

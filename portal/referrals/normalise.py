@@ -25,12 +25,15 @@ import functools
 import ipaddress
 import unicodedata
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import idna
-import tldextract
 
 from portal.patterns import COMPANY_URL_SCHEME, LDH_HOST, PLAIN_URL, SPACED_INITIALS
+
+if TYPE_CHECKING:
+    import tldextract
 
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     {
@@ -105,6 +108,10 @@ NAME_INPUT_MAX = 1_000
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
     """The shared extractor: the bundled public suffix list, no fetching, no disk cache."""
+    # Imported on first use: tldextract and the requests it pulls in cost a web worker about
+    # 6 MB, and only pages that read a company's domain need them.
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 

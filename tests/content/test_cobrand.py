@@ -397,9 +397,9 @@ def compiled_sources(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
 def test_denial_of_service_refused_at_once_and_never_compiled(
     body: str, template_format: str, compiled_sources: list[Any]
 ) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     problems = template_problems(body, template_format)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert problems, body
     assert compiled_sources == []  # compiling folds constants: it would build the text
     with pytest.raises(CobrandError):
@@ -428,9 +428,9 @@ DEEPLY_NESTED = [
 
 @pytest.mark.parametrize("body", DEEPLY_NESTED)
 def test_too_deeply_nested_is_a_clean_problem(body: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     assert template_problems(body) == [(1, TOO_COMPLEX)]
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     with pytest.raises(CobrandError, match=f"line 1: {TOO_COMPLEX}"):
         render_cobranded(template(body, "html"), ACME)
 

@@ -119,9 +119,10 @@ def test_an_unclosed_heading_does_not_stop_the_others() -> None:
     ],
 )
 def test_hostile_html_is_processed_in_linear_time(raw: str) -> None:
-    started = time.perf_counter()
+    # CPU time, not the wall clock: a loaded machine delays the test, it does not slow the code.
+    started = time.process_time()
     shift_headings(raw)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_element_ids_reads_sanitised_html() -> None:

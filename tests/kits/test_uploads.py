@@ -53,3 +53,15 @@ def test_s3_uploads_round_trip_under_their_prefix(app, s3: MotoS3) -> None:
         response.direct_passthrough = False
         assert response.get_data() == b"name\nAda\n"
         response.close()
+
+
+def test_deleting_uploads_removes_the_file_and_forgives_a_missing_one(
+    app, s3: MotoS3, tmp_path: Path
+) -> None:
+    key = "c" * 32 + ".pdf"
+    for store in (S3Uploads(BUCKET, "assets", s3.client()), LocalUploads(tmp_path)):
+        store.put(key, b"%PDF-1.4", "application/pdf")
+        store.delete(key)
+        assert store.get(key) is None
+        store.delete(key)  # already gone: nothing to do, no error
+    assert s3.keys() == []

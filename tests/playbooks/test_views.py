@@ -13,8 +13,11 @@ from portal.extensions import db
 from tests.playbooks.factories import hostile_playbooks, sample_playbooks, with_playbooks
 from tests.xss_corpus import find_injections
 
-# Loading the signed-in user (with the organisation) is the only statement today.
-STATEMENT_BUDGET = 3
+# A playbook's first view of the day: the signed-in user (with the organisation), then the view
+# in a short write transaction of its own (the user again after the commit, the insert).
+STATEMENT_BUDGET = 4
+# Seen again the same day (the session remembers): the signed-in user only.
+REPEAT_STATEMENT_BUDGET = 2
 
 
 @pytest.fixture
@@ -192,3 +195,7 @@ def test_statements_per_request(as_referral, count_queries):
             response = as_referral.get(url)
         assert response.status_code == 200
         assert counter.count <= STATEMENT_BUDGET, (url, counter.statements)
+        db.session.expunge_all()
+        with count_queries() as counter:
+            assert as_referral.get(url).status_code == 200
+        assert counter.count <= REPEAT_STATEMENT_BUDGET, (url, counter.statements)

@@ -51,6 +51,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
     from portal.referrals import init_app as init_referrals
     from portal.scorecard import init_app as init_scorecard
     from portal.search import init_app as init_search
+    from portal.sso import init_app as init_sso
     from portal.staff import init_app as init_staff
     from portal.tiers import init_app as init_tiers
     from portal.webhooks import init_app as init_webhooks
@@ -89,6 +90,7 @@ def create_app(config_overrides: dict[str, Any] | None = None) -> Flask:
         init_admin,
         init_directory,
         init_webhooks,
+        init_sso,
         init_api,  # calls the features' doors: after them
         init_tiers,  # the reporting layers above the features: registered last
         init_scorecard,

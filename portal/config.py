@@ -170,4 +170,12 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
+        # Single sign-on: hosts (or host:port) the server may ask over http and at private
+        # addresses, e.g. an identity provider inside the network; every other issuer must be
+        # https at a public address (portal/sso/provider_http.py).
+        "SSO_ALLOWED_HOSTS": [
+            host.strip().lower()
+            for host in os.environ.get("SSO_ALLOWED_HOSTS", "").split(",")
+            if host.strip()
+        ],
     }

@@ -20,6 +20,7 @@ from portal.leads.demo import load_demo_leads, route_demo_leads_by_rules
 from portal.mdf.demo import load_demo_mdf
 from portal.questions.demo import load_demo_questions
 from portal.referrals.demo import load_demo_referrals
+from portal.sso.demo import load_demo_sso
 from portal.webhooks.demo import load_demo_webhooks
 
 
@@ -111,6 +112,7 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_leads(users, content.program)
     load_demo_tokens(users)  # API tokens in use on /team/api-tokens and /admin/api-tokens
     load_demo_webhooks(users)  # the example receiver's endpoint on /admin/webhooks, off
+    load_demo_sso(users)  # Brightline's identity provider, set up and switched off
     db.session.commit()
     return True
 

@@ -23,6 +23,7 @@ from portal.referrals.models import (
 )
 from portal.scorecard import indexes as _scorecard_indexes  # noqa: F401  (indexes on these tables)
 from portal.scorecard.models import ProgramQuarter
+from portal.sso.models import SsoDomain, SsoIdentity, SsoProvider
 from portal.staff.models import Meeting
 from portal.tiers import indexes as _tier_indexes  # noqa: F401  (an index on referrals)
 from portal.tiers.models import (
@@ -76,6 +77,9 @@ __all__ = [
     "QuizAttempt",
     "Referral",
     "ReferralEvent",
+    "SsoDomain",
+    "SsoIdentity",
+    "SsoProvider",
     "TierEvaluationRun",
     "TierHistoryEntry",
     "TierReview",

@@ -59,6 +59,7 @@ from tests.access_questions import ROUTES as QUESTION_ROUTES
 from tests.access_referrals import ROUTES as REFERRAL_ROUTES
 from tests.access_scorecard import ROUTES as SCORECARD_ROUTES
 from tests.access_search import ROUTES as SEARCH_ROUTES
+from tests.access_sso import ROUTES as SSO_ROUTES
 from tests.access_tiers import ROUTES as STANDING_ROUTES
 from tests.access_tiers import open_review
 from tests.access_webhooks import ROUTES as WEBHOOK_ROUTES
@@ -167,6 +168,7 @@ ACCESS: dict[str, Route] = {
     **DIRECTORY_ROUTES,
     **API_ROUTES,
     **WEBHOOK_ROUTES,
+    **SSO_ROUTES,
 }
 
 

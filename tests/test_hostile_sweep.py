@@ -128,6 +128,17 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "event_types": "referral.submitted",
         "description": "The CRM",
     },
+    # Saved switched off, so nothing is fetched (".invalid" never resolves if a case turns it on).
+    **{
+        endpoint: {
+            "issuer": "https://login.acme.invalid",
+            "client_id": "portal",
+            "client_secret": "s3cret-value",
+            "domains": "acme.example",
+        }
+        for endpoint in ("sso.partner_settings", "sso.org_settings", "sso.staff_settings")
+    },
+    "accounts.login_email": {"email": "pat@acme.example"},
 }
 
 # Refused on purpose with a change: submitting an attempt made for older content voids it

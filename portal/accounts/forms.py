@@ -101,6 +101,22 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
+class LoginEmailForm(FlaskForm):
+    """The login page's first step when single sign-on is configured: the e-mail alone."""
+
+    email = EmailField(
+        "E-mail",
+        validators=[
+            DataRequired(message="Enter your e-mail address."),
+            MaxLength(254),
+            _valid_email,
+        ],
+        render_kw={"autocomplete": "username"},
+    )
+    next = HiddenField()
+    submit = SubmitField("Continue")
+
+
 class AcceptInviteForm(NewPasswordForm):
     """The invited person's name, optional job title and password."""
 

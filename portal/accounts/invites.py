@@ -41,11 +41,13 @@ __all__ = [
     "EXISTING_ACCOUNT_ACTION",
     "OpenInvitation",
     "accept_invite",
+    "accept_invite_by_provider",
     "create_invite",
     "find_invite",
     "invite_colleague",
     "invite_problem",
     "open_invitations",
+    "open_invite_for",
     "pending_invites",
 ]
 
@@ -185,6 +187,40 @@ def accept_invite(invite: Invite, name: str, password: str, job_title: str = "")
     if invite_problem(invite) is not None:
         raise InvalidToken("This invitation is no longer valid.")
     check_password_rules(password, invite.email)
+    return _create_invited_user(invite, name, job_title, password)
+
+
+def accept_invite_by_provider(invite: Invite, name: str) -> User:
+    """Accept an invitation for someone their identity provider vouched for (single sign-on).
+
+    The same rules as `accept_invite`, without a password: the account signs in through the
+    provider (and may set a password by reset, if its organisation allows passwords).
+    """
+    if invite_problem(invite) is not None:
+        raise InvalidToken("This invitation is no longer valid.")
+    return _create_invited_user(invite, name, "", None)
+
+
+def open_invite_for(email: str, organization_id: int | None) -> Invite | None:
+    """The newest invitation of this address into the organisation that may still be accepted.
+
+    `organization_id` None looks for a staff invitation.
+    """
+    org_match = (
+        Invite.organization_id.is_(None)
+        if organization_id is None
+        else Invite.organization_id == organization_id
+    )
+    invite = db.session.scalar(
+        sa.select(Invite)
+        .where(Invite.email == email, org_match, Invite.accepted_at.is_(None))
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+        .limit(1)
+    )
+    return invite if invite is not None and invite_problem(invite) is None else None
+
+
+def _create_invited_user(invite: Invite, name: str, job_title: str, password: str | None) -> User:
     ensure_email_free(invite.email)
     now = utcnow()
     # A conditional update: of two simultaneous acceptances only one changes the row.
@@ -199,7 +235,8 @@ def accept_invite(invite: Invite, name: str, password: str, job_title: str = "")
         role=invite.role,
         organization=org,
     )
-    user.set_password(password)
+    if password is not None:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     org_id = org.id if org is not None else None

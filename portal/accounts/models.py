@@ -111,8 +111,12 @@ class User(UserMixin, Model):
 
     @property
     def can_sign_in(self) -> bool:
-        """Deactivated users and members of suspended organisations cannot sign in."""
-        if not self.active or not self.password_hash:
+        """Deactivated users and members of suspended organisations cannot sign in.
+
+        A user without a password may still sign in: single sign-on creates such accounts
+        (their identity provider vouches for them); `check_password` refuses every password.
+        """
+        if not self.active:
             return False
         org = self.organization
         return org is None or org.status != OrgStatus.SUSPENDED

@@ -17,11 +17,18 @@ from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from portal.accounts import sessions
-from portal.accounts.authentication import load_signed_in_user
+from portal.accounts.authentication import load_signed_in_user, record_login
 from portal.accounts.models import User
 from portal.accounts.sessions import SessionPolicy
 
-__all__ = ["current_time", "end_session", "init_app", "policy", "start_session"]
+__all__ = [
+    "current_time",
+    "end_session",
+    "init_app",
+    "policy",
+    "sign_in_user",
+    "start_session",
+]
 
 SIGN_IN_FIRST = "Please sign in to see that page."
 _REMEMBER_SALT = "flywheel-remember-me-v1"
@@ -72,6 +79,12 @@ def start_session(user: User, remember: bool = False) -> None:
     else:
         # Someone else's remember-me cookie on a shared computer must not outlive this sign-in.
         g.forget_remember_cookie = True
+
+
+def sign_in_user(user: User, remember: bool = False) -> None:
+    """Sign the user in: a fresh session, the last login time and the engagement event."""
+    start_session(user, remember=remember)
+    record_login(user)
 
 
 def end_session() -> None:

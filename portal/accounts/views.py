@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     current_app,
@@ -15,12 +17,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.accounts import authentication, invites, password_reset, signin, users
+from portal.accounts import authentication, invites, password_reset, sign_in_routes, signin, users
 from portal.accounts.access import partner_admin_required, public
 from portal.accounts.credentials import AccountError, email_limit_key
 from portal.accounts.forms import (
     PASSWORD_HINT,
     AcceptInviteForm,
+    LoginEmailForm,
     LoginForm,
     ResetPasswordForm,
     ResetRequestForm,
@@ -81,14 +84,20 @@ def _inviter_key() -> str:
 
 def _sign_in(user: User, remember: bool = False) -> None:
     """Start a fresh session for the user and note the sign-in."""
-    signin.start_session(user, remember=remember)
-    authentication.record_login(user)
+    signin.sign_in_user(user, remember=remember)
 
 
 def _render_login(form: LoginForm, status: int = 200) -> tuple[str, int]:
     return render_template(
-        "accounts/login.html", form=form, remember_days=signin.policy().remember_days
+        "accounts/login.html",
+        form=form,
+        remember_days=signin.policy().remember_days,
+        email_first=sign_in_routes.email_first(),
     ), status
+
+
+def _render_login_email(form: LoginEmailForm, status: int = 200) -> tuple[str, int]:
+    return render_template("accounts/login_email.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,7 +110,11 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(url_for("main.home"))
-        form.next.data = local_target(request.args.get("next")) or ""
+        next_target = local_target(request.args.get("next")) or ""
+        if sign_in_routes.email_first():
+            # Single sign-on is configured somewhere: the address decides how to sign in.
+            return _render_login_email(LoginEmailForm(next=next_target))
+        form.next.data = next_target
         return _render_login(form)
     if not form.validate_on_submit():
         return _render_login(form, 422)
@@ -109,10 +122,35 @@ def login() -> Response | str | tuple[str, int]:
     if user is None:
         form.form_errors.append(LOGIN_FAILED)
         return _render_login(form, 422)
+    refusal = sign_in_routes.password_refusal(user)
+    if refusal is not None:
+        form.form_errors.append(refusal)
+        return _render_login(form, 422)
     _sign_in(user, remember=bool(form.remember.data))
     db.session.commit()
     target = local_target(form.next.data) or local_target(request.args.get("next"))
     return redirect(target or url_for("main.home"))
+
+
+@bp.post("/login/email")
+@public
+@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
+def login_email() -> Response | str | tuple[str, int]:
+    """The login page's first step: an address of a single sign-on domain goes to its
+    provider, any other address gets the password form."""
+    form = LoginEmailForm()
+    if not form.validate_on_submit():
+        return _render_login_email(form, 422)
+    email = field_text(form.email)
+    target = local_target(form.next.data) or ""
+    start_url = sign_in_routes.provider_start_url(email)
+    if start_url is not None:
+        joiner = "&" if "?" in start_url else "?"
+        start_url += joiner + urlencode({"next": target}) if target else ""
+        # A page that moves on by itself, not a redirect: see the template.
+        return render_template("accounts/login_continue.html", start_url=start_url)
+    password_form = LoginForm(formdata=None, email=email, next=target)
+    return _render_login(password_form)
 
 
 @bp.post("/logout")

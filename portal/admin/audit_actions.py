@@ -119,6 +119,23 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "audit.exported": ("Audit log exported", "{actor} exported the audit log"),
     "api_token.created": ("API token created", "{actor} created the API token {after.name}"),
     "api_token.revoked": ("API token revoked", "{actor} revoked the API token {before.name}"),
+    "sso.configured": (
+        "Single sign-on set up",
+        "{actor} set up single sign-on for {org} with {after.issuer}",
+    ),
+    "sso.changed": (
+        "Single sign-on changed",
+        "{actor} changed the single sign-on settings of {org}",
+    ),
+    "sso.signed_in": ("Signed in by single sign-on", "{actor} signed in through {after.issuer}"),
+    "sso.refused": (
+        "Single sign-on refused",
+        "A single sign-on of {after.email} was refused ({after.reason})",
+    ),
+    "user.provisioned": (
+        "Account created on first sign-in",
+        "{actor} got an account as {after.role} on their first single sign-on",
+    ),
     "api.write": (
         "API write",
         "{actor} used the API token {after.token} to {after.operation} ({target})",

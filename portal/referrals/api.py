@@ -86,7 +86,11 @@ from portal.referrals.models import (
     ReferralStatus,
     reference_of,
 )
-from portal.referrals.normalise import normalise_company_name
+from portal.referrals.normalise import (
+    FREE_MAIL_DOMAINS,
+    normalise_company_name,
+    normalise_domain,
+)
 from portal.referrals.outcomes import mark_lost, mark_won, record_value
 from portal.referrals.pipeline import add_note, advance, next_stage, post_update
 from portal.referrals.registration import CompanyConflict, company_conflict, is_customer
@@ -137,6 +141,7 @@ __all__ = [
     "CUSTOMER_NAME_MAX",
     "DUE_SOON_WITHIN",
     "EMAIL_MAX",
+    "FREE_MAIL_DOMAINS",
     "INVOLVEMENTS",
     "MESSAGE_MAX",
     "NEED_MAX",
@@ -201,6 +206,7 @@ __all__ = [
     "mark_won",
     "next_stage",
     "normalise_company_name",
+    "normalise_domain",
     "open_referrals",
     "open_statuses",
     "org_has_referral",

@@ -18,6 +18,7 @@ from portal.db_types import utcnow
 from portal.directory import contact, listing, logos
 from portal.directory.forms import ContactForm, DirectoryFilterForm
 from portal.directory.presentation import named_lists, render_description, summary
+from portal.directory.sitemap import body_etag, sitemap_body
 from portal.extensions import db, limiter
 from portal.form_fields import field_text
 from portal.http import render_page, shared_cache
@@ -142,7 +143,7 @@ def send_contact(slug: str) -> Any:
     try:
         if contact.honeypot_filled(form.nickname.data):
             raise contact.ContactRefused(contact.REFUSED)
-        contact.check_fill_time(
+        nonce = contact.check_fill_time(
             _secret(),
             slug,
             form.started.data or "",
@@ -160,6 +161,7 @@ def send_contact(slug: str) -> Any:
             ),
             current_app.config["DIRECTORY_CONTACT_DAILY_CAP"],
             utcnow(),
+            form_nonce=nonce,
         )
     except contact.ContactRefused as refused:
         db.session.rollback()
@@ -191,13 +193,14 @@ def logo(slug: str) -> Response:
 @shared_cache
 @public
 def sitemap() -> Response:
-    """The directory's pages for search engines: the list and every listed partner."""
-    pages = [(absolute_url("directory.index"), None)] + [
-        (absolute_url("directory.profile", slug=slug), published)
-        for slug, published in listing.listed_pages()
-    ]
-    body = render_template("directory/sitemap.xml", pages=pages)
+    """The directory's pages for search engines: the list and every listed partner (one
+    query; a crawler revalidating with the ETag gets a 304 while nothing changed)."""
+    marker = "slug-placeholder"
+    profile_prefix = absolute_url("directory.profile", slug=marker).removesuffix(marker)
+    body = sitemap_body(absolute_url("directory.index"), profile_prefix, listing.listed_pages())
     response = Response(body, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
+    response.set_etag(body_etag(body))
+    response.make_conditional(request)  # a matching If-None-Match: 304, body dropped
     return response

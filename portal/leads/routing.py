@@ -24,13 +24,14 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus
 from portal.content.model import Program
-from portal.db_types import insert_for_dialect
+from portal.db_types import insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer, LeadStatus
-from portal.learning.api import orgs_with_valid_certification
+from portal.learning.api import certified_organizations
 
 # Round-robin reads this many candidates in turn order: enough for routings racing for slots.
 CANDIDATE_LIMIT = 20
+_TIERS_BY_PROGRAM: dict[int, tuple[Program, tuple[str, ...]]] = {}
 PERIOD_WORDS = {"week": "weekly", "month": "monthly", "quarter": "quarterly"}
 
 
@@ -58,14 +59,29 @@ def period_of(moment: datetime, cap_period: str) -> str:
 
 
 def eligible_tiers(program: Program) -> tuple[str, ...]:
-    """The tier ids at or above the routing's minimum tier (every tier when none is set)."""
+    """The tier ids at or above the routing's minimum tier (every tier when none is set).
+
+    Worked out once per program (kept by identity: a content reload makes a new program),
+    not once per lead."""
+    cached = _TIERS_BY_PROGRAM.get(id(program))
+    if cached is not None and cached[0] is program:
+        return cached[1]
     minimum = program.leads.routing.minimum_tier
     floor = program.tier_rank(minimum) if minimum else 0
-    return tuple(t.id for t in program.tiers if t.rank >= floor)
+    tiers = tuple(t.id for t in program.tiers if t.rank >= floor)
+    if len(_TIERS_BY_PROGRAM) > 8:
+        _TIERS_BY_PROGRAM.clear()
+    _TIERS_BY_PROGRAM[id(program)] = (program, tiers)
+    return tiers
 
 
 def candidates(lead: Lead, program: Program, period: str) -> list[Candidate]:
-    """The partners the rules allow for this lead that still have room this period."""
+    """The partners the rules allow for this lead that still have room this period.
+
+    One statement, whatever the rules: every condition (certification included) is a clause
+    of the same indexed query, and for round-robin the database sorts and cuts the line, so
+    a lead reads at most CANDIDATE_LIMIT rows however many partners there are.
+    """
     routing = program.leads.routing
     cap = LeadCap.__table__.alias("cap")
     stmt = (
@@ -92,15 +108,16 @@ def candidates(lead: Lead, program: Program, period: str) -> list[Candidate]:
                 LeadIndustry.industry == lead.industry,
             )
         )
-    if routing.choose == "round_robin" and not routing.certification:
+    if routing.certification:
+        stmt = stmt.where(
+            Organization.id.in_(certified_organizations(routing.certification, utcnow()))
+        )
+    if routing.choose == "round_robin":
         # The choice needs only the head of the line: let the database sort and cut it.
         stmt = stmt.order_by(
             cap.c.last_routed_at.is_not(None), cap.c.last_routed_at, Organization.id
         ).limit(CANDIDATE_LIMIT)
     rows = db.session.execute(stmt).all()
-    if routing.certification:
-        certified = orgs_with_valid_certification(routing.certification)
-        rows = [row for row in rows if row[0] in certified]
     found = [Candidate(row[0], row[1], row[2], row[3] or 0, row[4]) for row in rows]
     if routing.choose == "weighted" and found:
         found = _with_win_rates(found)

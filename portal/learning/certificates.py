@@ -121,10 +121,13 @@ def orgs_with_valid_certification(path_id: str) -> set[int]:
     return {org_id for org_id in db.session.scalars(stmt.distinct()) if org_id is not None}
 
 
-def certified_organizations(path_id: str, now: datetime) -> sa.Select[int | None]:
+def certified_organizations(
+    path_id: str, now: datetime | sa.BindParameter[datetime]
+) -> sa.Select[int | None]:
     """The organisation ids holding a valid certification for the path at `now`, as a select
     another feature's query can use (`Organization.id.in_(...)`): the lead routing reads it
-    inside its one eligibility statement instead of loading every holder per lead."""
+    inside its one eligibility statement instead of loading every holder per lead; `now`
+    may be a bound parameter of that statement."""
     return sa.select(Certification.organization_id).where(
         Certification.path_id == path_id,
         Certification.revoked_at.is_(None),

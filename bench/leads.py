@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench._database import analyze, create_database  # noqa: E402
+from bench.learning import machine_reference  # noqa: E402
 
 BUDGET_PER_SECOND = 500
 
@@ -143,6 +144,7 @@ def main() -> None:
     from portal.extensions import db
     from portal.leads.models import Lead, LeadStatus
 
+    print(machine_reference(), flush=True)
     program = _program(args.cap)
     workdir = Path(tempfile.mkdtemp(prefix="bench-leads-"))
     database = create_database(os.environ.get("BENCH_DATABASE_URL"), workdir, "leads")
@@ -184,6 +186,7 @@ def main() -> None:
         for index, result in enumerate(results):
             print(f"  worker {index + 1}: {result['routed']:,} leads in {result['elapsed']:.1f} s, "
                   f"{result['routed'] / result['elapsed']:.0f}/s")  # fmt: skip
+        print(machine_reference())
     finally:
         database.drop()
 

@@ -7,6 +7,7 @@ opt in, is not active or was never approved answers the same 404 as a name nobod
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -18,7 +19,7 @@ from portal.db_types import utcnow
 from portal.directory import contact, listing, logos
 from portal.directory.forms import ContactForm, DirectoryFilterForm
 from portal.directory.presentation import named_lists, render_description, summary
-from portal.directory.sitemap import body_etag, sitemap_body
+from portal.directory.sitemap import sitemap_body, sitemap_cache
 from portal.extensions import db, limiter
 from portal.form_fields import field_text
 from portal.http import render_page, shared_cache
@@ -194,13 +195,18 @@ def logo(slug: str) -> Response:
 @public
 def sitemap() -> Response:
     """The directory's pages for search engines: the list and every listed partner (one
-    query; a crawler revalidating with the ETag gets a 304 while nothing changed)."""
-    marker = "slug-placeholder"
-    profile_prefix = absolute_url("directory.profile", slug=marker).removesuffix(marker)
-    body = sitemap_body(absolute_url("directory.index"), profile_prefix, listing.listed_pages())
+    query, at most once per DIRECTORY_SITEMAP_CACHE_SECONDS per worker; a crawler
+    revalidating with the ETag gets a 304 while nothing changed)."""
+    body, etag = sitemap_cache(current_app).get(time.monotonic(), _sitemap_now)
     response = Response(body, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
-    response.set_etag(body_etag(body))
+    response.set_etag(etag)
     response.make_conditional(request)  # a matching If-None-Match: 304, body dropped
     return response
+
+
+def _sitemap_now() -> str:
+    marker = "slug-placeholder"
+    profile_prefix = absolute_url("directory.profile", slug=marker).removesuffix(marker)
+    return sitemap_body(absolute_url("directory.index"), profile_prefix, listing.listed_pages())

@@ -140,3 +140,32 @@ def test_the_sitemap_is_one_query_and_revalidates_with_its_etag(app, client, cou
     listed_partner("Mapped Partner New")
     changed = client.get("/sitemap.xml", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "mapped-partner-new" in _names(changed)
+
+
+def test_a_worker_reuses_its_sitemap_for_a_while(app, client, count_queries):
+    from portal.directory.sitemap import SitemapCache
+
+    listed_partner("Cached Partner")
+    app.extensions["directory_sitemap"] = SitemapCache(300)
+    try:
+        first = client.get("/sitemap.xml")
+        listed_partner("Later Partner")
+        with count_queries() as counter:
+            again = client.get("/sitemap.xml")
+        assert counter.count == 0
+        assert (
+            again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+        )
+        assert "later-partner" not in _names(again)
+    finally:
+        del app.extensions["directory_sitemap"]
+
+
+def test_the_sitemap_cache_makes_a_new_copy_once_stale():
+    from portal.directory.sitemap import SitemapCache
+
+    cache = SitemapCache(300)
+    made = iter(["<a/>", "<b/>"])
+    assert cache.get(0.0, lambda: next(made))[0] == "<a/>"
+    assert cache.get(299.0, lambda: next(made))[0] == "<a/>"
+    assert cache.get(300.0, lambda: next(made))[0] == "<b/>"

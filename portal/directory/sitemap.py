@@ -4,8 +4,9 @@ At 5,000 listed partners, building each profile's URL through the URL map and re
 Jinja loop per URL cost more than the query; the URL prefix is built once and the lines are
 joined, and each worker keeps the result for DIRECTORY_SITEMAP_CACHE_SECONDS (5 minutes;
 the answer tells caches an hour anyway). The ETag is a hash of the body, so a crawler that
-revalidates gets a 304 (no body) while nothing changed. There is no Last-Modified: a partner leaving the directory leaves no
-timestamp behind, so a date could claim "not modified" over a removal.
+revalidates gets a 304 (no body) while nothing changed. There is no Last-Modified: a partner
+leaving the directory leaves no timestamp behind, so a date could claim "not modified" over
+a removal.
 """
 
 from __future__ import annotations

@@ -104,6 +104,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         ),
         "DIRECTORY_CONTACT_DAILY_CAP": _env_int("DIRECTORY_CONTACT_DAILY_CAP", 25),
         "DIRECTORY_CONTACT_MIN_SECONDS": _env_int("DIRECTORY_CONTACT_MIN_SECONDS", 3),
+        # How long a worker reuses the directory's sitemap.xml (it tells caches an hour anyway).
+        "DIRECTORY_SITEMAP_CACHE_SECONDS": _env_int("DIRECTORY_SITEMAP_CACHE_SECONDS", 300),
         # Hashed copies of portal/static with their .gz/.br, written at start (static_files.py).
         "STATIC_BUILD_DIR": os.environ.get("STATIC_BUILD_DIR") or str(instance_path / "static"),
         "OUTBOX_BATCH_SIZE": _env_int("OUTBOX_BATCH_SIZE", 50),

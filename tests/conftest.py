@@ -128,6 +128,7 @@ def app_config(db_backend: str, sqlite_database_url: str, upload_dir: str) -> di
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "log",
+        "DIRECTORY_SITEMAP_CACHE_SECONDS": 0,
         "BASE_URL": "http://portal.test",
         "SERVER_NAME": None,
     }

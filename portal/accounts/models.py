@@ -41,6 +41,8 @@ def new_session_token() -> str:
 
 class Organization(Model):
     __tablename__ = "organizations"
+    # Lead routing narrows partners by the lead's region first (migration 0023).
+    __table_args__ = (sa.Index("ix_organizations_region_status", "region", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))

@@ -5,7 +5,9 @@ No third-party service guards the form. The view applies the per-address rate li
 - a honeypot field a person leaves empty (`honeypot_filled`);
 - a signed form token made when the page was shown: a post sooner than the minimum fill
   time, or with a token that is forged, for another partner or older than a day, is refused
-  (`check_fill_time`);
+  (`check_fill_time`); each token carries a random nonce and sends one message only (stored
+  as the contact's `form_nonce`, unique), so one page view cannot be replayed for a day to
+  use up the partner's daily cap;
 - the e-mail address's syntax, without any DNS look-up (accounts.api.normalise_email, in
   the form);
 - a daily cap per partner (`accept_contact`: at most N messages in any 24 hours, counted
@@ -18,6 +20,7 @@ never e-mailed anywhere.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,6 +42,12 @@ REFUSED = (
     "We could not pass your message on just now. Please wait a while and try again, "
     "or reach the partner through their website."
 )
+ALREADY_SENT = (
+    "This form was already sent, so your message is on its way. To write again, "
+    "open the partner's page afresh."
+)
+TOO_OLD = "The form was open for too long. Please send it again."
+NONCE_BYTES = 16  # 22 URL-safe characters (models.NONCE_MAX is 32)
 TOO_QUICK = (
     "That was quicker than we expect a person to be. Please check the form and send it again."
 )
@@ -60,25 +69,34 @@ class ContactInput:
 
 
 def fill_token(secret: str, slug: str) -> str:
-    """The token the form carries: which partner, and when the page was shown (signed)."""
-    return URLSafeTimedSerializer(secret, salt=TOKEN_SALT).dumps(slug)
+    """The token the form carries: which partner, a nonce of its own, and when the page was
+    shown (signed)."""
+    nonce = secrets.token_urlsafe(NONCE_BYTES)
+    return URLSafeTimedSerializer(secret, salt=TOKEN_SALT).dumps([slug, nonce])
 
 
-def check_fill_time(secret: str, slug: str, token: str, min_seconds: int, now: datetime) -> None:
-    """Refuse a post faster than a person, or with a token that is not this page's own."""
+def check_fill_time(secret: str, slug: str, token: str, min_seconds: int, now: datetime) -> str:
+    """Refuse a post faster than a person, or with a token that is not this page's own;
+    the token's nonce, which `accept_contact` lets send one message only."""
     serializer = URLSafeTimedSerializer(secret, salt=TOKEN_SALT)
     try:
-        token_slug, signed_at = serializer.loads(
+        payload, signed_at = serializer.loads(
             token, max_age=TOKEN_MAX_AGE_SECONDS, return_timestamp=True
         )
     except SignatureExpired as exc:
-        raise ContactRefused("The form was open for too long. Please send it again.") from exc
+        raise ContactRefused(TOO_OLD) from exc
     except BadSignature as exc:
         raise ContactRefused(REFUSED) from exc
-    if token_slug != slug:
+    if not (isinstance(payload, list) and len(payload) == 2):
+        # A token of a page shown before tokens had nonces: it could be replayed, so the
+        # visitor is asked to send the form again (with a fresh page).
+        raise ContactRefused(TOO_OLD)
+    token_slug, nonce = payload
+    if token_slug != slug or not isinstance(nonce, str) or not nonce:
         raise ContactRefused(REFUSED)
     if (now - signed_at).total_seconds() < min_seconds:
         raise ContactRefused(TOO_QUICK)
+    return nonce
 
 
 def honeypot_filled(value: str | None) -> bool:
@@ -87,14 +105,27 @@ def honeypot_filled(value: str | None) -> bool:
 
 
 def accept_contact(
-    org_id: int, contact: ContactInput, daily_cap: int, now: datetime
+    org_id: int,
+    contact: ContactInput,
+    daily_cap: int,
+    now: datetime,
+    form_nonce: str | None = None,
 ) -> DirectoryContact:
-    """Store the message for the partner, within the daily cap, and hand it over."""
+    """Store the message for the partner, within the daily cap, and hand it over.
+
+    `form_nonce` (from check_fill_time) sends one message: a second post with the same token
+    is refused. The token is bound to this partner, so the profile's row lock serialises
+    both posts and the second one finds the first; the unique index backs it.
+    """
     db.session.execute(
         sa.select(DirectoryProfile.organization_id)
         .where(DirectoryProfile.organization_id == org_id)
         .with_for_update()
     )
+    if form_nonce is not None and db.session.scalar(
+        sa.select(DirectoryContact.id).where(DirectoryContact.form_nonce == form_nonce)
+    ):
+        raise ContactRefused(ALREADY_SENT)
     recent = db.session.scalar(
         sa.select(sa.func.count(DirectoryContact.id)).where(
             DirectoryContact.organization_id == org_id,
@@ -111,6 +142,7 @@ def accept_contact(
         country=contact.country,
         message=contact.message,
         created_at=now,
+        form_nonce=form_nonce,
     )
     db.session.add(record)
     db.session.flush()

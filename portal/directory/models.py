@@ -26,6 +26,7 @@ SLUG_MAX = 80
 LOGO_KEY_MAX = 100
 REASON_MAX = 500
 SEARCH_TEXT_MAX = 6000
+NONCE_MAX = 32
 
 
 class ChangeStatus(StrEnum):
@@ -135,3 +136,6 @@ class DirectoryContact(Model):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lead_id: Mapped[int | None] = mapped_column(sa.Integer)
+    # The random id of the form token the message was sent with: a token sends one message
+    # (contact.check_fill_time reads it, the unique index backs it).
+    form_nonce: Mapped[str | None] = mapped_column(sa.String(NONCE_MAX), unique=True)

@@ -7,6 +7,7 @@ opt in, is not active or was never approved answers the same 404 as a name nobod
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
@@ -18,6 +19,7 @@ from portal.db_types import utcnow
 from portal.directory import contact, listing, logos
 from portal.directory.forms import ContactForm, DirectoryFilterForm
 from portal.directory.presentation import named_lists, render_description, summary
+from portal.directory.sitemap import sitemap_body, sitemap_cache
 from portal.extensions import db, limiter
 from portal.form_fields import field_text
 from portal.http import render_page, shared_cache
@@ -142,7 +144,7 @@ def send_contact(slug: str) -> Any:
     try:
         if contact.honeypot_filled(form.nickname.data):
             raise contact.ContactRefused(contact.REFUSED)
-        contact.check_fill_time(
+        nonce = contact.check_fill_time(
             _secret(),
             slug,
             form.started.data or "",
@@ -160,6 +162,7 @@ def send_contact(slug: str) -> Any:
             ),
             current_app.config["DIRECTORY_CONTACT_DAILY_CAP"],
             utcnow(),
+            form_nonce=nonce,
         )
     except contact.ContactRefused as refused:
         db.session.rollback()
@@ -191,13 +194,19 @@ def logo(slug: str) -> Response:
 @shared_cache
 @public
 def sitemap() -> Response:
-    """The directory's pages for search engines: the list and every listed partner."""
-    pages = [(absolute_url("directory.index"), None)] + [
-        (absolute_url("directory.profile", slug=slug), published)
-        for slug, published in listing.listed_pages()
-    ]
-    body = render_template("directory/sitemap.xml", pages=pages)
+    """The directory's pages for search engines: the list and every listed partner (one
+    query, at most once per DIRECTORY_SITEMAP_CACHE_SECONDS per worker; a crawler
+    revalidating with the ETag gets a 304 while nothing changed)."""
+    body, etag = sitemap_cache(current_app).get(time.monotonic(), _sitemap_now)
     response = Response(body, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
+    response.set_etag(etag)
+    response.make_conditional(request)  # a matching If-None-Match: 304, body dropped
     return response
+
+
+def _sitemap_now() -> str:
+    marker = "slug-placeholder"
+    profile_prefix = absolute_url("directory.profile", slug=marker).removesuffix(marker)
+    return sitemap_body(absolute_url("directory.index"), profile_prefix, listing.listed_pages())

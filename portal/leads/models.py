@@ -150,6 +150,8 @@ class LeadIndustry(Model):
     """An industry a partner takes leads in (its lead preferences)."""
 
     __tablename__ = "lead_industries"
+    # Routing reads the partners of one industry (the primary key leads by organisation).
+    __table_args__ = (sa.Index("ix_lead_industries_industry_org", "industry", "organization_id"),)
 
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id"), primary_key=True

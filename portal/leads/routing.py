@@ -19,18 +19,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus
 from portal.content.model import Program
-from portal.db_types import insert_for_dialect
+from portal.db_types import UTCDateTime, insert_for_dialect, utcnow
 from portal.extensions import db
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer, LeadStatus
-from portal.learning.api import orgs_with_valid_certification
+from portal.learning.api import certified_organizations
 
 # Round-robin reads this many candidates in turn order: enough for routings racing for slots.
 CANDIDATE_LIMIT = 20
+_STATEMENT_BY_PROGRAM: dict[int, tuple[Program, sa.Select[Any]]] = {}
 PERIOD_WORDS = {"week": "weekly", "month": "monthly", "quarter": "quarterly"}
 
 
@@ -64,45 +66,67 @@ def eligible_tiers(program: Program) -> tuple[str, ...]:
     return tuple(t.id for t in program.tiers if t.rank >= floor)
 
 
-def candidates(lead: Lead, program: Program, period: str) -> list[Candidate]:
-    """The partners the rules allow for this lead that still have room this period."""
+def eligibility_statement(program: Program) -> sa.Select[Any]:
+    """The one statement that finds a lead's candidates under the program's rules.
+
+    Built once per program (kept by identity: a content reload makes a new program) with
+    the lead's values as bound parameters (`lead_id`, `region`, `industry`, `period`, `now`),
+    so routing a lead neither rebuilds the query from the rules nor recomputes its cache key.
+    Every condition, the certification included, is a clause of the same indexed query
+    (ix_organizations_region_status, ix_lead_industries_industry_org); for round-robin the
+    database sorts and cuts the line, so a lead reads at most CANDIDATE_LIMIT rows however
+    many partners there are.
+    """
+    cached = _STATEMENT_BY_PROGRAM.get(id(program))
+    if cached is not None and cached[0] is program:
+        return cached[1]
     routing = program.leads.routing
     cap = LeadCap.__table__.alias("cap")
     stmt = (
         sa.select(Organization.id, Organization.name, Organization.tier, cap.c.used,
                   cap.c.last_routed_at)
         .outerjoin(cap, sa.and_(cap.c.organization_id == Organization.id,
-                                cap.c.period == period))
+                                cap.c.period == sa.bindparam("period")))
         .where(
             Organization.status == OrgStatus.ACTIVE,
             Organization.tier.in_(eligible_tiers(program)),
             sa.or_(cap.c.used.is_(None), cap.c.used < routing.cap),
-            ~sa.exists().where(LeadOffer.lead_id == lead.id,
+            ~sa.exists().where(LeadOffer.lead_id == sa.bindparam("lead_id"),
                                LeadOffer.organization_id == Organization.id),
         )
     )  # fmt: skip
     if routing.partner_types:
         stmt = stmt.where(Organization.partner_type.in_(routing.partner_types))
     if routing.territory == "region":
-        stmt = stmt.where(Organization.region == lead.region)
+        stmt = stmt.where(Organization.region == sa.bindparam("region"))
     if routing.industry_match:
         stmt = stmt.where(
             sa.exists().where(
                 LeadIndustry.organization_id == Organization.id,
-                LeadIndustry.industry == lead.industry,
+                LeadIndustry.industry == sa.bindparam("industry"),
             )
         )
-    if routing.choose == "round_robin" and not routing.certification:
+    if routing.certification:
+        now = sa.bindparam("now", type_=UTCDateTime())
+        stmt = stmt.where(Organization.id.in_(certified_organizations(routing.certification, now)))
+    if routing.choose == "round_robin":
         # The choice needs only the head of the line: let the database sort and cut it.
         stmt = stmt.order_by(
             cap.c.last_routed_at.is_not(None), cap.c.last_routed_at, Organization.id
         ).limit(CANDIDATE_LIMIT)
-    rows = db.session.execute(stmt).all()
-    if routing.certification:
-        certified = orgs_with_valid_certification(routing.certification)
-        rows = [row for row in rows if row[0] in certified]
+    if len(_STATEMENT_BY_PROGRAM) > 8:
+        _STATEMENT_BY_PROGRAM.clear()
+    _STATEMENT_BY_PROGRAM[id(program)] = (program, stmt)
+    return stmt
+
+
+def candidates(lead: Lead, program: Program, period: str) -> list[Candidate]:
+    """The partners the rules allow for this lead that still have room this period."""
+    params = {"lead_id": lead.id, "region": lead.region, "industry": lead.industry,
+              "period": period, "now": utcnow()}  # fmt: skip
+    rows = db.session.execute(eligibility_statement(program), params).all()
     found = [Candidate(row[0], row[1], row[2], row[3] or 0, row[4]) for row in rows]
-    if routing.choose == "weighted" and found:
+    if program.leads.routing.choose == "weighted" and found:
         found = _with_win_rates(found)
     return found
 

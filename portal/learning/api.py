@@ -9,6 +9,7 @@ from __future__ import annotations
 from portal.learning.certificates import (
     certifications_for_org,
     certifications_for_user,
+    certified_organizations,
     org_has_valid_certification,
     orgs_with_valid_certification,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "PathProgress",
     "certifications_for_org",
     "certifications_for_user",
+    "certified_organizations",
     "certified_people_by_path",
     "next_module_for",
     "org_has_valid_certification",

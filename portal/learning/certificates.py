@@ -32,6 +32,7 @@ __all__ = [
     "certification_status",
     "certifications_for_org",
     "certifications_for_user",
+    "certified_organizations",
     "claim_certification",
     "issue_certification_if_complete",
     "new_verification_code",
@@ -133,13 +134,22 @@ def org_has_valid_certification(org_id: int, path_id: str) -> bool:
 
 def orgs_with_valid_certification(path_id: str) -> set[int]:
     """The organisations in which someone holds a valid certification for the path."""
-    now = utcnow()
-    stmt = sa.select(Certification.organization_id).where(
+    stmt = certified_organizations(path_id, utcnow())
+    return {org_id for org_id in db.session.scalars(stmt.distinct()) if org_id is not None}
+
+
+def certified_organizations(
+    path_id: str, now: datetime | sa.BindParameter[datetime]
+) -> sa.Select[int | None]:
+    """The organisation ids holding a valid certification for the path at `now`, as a select
+    another feature's query can use (`Organization.id.in_(...)`): the lead routing reads it
+    inside its one eligibility statement instead of loading every holder per lead; `now`
+    may be a bound parameter of that statement."""
+    return sa.select(Certification.organization_id).where(
         Certification.path_id == path_id,
         Certification.revoked_at.is_(None),
         sa.or_(Certification.expires_at.is_(None), Certification.expires_at > now),
     )
-    return {org_id for org_id in db.session.scalars(stmt.distinct()) if org_id is not None}
 
 
 def certifications_for_org(org_id: int) -> list[Certification]:

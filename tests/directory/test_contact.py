@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta
 from typing import Any
@@ -119,7 +120,43 @@ def test_the_fill_token_is_bound_to_its_partner_and_age():
         contact.check_fill_time(SECRET, "globex", token, 0, now)
     with pytest.raises(contact.ContactRefused, match="quicker"):
         contact.check_fill_time(SECRET, "acme", token, 60, now)
-    contact.check_fill_time(SECRET, "acme", token, 60, now + timedelta(seconds=61))
+    nonce = contact.check_fill_time(SECRET, "acme", token, 60, now + timedelta(seconds=61))
+    assert nonce and nonce != contact.check_fill_time(
+        SECRET, "acme", contact.fill_token(SECRET, "acme"), 0, now
+    )
+
+
+def test_a_form_token_sends_one_message_only(app, client, instant):
+    """Replaying one page's token (for its 24 hours) cannot use up the partner's daily cap."""
+    profile, _ = listed_partner("Replayed")
+    form = _form(client, profile.slug)
+    first = client.post(f"/partners/{profile.slug}/contact", data=form)
+    assert first.status_code == 200
+    again = client.post(f"/partners/{profile.slug}/contact", data={**form, "name": "Bot"})
+    assert again.status_code == 429
+    page = again.get_data(as_text=True)
+    assert "This form was already sent, so your message is on its way" in page
+    assert [c.name for c in _contacts()] == ["Vera Visitor"]
+    # The page that answers carries a fresh token: a person writing again can send it.
+    assert client.post(f"/partners/{profile.slug}/contact", data=_form(client, profile.slug))
+    assert len(_contacts()) == 2
+
+
+def test_a_token_without_a_nonce_is_asked_to_be_sent_again():
+    """Tokens of pages shown before nonces (the slug alone) could be replayed: refused."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    old = URLSafeTimedSerializer(SECRET, salt=contact.TOKEN_SALT).dumps("acme")
+    with pytest.raises(contact.ContactRefused, match="open for too long"):
+        contact.check_fill_time(SECRET, "acme", old, 0, utcnow())
+
+
+def test_the_longest_slug_makes_a_token_the_form_accepts():
+    from portal.directory.forms import TOKEN_MAX
+    from portal.directory.models import SLUG_MAX
+
+    slug = "".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(3))[:SLUG_MAX]
+    assert len(contact.fill_token(SECRET, slug)) <= TOKEN_MAX
 
 
 def test_the_daily_cap_per_partner_holds(app):

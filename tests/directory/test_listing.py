@@ -120,3 +120,52 @@ def test_the_nightly_refresh_recomputes_the_figures(app, runner):
     assert "refreshed the figures of 1 profiles" in outcome.output
     db.session.refresh(profile)
     assert profile.certified_total == 1 and profile.counts_refreshed_at is not None
+
+
+def test_the_sitemap_is_one_query_and_revalidates_with_its_etag(app, client, count_queries):
+    for n in range(3):
+        listed_partner(f"Mapped Partner {n}")
+    with count_queries() as counter:
+        first = client.get("/sitemap.xml")
+    assert first.status_code == 200 and first.mimetype == "application/xml"
+    assert counter.count == 1
+    body = _names(first)
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert body.count("<url>") == 4  # the list and the three partners
+    assert "http://portal.test/partners/mapped-partner-1</loc><lastmod>" in body
+    etag = first.headers["ETag"]
+    again = client.get("/sitemap.xml", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    # A new listed partner changes the body, so the old tag no longer matches.
+    listed_partner("Mapped Partner New")
+    changed = client.get("/sitemap.xml", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "mapped-partner-new" in _names(changed)
+
+
+def test_a_worker_reuses_its_sitemap_for_a_while(app, client, count_queries):
+    from portal.directory.sitemap import SitemapCache
+
+    listed_partner("Cached Partner")
+    app.extensions["directory_sitemap"] = SitemapCache(300)
+    try:
+        first = client.get("/sitemap.xml")
+        listed_partner("Later Partner")
+        with count_queries() as counter:
+            again = client.get("/sitemap.xml")
+        assert counter.count == 0
+        assert (
+            again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+        )
+        assert "later-partner" not in _names(again)
+    finally:
+        del app.extensions["directory_sitemap"]
+
+
+def test_the_sitemap_cache_makes_a_new_copy_once_stale():
+    from portal.directory.sitemap import SitemapCache
+
+    cache = SitemapCache(300)
+    made = iter(["<a/>", "<b/>"])
+    assert cache.get(0.0, lambda: next(made))[0] == "<a/>"
+    assert cache.get(299.0, lambda: next(made))[0] == "<a/>"
+    assert cache.get(300.0, lambda: next(made))[0] == "<b/>"

@@ -1,8 +1,8 @@
 """Lead routing's indexes (partners by region, partners by industry) and the directory contact
 form's single-use token (directory_contacts.form_nonce, unique).
 
-Revision ID: 0023
-Revises: 0019
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-08 00:50:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0023"
-down_revision = "0019"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

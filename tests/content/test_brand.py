@@ -240,7 +240,9 @@ def test_content_check_prints_the_contrast_error(content: ContentCopy) -> None:
 
 
 def test_content_check_passes_the_demo_brand() -> None:
-    result = CliRunner().invoke(content_cli, ["check", "--no-history", str(FIXTURE_CONTENT.parents[2] / "content")])
+    result = CliRunner().invoke(
+        content_cli, ["check", "--no-history", str(FIXTURE_CONTENT.parents[2] / "content")]
+    )
     assert result.exit_code == 0, result.output
 
 

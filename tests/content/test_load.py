@@ -102,7 +102,11 @@ def test_quiz_building(index: ContentIndex) -> None:
     assert (quiz.shuffle, quiz.draw) == (False, None)
     assert [q.id for q in quiz.questions] == ["budget", "signals", "handover", "intro"]
     budget = quiz.question("budget")
-    assert [c.key for c in budget.choices] == ["a-named-budget-owner", "a-downloaded-e-book", "a-conference-badge-scan"]
+    assert [c.key for c in budget.choices] == [
+        "a-named-budget-owner",
+        "a-downloaded-e-book",
+        "a-conference-badge-scan",
+    ]
     assert budget.correct_keys == {"a-named-budget-owner"}
     assert budget.choice("a-downloaded-e-book").explain == "Interest, not need."
     assert quiz.question("signals").correct_keys == {"a-deadline", "a-budget"}

@@ -19,7 +19,11 @@ def test_an_explicit_choice_id_keys_the_choice_wherever_it_moves(content: Conten
     assert quiz is not None
     budget = quiz.question("budget")
     assert budget is not None
-    assert [c.key for c in budget.choices] == ["owner", "a-downloaded-e-book", "a-conference-badge-scan"]
+    assert [c.key for c in budget.choices] == [
+        "owner",
+        "a-downloaded-e-book",
+        "a-conference-badge-scan",
+    ]
     assert budget.correct_keys == frozenset({"owner"})
 
 

@@ -64,7 +64,9 @@ def assert_no_correct_marker(html: str) -> None:
 
 def test_a_failed_attempt_never_shows_the_correct_answers(partner, quiz) -> None:
     # budget wrong (the e-book), signals right, handover right, intro wrong: 50%, a fail.
-    page = attempt_and_submit(partner, quiz, {"q-budget": ["a-downloaded-e-book"], "q-intro": ["nobody"]})
+    page = attempt_and_submit(
+        partner, quiz, {"q-budget": ["a-downloaded-e-book"], "q-intro": ["nobody"]}
+    )
     html = result_html(page)
     assert "Not passed" in html and "50%" in html
     assert_no_correct_marker(page)

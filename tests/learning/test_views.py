@@ -196,7 +196,10 @@ def test_submit_a_fail(client, partner, content) -> None:
         (lambda data: data.pop("q-signals"), "Please answer question 2."),
         (lambda data: data.update({"q-budget": ["c9"]}), "not one of its choices"),
         (lambda data: data.update({"q-secret": ["c1"]}), "do not match this attempt"),
-        (lambda data: data.update({"q-budget": ["a-named-budget-owner", "a-downloaded-e-book"]}), "exactly one answer"),
+        (
+            lambda data: data.update({"q-budget": ["a-named-budget-owner", "a-downloaded-e-book"]}),
+            "exactly one answer",
+        ),
     ],
 )
 def test_bad_answers_are_refused_and_change_nothing(

@@ -26,12 +26,11 @@ def learner_history() -> LearnerHistory:
             )
         )
     }
-    certificates = {
-        path_id: count
-        for path_id, count in db.session.execute(
+    certificates: dict[str, int] = dict(
+        db.session.execute(
             sa.select(Certification.path_id, sa.func.count()).group_by(Certification.path_id)
-        )
-    }
+        ).tuples()
+    )
     answered: dict[tuple[str, str, str], set[str]] = {}
     rows = db.session.execute(
         sa.select(QuizAttempt.path_id, QuizAttempt.module_id, QuizAttempt.answers)

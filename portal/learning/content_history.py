@@ -26,11 +26,11 @@ def learner_history() -> LearnerHistory:
             )
         )
     }
-    certificates: dict[str, int] = dict(
-        db.session.execute(
-            sa.select(Certification.path_id, sa.func.count()).group_by(Certification.path_id)
-        ).tuples()
-    )
+    certificates: dict[str, int] = {}
+    for path_id, count in db.session.execute(
+        sa.select(Certification.path_id, sa.func.count()).group_by(Certification.path_id)
+    ):
+        certificates[path_id] = count
     answered: dict[tuple[str, str, str], set[str]] = {}
     rows = db.session.execute(
         sa.select(QuizAttempt.path_id, QuizAttempt.module_id, QuizAttempt.answers)

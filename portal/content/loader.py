@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from portal.content.agreement import agreement_terms, needs_agreement_problems
-from portal.content.anchors import anchor_problems
+from portal.content.anchors import anchor_problems, page_anchors
 from portal.content.brand import build_brand
 from portal.content.build import PAGES, PROGRAM_FILE, Build, read_all
 from portal.content.kits import build_kits
@@ -104,8 +104,9 @@ def load_content(root: Path) -> ContentIndex:
         raise ContentError(sorted(narrow, key=lambda p: (p.path, p.line)))
     refs = LocalRefs(build.images, frozenset(rels), build.texts)
     index = render_index(index, refs)
-    broken_anchors = refs.problems + anchor_problems(build.links, index)
-    broken_anchors += anchor_problems(refs.fragment_links, index)
+    anchors = page_anchors(index)
+    broken_anchors = refs.problems + anchor_problems(build.links, index, anchors)
+    broken_anchors += anchor_problems(refs.fragment_links, index, anchors)
     if broken_anchors:
         raise ContentError(sorted(broken_anchors, key=lambda p: (p.path, p.line)))
     return dataclasses.replace(index, search=build_search_index(index))

@@ -22,7 +22,7 @@ from portal.content.build import PAGES, PROGRAM_FILE, Build, read_all
 from portal.content.kits import build_kits
 from portal.content.layout import Layout
 from portal.content.learning_retired import RETIRED_FILE, read_retired, reused_learning_problems
-from portal.content.links import broken_links
+from portal.content.links import LinkCollector, broken_links
 from portal.content.local_refs import LocalRefs
 from portal.content.markup_check import markup_problems
 from portal.content.model import ContentError, ContentIndex, ContentProblem
@@ -109,4 +109,9 @@ def load_content(root: Path) -> ContentIndex:
     broken_anchors += anchor_problems(refs.fragment_links, index, anchors)
     if broken_anchors:
         raise ContentError(sorted(broken_anchors, key=lambda p: (p.path, p.line)))
+    # Every check is done: the whole file texts and the collected links they needed go before
+    # the search index, the load's last large allocation, is built (a lower peak memory).
+    build.texts.clear()
+    build.links = LinkCollector()
+    del refs, anchors
     return dataclasses.replace(index, search=build_search_index(index))

@@ -244,8 +244,20 @@ def _write_pages(root: Path) -> None:
         "First come, first served. See the [guide](/program/guide) and your "
         "[checklist](/onboarding).",
     )
+    # The tier criterion agreement_accepted needs a versioned agreement page.
+    agreement = _document(
+        {
+            "title": "Partner agreement",
+            "summary": "What every partner accepts.",
+            "order": 3,
+            "version": 1,
+            "effective": "2026-01-05",
+        },
+        "The [rules of engagement](/program/rules) form part of this agreement.",
+    )
     (root / "pages" / "guide.md").write_text(guide)
     (root / "pages" / "rules.md").write_text(rules)
+    (root / "pages" / "agreement.md").write_text(agreement)
 
 
 def _write_checklist(root: Path, partner_type: str) -> None:

@@ -19,9 +19,10 @@ from portal.content.model import ContentIndex, ContentProblem
 
 _EVERY_PAGE = frozenset({"main"})
 _SHOWN_IDS = 12  # ids listed in a message
+Anchors = tuple[dict[str, frozenset[str]], dict[str, str]]  # what page_anchors returns
 
 
-def page_anchors(index: ContentIndex) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+def page_anchors(index: ContentIndex) -> Anchors:
     """The anchors of every content page by URL, and the URL that shows each content file."""
     anchors: dict[str, frozenset[str]] = {}
     shown_at: dict[str, str] = {}
@@ -50,9 +51,14 @@ def page_anchors(index: ContentIndex) -> tuple[dict[str, frozenset[str]], dict[s
     return anchors, shown_at
 
 
-def anchor_problems(links: LinkCollector, index: ContentIndex) -> list[ContentProblem]:
-    """A problem for every link to a content page's part that the page does not have."""
-    anchors, shown_at = page_anchors(index)
+def anchor_problems(
+    links: LinkCollector, index: ContentIndex, anchors_of: Anchors | None = None
+) -> list[ContentProblem]:
+    """A problem for every link to a content page's part that the page does not have.
+
+    `anchors_of` is page_anchors(index) when the caller has it already: reading every page's
+    ids means a pass over all rendered HTML, once per load is enough."""
+    anchors, shown_at = anchors_of if anchors_of is not None else page_anchors(index)
 
     def missing(href: str, source: str) -> str | None:
         url, fragment = _split(href, shown_at.get(source))

@@ -94,7 +94,7 @@ PAGE_IDS: frozenset[str] = frozenset(
 _OPEN = re.compile(r"<h([1-6])>")
 _TAG = re.compile(r"<[^<>]*>")  # stops at the next "<": linear even on a stray "<"
 _NOT_IN_ID = re.compile(r"[^\w\- ]")
-_ID = re.compile(r'\sid="([^"]*)"')
+_ID = re.compile(r'id="(?<=\sid=")([^"]*)"')  # literal first: fast over large HTML
 
 
 def step_ids(step_ids: Iterable[str]) -> frozenset[str]:

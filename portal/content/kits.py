@@ -44,7 +44,7 @@ _KIT_SHAPE = (
 
 
 class ContentReader(Protocol):
-    """What kit and playbook building needs from the loader (portal.content.loader._Build)."""
+    """What kit and playbook building needs from the loader (portal.content.build.Build)."""
 
     links: LinkCollector
 

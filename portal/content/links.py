@@ -41,7 +41,9 @@ EXTERNAL_SCHEMES = ("http", "https", "mailto")
 # Anything that could become an internal link: a "/" that does not continue a word, a number,
 # a URL or a closing HTML tag. A superset of real links: a candidate that does not resolve sends
 # its document through the real renderer, which decides (plain-text mentions are not links).
-_CANDIDATE = re.compile(r"(?<![\w/.:<~\\-])/[^\s\"'<>()\[\]`|]*")
+# The lookbehind comes after the "/" so the pattern starts with a literal: the engine jumps
+# from slash to slash instead of trying the lookbehind at every character of a large text.
+_CANDIDATE = re.compile(r"/(?<![\w/.:<~\\-]/)[^\s\"'<>()\[\]`|]*")
 # A link within the page: "#" after "(", "<", a quote or ":" (inline and HTML links,
 # reference definitions). A superset too.
 _FRAGMENT_CANDIDATE = re.compile(r"""[(<"':][^\S\n]*(#[^\s"'<>()\[\]`|]*)""")

@@ -80,6 +80,7 @@ class LocalRefs:
     problems: list[ContentProblem] = field(default_factory=list)
     fragment_links: LinkCollector = field(default_factory=LinkCollector)
     _cursors: dict[str, tuple[int, int]] = field(default_factory=dict)  # (offset, its line)
+    _targets: dict[tuple[str, str], tuple[str | None, str | None]] = field(default_factory=dict)
 
     def resolve(self, rendered: str, source: str) -> str:
         """`rendered` (the sanitised HTML of a text of `source`) with references resolved."""
@@ -141,6 +142,16 @@ class LocalRefs:
         start, end = src_match.span(1)
         return tag[:start] + html.escape(image.url) + tag[end:]
 
+    def _target(self, source: str, path: str) -> tuple[str | None, str | None]:
+        """The content path and portal URL a link's path names; large documents link to the
+        same few files over and over, so each (file, path) is worked out once per load."""
+        key = (source, path)
+        found = self._targets.get(key)
+        if found is None:
+            rel = resolve_path(source, path)
+            found = self._targets[key] = (rel, portal_url(rel) if rel else None)
+        return found
+
     def _link(self, tag: str, source: str) -> str:
         href_match = _HREF.search(tag)
         if href_match is None:
@@ -149,8 +160,7 @@ class LocalRefs:
         parts = urlsplit(href)
         if not _is_relative(href) or not parts.path.endswith(".md"):
             return tag
-        rel = resolve_path(source, parts.path)
-        url = portal_url(rel) if rel else None
+        rel, url = self._target(source, parts.path)
         if rel is None or rel not in self.documents:
             where = f"there is no {rel}" if rel else "the path leads outside the content folder"
             self._report(source, href, f"broken link {href}: {where}")

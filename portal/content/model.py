@@ -269,7 +269,9 @@ class Checklist:
 
 @dataclass(frozen=True)
 class Choice:
-    key: str  # its `id:` in the source, else "c1", "c2", ... by position
+    # Its `id:` in the source, else derived from its text (portal.content.choice_ids);
+    # a true_false question's choices are always c1 (True) and c2 (False).
+    key: str
     text: str
     correct: bool
     explain: str = ""
@@ -282,6 +284,7 @@ class Question:
     prompt: str
     choices: tuple[Choice, ...]
     explain: str = ""
+    line: int = field(default=0, compare=False)  # where its `id:` is, for check messages
 
     @property
     def correct_keys(self) -> frozenset[str]:
@@ -300,6 +303,8 @@ class Quiz:
     cooldown_hours: int = 24
     shuffle: bool = False
     draw: int | None = None  # draw this many questions from the pool per attempt
+    # Ids removed for good (`question` or `question/choice`): past answers may still use them.
+    retired: frozenset[str] = field(default=frozenset(), compare=False)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -363,6 +368,9 @@ class ContentIndex:
     brand: Brand | None = None
     # content/images/ and images beside modules, by path (portal.content.images.ContentImage).
     images: Mapping[str, Any] = field(default_factory=_frozen_map)
+    # learning/retired.yml (portal.content.learning_retired.RetiredLearning); None when built
+    # by hand in tests.
+    retired_learning: Any = None
 
     def partner_pages(self) -> tuple[Page, ...]:
         """The program pages partners read, in list order (staff-only pages left out)."""

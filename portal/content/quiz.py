@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from portal.content import fields as f
+from portal.content.choice_ids import derived_choice_id, same_derived_id_message
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict
 from portal.content.model import QUESTION_TYPES, Choice, Question, Quiz
@@ -32,7 +33,8 @@ def build_quiz(src: Source, entry: LineDict) -> Quiz | None:
     shuffle = f.boolean(src, entry, "shuffle", what, default=False)
     draw = f.integer(src, entry, "draw", what, minimum=1)
     questions = _questions(src, entry)
-    reused_problems(src, entry, retired_ids(src, entry))
+    retired = retired_ids(src, entry)
+    reused_problems(src, entry, retired)
     if draw is not None and "questions" in entry and draw > len(questions):
         src.report(
             entry.line_of("draw"),
@@ -48,6 +50,7 @@ def build_quiz(src: Source, entry: LineDict) -> Quiz | None:
         cooldown_hours=cooldown if cooldown is not None else DEFAULT_COOLDOWN_HOURS,
         shuffle=shuffle,
         draw=draw,
+        retired=frozenset(retired),
     )
     return dataclasses.replace(quiz, version=quiz_version(quiz))
 
@@ -133,7 +136,14 @@ def _question(src: Source, entry: LineDict) -> Question | None:
         choices = ()
     if question_id is None or not kind:
         return None
-    return Question(id=question_id, type=kind, prompt=prompt, choices=choices, explain=explain)
+    return Question(
+        id=question_id,
+        type=kind,
+        prompt=prompt,
+        choices=choices,
+        explain=explain,
+        line=entry.line_of("id"),
+    )
 
 
 def _true_false(src: Source, entry: LineDict, label: str) -> tuple[Choice, ...]:
@@ -166,17 +176,22 @@ def _choices(src: Source, entry: LineDict, kind: str, label: str) -> tuple[Choic
     choices = []
     keys: dict[str, int] = {}
     for index, item in enumerate(items):
-        choice_map = f.mapping(src, item, "each choice", items.line_of(index))
+        line = items.line_of(index)
+        choice_map = f.mapping(src, item, "each choice", line)
         if choice_map is None:
             continue
         f.check_keys(src, choice_map, "a choice", ("text",), ("id", "correct", "explain"))
-        # A choice's id keeps past answers meaning the same when choices are reordered;
-        # without one, its position names it (c1, c2, ...).
-        key = f.slug(src, choice_map, "id", "a choice") or f"c{index + 1}"
-        f.unique(src, keys, key, items.line_of(index), "choice id")
         text = f.text(src, choice_map, "text", "a choice")
         if "text" in choice_map and not text:
             src.report(choice_map.line_of("text"), "'text' in a choice must not be empty")
+        # Answers are stored by choice id, so an id must survive reordering: its `id:`, else
+        # one derived from its wording (portal.content.choice_ids).
+        explicit = f.slug(src, choice_map, "id", "a choice")
+        key = explicit or derived_choice_id(text)
+        if key in keys and explicit is None:
+            src.report(line, same_derived_id_message(key, keys[key]))
+        else:
+            f.unique(src, keys, key, line, "choice id")
         choices.append(
             Choice(
                 key=key,

@@ -9,6 +9,7 @@ one), and the check refuses any question or choice that uses a retired id.
 from __future__ import annotations
 
 from portal.content import fields as f
+from portal.content.choice_ids import derived_choice_id
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 
@@ -49,11 +50,17 @@ def reused_problems(src: Source, entry: LineDict, retired: dict[str, int]) -> No
         if not isinstance(question_id, str) or not isinstance(choices, LineList):
             continue
         for choice in choices:
-            if not isinstance(choice, LineDict) or not isinstance(choice.get("id"), str):
+            if not isinstance(choice, LineDict):
                 continue
-            key = f"{question_id}/{choice['id']}"
+            explicit, text = choice.get("id"), choice.get("text")
+            if isinstance(explicit, str):
+                key, line = f"{question_id}/{explicit}", choice.line_of("id")
+            elif isinstance(text, str) and text.strip():
+                key, line = f"{question_id}/{derived_choice_id(text.strip())}", choice.line
+            else:
+                continue
             if key in retired:
-                src.report(choice.line_of("id"), _message("choice", key, retired))
+                src.report(line, _message("choice", key, retired))
 
 
 def _message(what: str, key: str, retired: dict[str, int]) -> str:

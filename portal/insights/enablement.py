@@ -22,6 +22,7 @@ from portal.learning.models import Certification, ModuleCompletion, QuizAttempt
 __all__ = ["EXPIRING_WITHIN", "EnablementData", "collect_enablement", "enablement_figures"]
 
 GROUP = ORG_GROUP
+VERSION_ROWS = 50  # content versions listed; a version is one deploy of the content
 
 
 @dataclass
@@ -33,6 +34,8 @@ class EnablementData:
     certified_now: Rows  # people holding a valid certificate, per path
     certified_people_now: Rows  # people holding any valid certificate
     expiring: Rows  # certificates expiring within 30 days, per path
+    # graded quiz attempts per content version and passed, current and previous window
+    by_version: tuple[Rows, Rows]
 
 
 def valid_certificate(now: datetime) -> list[Any]:
@@ -119,7 +122,41 @@ def collect_enablement(period: Period, scope: Scope, now: datetime) -> Enablemen
         certified_now=_certifications(valid_certificate(now), scope, distinct_people=True),
         certified_people_now=_people_certified(now, scope),
         expiring=_certifications(expiring_certificate(now), scope),
+        by_version=(_by_version(windows[0], scope), _by_version(windows[1], scope)),
     )
+
+
+def _by_version(window: Window, scope: Scope) -> Rows:
+    """Graded attempts per content version (the version each was graded against) and result."""
+    stmt = (
+        sa.select(*GROUP, QuizAttempt.content_version, QuizAttempt.passed, sa.func.count())
+        .join(Organization, Organization.id == QuizAttempt.organization_id)
+        .where(
+            in_window(QuizAttempt.submitted_at, window),
+            QuizAttempt.passed.is_not(None),
+            *org_scope(scope),
+        )
+        .group_by(*GROUP, QuizAttempt.content_version, QuizAttempt.passed)
+    )
+    return Rows(db.session.execute(stmt), keys=2, regional=True)
+
+
+def _version_rows(data: EnablementData, scope: Scope) -> list[dict[str, Any]]:
+    """Per content version: graded attempts and passes this period, graded the period before;
+    the versions with most attempts first (at most VERSION_ROWS)."""
+    now, before = (rows.by_keys(scope) for rows in data.by_version)
+    versions = {version for version, _passed in (*now, *before)}
+    rows = [
+        {
+            "version": version,
+            "graded": now.get((version, True), 0) + now.get((version, False), 0),
+            "passed": now.get((version, True), 0),
+            "graded_before": before.get((version, True), 0) + before.get((version, False), 0),
+        }
+        for version in versions
+    ]
+    rows.sort(key=lambda row: (-row["graded"], -row["graded_before"], row["version"]))
+    return rows[:VERSION_ROWS]
 
 
 def _people_certified(now: datetime, scope: Scope) -> Rows:
@@ -174,4 +211,5 @@ def enablement_figures(
         "first_attempts": [list(_pass_rate(current, scope)), list(_pass_rate(previous, scope))],
         "expiring": data.expiring.total(scope),
         "kit_orgs": [kit_orgs(data.kit_orgs[0]), kit_orgs(data.kit_orgs[1])],
+        "by_version": _version_rows(data, scope),
     }

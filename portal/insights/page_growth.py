@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from portal.insights.charts import Chart, horizontal, vertical
 from portal.insights.page_context import PageContext
 from portal.insights.view_model import (
@@ -272,4 +274,38 @@ def enablement_section(context: PageContext) -> Section:
     )
     chart.table_id = "paths"
     section.charts.append(chart)
+    by_version = figures.get("by_version")
+    if by_version is None:  # a snapshot stored before this table existed
+        section.notes.append(
+            "Quiz attempts by content version appear with the next refresh of the insights rollup."
+        )
+    section.tables.append(versions_table(by_version or [], context.content.version))
     return section
+
+
+def versions_table(rows: list[dict[str, Any]], current: str) -> Table:
+    """Graded quiz attempts per content version (the hash `flask content check` prints and
+    /healthz reports): which edit of the content learners were graded against."""
+    return Table(
+        id="content-versions",
+        caption="Quiz attempts by content version (graded in the period)",
+        headers=[
+            "Content version",
+            "Graded attempts",
+            "Passed",
+            "Graded the period before",
+        ],
+        rows=[
+            [
+                Cell(
+                    row["version"] + (" (current)" if row["version"] == current else ""),
+                    raw=row["version"],
+                ),
+                Cell(count_text(row["graded"]), raw=row["graded"]),
+                Cell(count_text(row["passed"]), raw=row["passed"]),
+                Cell(count_text(row["graded_before"]), raw=row["graded_before"]),
+            ]
+            for row in rows
+        ],
+        numeric=frozenset({1, 2, 3}),
+    )

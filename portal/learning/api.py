@@ -13,6 +13,7 @@ from portal.learning.certificates import (
     org_has_valid_certification,
     orgs_with_valid_certification,
 )
+from portal.learning.content_history import learner_history
 from portal.learning.counts import certified_people_by_path
 from portal.learning.progress import PathProgress, next_module_for, paths_progress
 
@@ -22,6 +23,7 @@ __all__ = [
     "certifications_for_user",
     "certified_organizations",
     "certified_people_by_path",
+    "learner_history",
     "next_module_for",
     "org_has_valid_certification",
     "orgs_with_valid_certification",

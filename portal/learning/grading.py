@@ -2,7 +2,7 @@
 
 Pure functions over the content dataclasses: no database, no Flask. An attempt's *plan* is
 the list of questions it shows, in display order, each with its choice keys in display order:
-`[{"id": "budget", "choices": ["c2", "c1", "c3"], "v": <question version>}, ...]`
+`[{"id": "budget", "choices": ["badge-scan", "owner", "e-book"], "v": <question version>}, ...]`
 (portal.learning.quiz_edits keeps an open plan usable when the quiz is edited). The plan is
 stored with the attempt, so shuffling is stable within an attempt and grading never depends
 on today's random numbers.

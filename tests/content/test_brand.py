@@ -227,7 +227,7 @@ def test_a_safe_svg_with_internal_references_passes() -> None:
 
 def test_content_check_prints_the_contrast_error(content: ContentCopy) -> None:
     content.replace(BRAND_YML, 'primary_dark: "#123462"', 'primary_dark: "#8aa9d6"')
-    result = CliRunner().invoke(content_cli, ["check", str(content.root)])
+    result = CliRunner().invoke(content_cli, ["check", "--no-history", str(content.root)])
     assert result.exit_code == 1
     assert (
         "brand/brand.yml:6: hovered links (primary_dark on white) #8aa9d6 on #ffffff is 2.4:1; "
@@ -240,7 +240,9 @@ def test_content_check_prints_the_contrast_error(content: ContentCopy) -> None:
 
 
 def test_content_check_passes_the_demo_brand() -> None:
-    result = CliRunner().invoke(content_cli, ["check", str(FIXTURE_CONTENT.parents[2] / "content")])
+    result = CliRunner().invoke(
+        content_cli, ["check", "--no-history", str(FIXTURE_CONTENT.parents[2] / "content")]
+    )
     assert result.exit_code == 0, result.output
 
 

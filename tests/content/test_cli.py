@@ -11,7 +11,7 @@ from tests.content.conftest import FIXTURE_CONTENT, ContentCopy
 
 
 def test_check_good_content_prints_a_summary() -> None:
-    result = CliRunner().invoke(content_cli, ["check", str(FIXTURE_CONTENT)])
+    result = CliRunner().invoke(content_cli, ["check", "--no-history", str(FIXTURE_CONTENT)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
@@ -21,7 +21,7 @@ def test_check_good_content_prints_a_summary() -> None:
 def test_check_broken_content_prints_every_error(content: ContentCopy) -> None:
     content.replace("learning/basics/02-qualifying.md", "pass_mark: 75", "pass_mark: 175")
     content.replace("onboarding/referral.md", "kind: staff", "kind: phone")
-    result = CliRunner().invoke(content_cli, ["check", str(content.root)])
+    result = CliRunner().invoke(content_cli, ["check", "--no-history", str(content.root)])
     assert result.exit_code == 1
     assert "learning/basics/02-qualifying.md:6: 'pass_mark' in quiz must be between 1 and 100" in (
         result.output

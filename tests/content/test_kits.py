@@ -130,7 +130,7 @@ def test_load_builds_the_search_index(index: ContentIndex) -> None:
 
 
 def test_check_counts_kits_and_playbooks() -> None:
-    result = CliRunner().invoke(content_cli, ["check", str(FIXTURE_CONTENT)])
+    result = CliRunner().invoke(content_cli, ["check", "--no-history", str(FIXTURE_CONTENT)])
     assert result.exit_code == 0, result.output
     assert ", 4 modules, 2 kits, 5 playbooks (version " in result.output
 

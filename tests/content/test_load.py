@@ -102,10 +102,14 @@ def test_quiz_building(index: ContentIndex) -> None:
     assert (quiz.shuffle, quiz.draw) == (False, None)
     assert [q.id for q in quiz.questions] == ["budget", "signals", "handover", "intro"]
     budget = quiz.question("budget")
-    assert [c.key for c in budget.choices] == ["c1", "c2", "c3"]
-    assert budget.correct_keys == {"c1"}
-    assert budget.choice("c2").explain == "Interest, not need."
-    assert quiz.question("signals").correct_keys == {"c1", "c2"}
+    assert [c.key for c in budget.choices] == [
+        "a-named-budget-owner",
+        "a-downloaded-e-book",
+        "a-conference-badge-scan",
+    ]
+    assert budget.correct_keys == {"a-named-budget-owner"}
+    assert budget.choice("a-downloaded-e-book").explain == "Interest, not need."
+    assert quiz.question("signals").correct_keys == {"a-deadline", "a-budget"}
     handover = quiz.question("handover")
     assert [(c.key, c.text, c.correct) for c in handover.choices] == [
         ("c1", "True", False),

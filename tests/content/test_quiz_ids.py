@@ -19,7 +19,11 @@ def test_an_explicit_choice_id_keys_the_choice_wherever_it_moves(content: Conten
     assert quiz is not None
     budget = quiz.question("budget")
     assert budget is not None
-    assert [c.key for c in budget.choices] == ["owner", "c2", "c3"]
+    assert [c.key for c in budget.choices] == [
+        "owner",
+        "a-downloaded-e-book",
+        "a-conference-badge-scan",
+    ]
     assert budget.correct_keys == frozenset({"owner"})
 
 
@@ -27,10 +31,11 @@ def test_two_choices_with_one_id_are_refused(content: ContentCopy) -> None:
     content.replace(
         QUIZ,
         "        - text: A downloaded e-book\n",
-        "        - id: c1\n          text: A downloaded e-book\n",
+        "        - id: a-named-budget-owner\n          text: A downloaded e-book\n",
     )
     assert (
-        only(content.problems()) == f"{QUIZ}:18: duplicate choice id 'c1' (first used on line 15)"
+        only(content.problems())
+        == f"{QUIZ}:18: duplicate choice id 'a-named-budget-owner' (first used on line 15)"
     )
 
 

@@ -106,10 +106,10 @@ def test_submit_a_pass_records_the_grade_and_the_completion(partner_user, basics
     assert attempt.passed is True and attempt.score == 100
     assert attempt.submitted_at == T0 + timedelta(minutes=5)
     assert attempt.answers == {
-        "budget": ["c1"],
-        "signals": ["c1", "c2"],
+        "budget": ["a-named-budget-owner"],
+        "signals": ["a-deadline", "a-budget"],
         "handover": ["c2"],
-        "intro": ["c1"],
+        "intro": ["the-contact"],
     }
     assert attempt.results == dict.fromkeys(["budget", "signals", "handover", "intro"], True)
     completion = db.session.scalar(sa.select(ModuleCompletion))

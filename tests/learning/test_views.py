@@ -148,8 +148,8 @@ def test_start_shows_the_questions_but_never_the_answers(client, partner) -> Non
     assert response.headers["Location"].endswith(f"{QUALIFYING}#quiz")
     page = client.get(QUALIFYING).get_data(as_text=True)
     assert page.count("<fieldset") == 4 and page.count("<legend>") == 4
-    assert 'type="radio" name="q-budget" value="c1"' in page
-    assert 'type="checkbox" name="q-signals" value="c2"' in page
+    assert 'type="radio" name="q-budget" value="a-named-budget-owner"' in page
+    assert 'type="checkbox" name="q-signals" value="a-budget"' in page
     assert 'name="q-handover" value="c1"> True' in page
     quiz_html = page[page.index('id="quiz"') :]
     assert "correct" not in quiz_html.lower()
@@ -196,7 +196,10 @@ def test_submit_a_fail(client, partner, content) -> None:
         (lambda data: data.pop("q-signals"), "Please answer question 2."),
         (lambda data: data.update({"q-budget": ["c9"]}), "not one of its choices"),
         (lambda data: data.update({"q-secret": ["c1"]}), "do not match this attempt"),
-        (lambda data: data.update({"q-budget": ["c1", "c2"]}), "exactly one answer"),
+        (
+            lambda data: data.update({"q-budget": ["a-named-budget-owner", "a-downloaded-e-book"]}),
+            "exactly one answer",
+        ),
     ],
 )
 def test_bad_answers_are_refused_and_change_nothing(

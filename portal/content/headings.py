@@ -88,6 +88,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
         "agreement-text-heading",
         # (an organisation's quiz attempts, staff, also use "versions-heading")
+        # the admin's webhook endpoints (portal/templates/webhooks)
+        "add-endpoint", "deliveries-heading", "endpoints-heading", "new-secret",
+        "new-secret-value",
     }
 )  # fmt: skip
 

@@ -152,7 +152,8 @@ def test_the_submission_that_completes_a_path_stays_within_budget(
                 data=answers_for(basics.module(module_id).quiz, plan),
             )
         assert response.status_code == 200
-        assert counter.count <= BUDGET, counter.statements
+        # The certificate's `certification.issued` webhook looks up the subscribed endpoints.
+        assert counter.count <= BUDGET + 1, counter.statements
     assert "You completed Basics." in response.get_data(as_text=True)
 
 

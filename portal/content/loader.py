@@ -62,6 +62,7 @@ from portal.content.playbooks import (
     sort_playbook_files,
 )
 from portal.content.program import build_program
+from portal.content.program_compliance import needs_compliance_problems
 from portal.content.reach import reach_problems
 from portal.content.rendering import render_index
 from portal.content.search import build_search_index
@@ -177,6 +178,7 @@ def load_content(root: Path) -> ContentIndex:
         # A page with problems may be the agreement itself: no "agreement missing" cascade.
         if not any(p.path.startswith(f"{PAGES}/") for p in build.problems):
             needs_agreement_problems(program, checklists, build.report, PROGRAM_FILE)
+        needs_compliance_problems(program, checklists, build.report, PROGRAM_FILE)
         build.problems.extend(
             reference_problems(
                 program, {p.id: p for p in paths}, layout.path_files, checklists, PROGRAM_FILE

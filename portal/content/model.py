@@ -16,17 +16,25 @@ from typing import Any, Literal
 
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
 from portal.content.model_brand import Brand
+from portal.content.model_compliance import ComplianceRules
 from portal.content.model_directory import DirectoryTaxonomy
 from portal.content.model_governance import AgreementTerms, Governance, MdfRules
 from portal.content.model_leads import LeadRules
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal[
-    "acknowledge", "agreement", "learning_path", "kit_download", "first_referral", "staff"
+    "acknowledge",
+    "agreement",
+    "compliance_documents",
+    "learning_path",
+    "kit_download",
+    "first_referral",
+    "staff",
 ]
 STEP_KINDS: tuple[str, ...] = (
     "acknowledge",
     "agreement",
+    "compliance_documents",
     "learning_path",
     "kit_download",
     "first_referral",
@@ -54,6 +62,7 @@ CRITERION_KINDS: tuple[str, ...] = (
     "won_deals",
     "won_value",
     "staff_attested",
+    "compliance_current",
 )
 ANY_OF = "any_of"  # a group met when any one of its options is met
 
@@ -186,6 +195,7 @@ class Program:
     agreement: AgreementTerms | None = None
     leads: LeadRules = field(default_factory=LeadRules)
     directory: DirectoryTaxonomy = field(default_factory=DirectoryTaxonomy)
+    compliance: ComplianceRules = field(default_factory=ComplianceRules)
 
     def partner_type(self, type_id: str) -> PartnerType | None:
         return next((t for t in self.partner_types if t.id == type_id), None)

@@ -12,6 +12,7 @@ from portal.content.benchmarks import build_benchmarks
 from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
+from portal.content.program_compliance import build_compliance
 from portal.content.program_directory import build_directory
 from portal.content.program_governance import build_governance
 from portal.content.program_leads import build_lead_rules
@@ -38,6 +39,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "mdf",
     "leads",
     "directory",
+    "compliance",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -116,6 +118,7 @@ def build_program(src: Source, data: object) -> Program | None:
             src, root, type_ids=type_ids, tier_ids=tuple(t.id for t in tiers), regions=regions
         ),
         directory=build_directory(src, root, regions),
+        compliance=build_compliance(src, root, type_ids),
     )  # fmt: skip
 
 

@@ -66,6 +66,7 @@ class DocumentStatus(StrEnum):
     WAITING = "waiting"  # uploaded, waits for the partner team's review
     APPROVED = "approved"
     REJECTED = "rejected"
+    REPLACED = "replaced"  # a newer upload came before the review: only the newest is reviewed
 
 
 class ComplianceDocument(Model):

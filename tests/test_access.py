@@ -32,6 +32,7 @@ from portal.referrals.models import Customer
 from tests.access_api import ROUTES as API_ROUTES
 from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_compliance import ROUTES as COMPLIANCE_ROUTES
+from tests.access_compliance import build_compliance_document
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_directory import ROUTES as DIRECTORY_ROUTES
 from tests.access_directory import build_directory_world
@@ -195,6 +196,7 @@ class World:
     directory_slug: str  # a listed partner in the public directory
     contact_id: int  # a directory message to partner_org
     change_id: int  # partner_org's directory profile change waiting for staff
+    compliance_document_id: int  # partner_org's tax form, waiting for review
 
 
 def _build_world() -> World:
@@ -281,6 +283,7 @@ def _build_world() -> World:
         directory_slug=directory.slug,
         contact_id=directory.contact_id,
         change_id=directory.change_id,
+        **build_compliance_document(partner_org, partner_admin),
     )
 
 

@@ -183,7 +183,7 @@ def test_reminders_go_before_expiry_and_after_once_per_version(app: Flask) -> No
 
 
 def test_a_renewal_waiting_or_approved_stops_the_old_versions_reminders(app: Flask) -> None:
-    org, admin, staff = _reseller("Renewing")
+    _org, admin, staff = _reseller("Renewing")
     program = current_content().program
     expires = utcnow().date() + timedelta(days=10)
     approve_document(staff, _upload(admin, "insurance").id, expires, program)
@@ -194,9 +194,7 @@ def test_a_renewal_waiting_or_approved_stops_the_old_versions_reminders(app: Fla
 def test_the_cli_sends_document_reminders_and_commits(app: Flask, runner) -> None:
     _org, admin, staff = _reseller("Cron")
     expires = utcnow().date() + timedelta(days=5)
-    approve_document(
-        staff, _upload(admin, "insurance").id, expires, current_content().program
-    )
+    approve_document(staff, _upload(admin, "insurance").id, expires, current_content().program)
     db.session.commit()
     reminders = sa.select(sa.func.count()).where(
         OutboxMessage.kind == "compliance_document_reminder"

@@ -24,6 +24,7 @@ from portal.signals import compliance_document_approved
 
 __all__ = [
     "MAX_VALID_YEARS",
+    "AlreadyDecided",
     "ReviewRefused",
     "approve_document",
     "partner_admins",
@@ -36,7 +37,11 @@ MAX_VALID_YEARS = 10  # an expiry further ahead is a typo
 
 
 class ReviewRefused(ValueError):
-    """The decision cannot be taken (someone decided first, or the date is wrong)."""
+    """The decision cannot be taken as given (a wrong date, no reason)."""
+
+
+class AlreadyDecided(ReviewRefused):
+    """Someone decided first, or a newer upload replaced the version."""
 
 
 def suggested_expiry(kind: ComplianceDocumentType | None, today: date) -> date | None:
@@ -54,9 +59,9 @@ def _lock_waiting(document_id: int) -> ComplianceDocument:
         .execution_options(populate_existing=True)
     )
     if found is None:
-        raise ReviewRefused("The document no longer exists.")
+        raise AlreadyDecided("The document no longer exists.")
     if found.status != DocumentStatus.WAITING:
-        raise ReviewRefused("This version was already reviewed or replaced by a newer upload.")
+        raise AlreadyDecided("This version was already reviewed or replaced by a newer upload.")
     return found
 
 

@@ -119,6 +119,10 @@ def approve(document_id: int):
         review_rules.approve_document(
             current_user, document_id, form.expires_on.data, current_content().program
         )
+    except review_rules.AlreadyDecided as decided:
+        db.session.rollback()
+        flash(str(decided), "error")
+        return redirect(url_for(".review", document_id=document_id))
     except review_rules.ReviewRefused as refused:
         db.session.rollback()
         form.expires_on.errors = [*form.expires_on.errors, str(refused)]
@@ -140,6 +144,10 @@ def reject(document_id: int):
         review_rules.reject_document(
             current_user, document_id, field_text(form.reason), current_content().program
         )
+    except review_rules.AlreadyDecided as decided:
+        db.session.rollback()
+        flash(str(decided), "error")
+        return redirect(url_for(".review", document_id=document_id))
     except review_rules.ReviewRefused as refused:
         db.session.rollback()
         form.reason.errors = [*form.reason.errors, str(refused)]

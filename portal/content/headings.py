@@ -88,8 +88,8 @@ PAGE_IDS: frozenset[str] = frozenset(
         "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
         "agreement-text-heading",
         # compliance documents (portal/templates/compliance), partner and staff pages
-        "approve-heading", "compliance-documents-heading", "decision-heading",
-        "documents-heading", "reject-heading", "upload-heading", "uploads-heading",
+        "approve-heading", "compliance-documents-heading", "documents-heading",
+        "reject-heading", "uploads-heading",
         # (an organisation's quiz attempts, staff, also use "versions-heading")
     }
 )  # fmt: skip

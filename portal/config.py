@@ -169,6 +169,11 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "CUSTOMER_IMPORT_MAX_BYTES": _env_int("CUSTOMER_IMPORT_MAX_BYTES", 8 * 1024 * 1024),
         # One MDF proof file (invoice, photo, attendee list); a claim carries at most 7 files.
         "MDF_PROOF_MAX_BYTES": _env_int("MDF_PROOF_MAX_BYTES", 5 * 1024 * 1024),
+        # A compliance document (tax form, insurance certificate): a scanned multi-page PDF
+        # fits in 10 MB; larger is refused before it is read (413).
+        "COMPLIANCE_DOCUMENT_MAX_BYTES": _env_int(
+            "COMPLIANCE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024
+        ),
         # Proxies in front of the app (load balancer, ingress) whose X-Forwarded-* headers
         # are trusted; the client address behind them keys the login rate limits.
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),

@@ -11,6 +11,7 @@ from portal.accounts.models import Organization, OrgStatus, Role, User
 from portal.api.demo import load_demo_tokens
 from portal.comarketing.demo import load_demo_comarketing
 from portal.compliance.demo import load_demo_agreements
+from portal.compliance.document_demo import load_demo_documents
 from portal.content.model import ContentIndex
 from portal.db_types import utcnow
 from portal.demo_history import load_demo_history
@@ -109,6 +110,9 @@ def load_demo(content: ContentIndex) -> bool:
     load_demo_questions(users, content)  # answered, waiting on us, new, one past its SLA
     load_demo_comarketing(users, content.program)
     load_demo_mdf(users, content.program)  # Harbor Systems' market development funds
+    db.session.flush()
+    # Harbor's tax form current, its insurance certificate expiring; Brightline's tax form missing
+    load_demo_documents(users, content.program)
     load_demo_leads(users, content.program)
     load_demo_tokens(users)  # API tokens in use on /team/api-tokens and /admin/api-tokens
     load_demo_webhooks(users)  # the example receiver's endpoint on /admin/webhooks, off

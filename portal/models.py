@@ -4,7 +4,12 @@ from portal.accounts.models import Invite, Organization, PasswordReset, User
 from portal.api.models import ApiIdempotencyKey, ApiToken
 from portal.audit.models import ActivityEvent, AuditEntry
 from portal.comarketing.models import ComarketingDecision, ComarketingPiece, ComarketingVersion
-from portal.compliance.models import AgreementAcceptance, AgreementReminder
+from portal.compliance.models import (
+    AgreementAcceptance,
+    AgreementReminder,
+    ComplianceDocument,
+    ComplianceDocumentReminder,
+)
 from portal.directory.models import DirectoryContact, DirectoryProfile, DirectoryProfileChange
 from portal.insights.models import InsightSnapshot
 from portal.leads.models import Lead, LeadCap, LeadIndustry, LeadOffer
@@ -51,6 +56,8 @@ __all__ = [
     "Commission",
     "CommissionDispute",
     "CompanyRegistration",
+    "ComplianceDocument",
+    "ComplianceDocumentReminder",
     "Customer",
     "DirectoryContact",
     "DirectoryProfile",

@@ -32,6 +32,7 @@ from portal.referrals.models import Customer
 from tests.access_api import ROUTES as API_ROUTES
 from tests.access_comarketing import ROUTES as COMARKETING_ROUTES
 from tests.access_compliance import ROUTES as COMPLIANCE_ROUTES
+from tests.access_compliance import build_compliance_document
 from tests.access_customers import ROUTES as CUSTOMER_ROUTES
 from tests.access_directory import ROUTES as DIRECTORY_ROUTES
 from tests.access_directory import build_directory_world
@@ -202,6 +203,7 @@ class World:
     change_id: int  # partner_org's directory profile change waiting for staff
     webhook_endpoint_id: int  # an endpoint with one waiting delivery
     webhook_delivery_id: int
+    compliance_document_id: int  # partner_org's tax form, waiting for review
 
 
 def _build_world() -> World:
@@ -289,6 +291,7 @@ def _build_world() -> World:
         contact_id=directory.contact_id,
         change_id=directory.change_id,
         **build_webhooks(admin_user),
+        **build_compliance_document(partner_org, partner_admin),
     )
 
 

@@ -114,6 +114,8 @@ VALID_BODIES: dict[str, dict[str, str]] = {
         "url": "https://preview.example.com/webinar",
     },
     "comarketing_staff.decide": {"decision": "changes_requested", "comment": "Shorter, please."},
+    "staff_compliance.approve": {"expires_on": "2030-01-01"},
+    "staff_compliance.reject": {"reason": "The scan is unreadable."},
     "mdf.new": {
         "activity_type": "event",
         "title": "Breakfast briefing",

@@ -18,6 +18,7 @@ SIGNALS: dict[str, NamedSignal] = {
     "referral_submitted": signals.referral_submitted,
     "kit_downloaded": signals.kit_downloaded,
     "agreement_accepted": signals.agreement_accepted,
+    "compliance_document_approved": signals.compliance_document_approved,
 }
 
 

@@ -95,6 +95,20 @@ ACTIONS: dict[str, tuple[str, str]] = {
         "{actor} accepted version {after.version} of the partner agreement for {org}, "
         "signing as {after.signer_name}",
     ),
+    "compliance.document_uploaded": (
+        "Compliance document uploaded",
+        "{actor} uploaded version {after.version} of the {after.document} for {org} "
+        "({after.file_name})",
+    ),
+    "compliance.document_approved": (
+        "Compliance document approved",
+        "{actor} approved version {after.version} of the {after.document} of {org}, "
+        "expiring {after.expires_on}",
+    ),
+    "compliance.document_rejected": (
+        "Compliance document rejected",
+        "{actor} rejected version {after.version} of the {after.document} of {org}: {after.reason}",
+    ),
     "onboarding.step_acknowledged": (
         "Onboarding step acknowledged",
         "{actor} acknowledged the onboarding step {after.step_id} for {org}",

@@ -29,11 +29,10 @@ from portal.comarketing.models import (
     DecisionKind,
     PieceStatus,
 )
-from portal.comarketing.sniff import ACCEPTED, sniff
 from portal.content.model import Program
 from portal.db_types import utcnow
 from portal.extensions import db
-from portal.kits.api import UploadStorage, new_upload_key
+from portal.kits.api import UPLOAD_KINDS, UploadStorage, new_upload_key, sniff
 from portal.notify.outbox import queue_email
 from portal.referrals.api import add_sla_hours
 
@@ -64,7 +63,7 @@ FILE_NAME_MAX = 200
 # Crockford's base32 without I, L, O, U: read aloud or typed from a print-out without doubt.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _REFERENCE_ATTEMPTS = 5
-ACCEPTED_TEXT = ", ".join(kind.label for kind in ACCEPTED)
+ACCEPTED_TEXT = ", ".join(kind.label for kind in UPLOAD_KINDS)
 
 
 class UploadRefused(ValueError):

@@ -6,17 +6,21 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-compliance_cli = AppGroup("compliance", help="Compliance jobs (partner agreement reminders).")
+compliance_cli = AppGroup(
+    "compliance", help="Compliance jobs (agreement and document expiry reminders)."
+)
 
 
 @compliance_cli.command("remind")
 def remind_command() -> None:
-    """Queue the partner agreement reminders due today (each one at most once)."""
+    """Queue the agreement and document expiry reminders due today (each at most once)."""
+    from portal.compliance.document_reminders import send_document_reminders
     from portal.compliance.reminders import send_agreement_reminders
     from portal.content_runtime import current_content
     from portal.extensions import db
 
-    queued = send_agreement_reminders(current_content().program)
+    program = current_content().program
+    queued = send_agreement_reminders(program) + send_document_reminders(program)
     db.session.commit()
     click.echo(f"Queued {queued} e-mail{'' if queued == 1 else 's'}.")
 

@@ -87,6 +87,9 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the partner agreement page and the organisation page's agreement section
         "accept-heading", "acceptances-heading", "agreement-heading", "agreement-state-heading",
         "agreement-text-heading",
+        # compliance documents (portal/templates/compliance), partner and staff pages
+        "approve-heading", "compliance-documents-heading", "documents-heading",
+        "reject-heading", "uploads-heading",
         # (an organisation's quiz attempts, staff, also use "versions-heading")
         # the admin's webhook endpoints (portal/templates/webhooks)
         "add-endpoint", "deliveries-heading", "endpoints-heading", "new-secret",

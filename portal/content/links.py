@@ -33,6 +33,7 @@ PORTAL_PAGES = frozenset(
         "/playbooks",
         "/search",
         "/agreement",
+        "/compliance",
     }
 )
 EXTERNAL_SCHEMES = ("http", "https", "mailto")

@@ -28,6 +28,7 @@ from portal.content.markup_check import markup_problems
 from portal.content.model import ContentError, ContentIndex, ContentProblem
 from portal.content.pages import page_sort_key
 from portal.content.playbooks import build_playbooks, playbook_sort_key
+from portal.content.program_compliance import needs_compliance_problems
 from portal.content.reach import reach_problems
 from portal.content.rendering import render_index
 from portal.content.search import build_search_index
@@ -61,6 +62,7 @@ def load_content(root: Path) -> ContentIndex:
         # A page with problems may be the agreement itself: no "agreement missing" cascade.
         if not any(p.path.startswith(f"{PAGES}/") for p in build.problems):
             needs_agreement_problems(program, checklists, build.report, PROGRAM_FILE)
+        needs_compliance_problems(program, checklists, build.report, PROGRAM_FILE)
         build.problems.extend(
             reference_problems(
                 program, {p.id: p for p in paths}, layout.path_files, checklists, PROGRAM_FILE

@@ -17,17 +17,25 @@ from typing import Any, Literal
 from portal.content.library import EVERYONE, Audience, Kit, Playbook
 from portal.content.model_brand import Brand
 from portal.content.model_calendar import BusinessHours
+from portal.content.model_compliance import ComplianceRules
 from portal.content.model_directory import DirectoryTaxonomy
 from portal.content.model_governance import AgreementTerms, Governance, MdfRules
 from portal.content.model_leads import LeadRules
 
 QuestionType = Literal["single", "multiple", "true_false"]
 StepKind = Literal[
-    "acknowledge", "agreement", "learning_path", "kit_download", "first_referral", "staff"
+    "acknowledge",
+    "agreement",
+    "compliance_documents",
+    "learning_path",
+    "kit_download",
+    "first_referral",
+    "staff",
 ]
 STEP_KINDS: tuple[str, ...] = (
     "acknowledge",
     "agreement",
+    "compliance_documents",
     "learning_path",
     "kit_download",
     "first_referral",
@@ -55,6 +63,7 @@ CRITERION_KINDS: tuple[str, ...] = (
     "won_deals",
     "won_value",
     "staff_attested",
+    "compliance_current",
 )
 ANY_OF = "any_of"  # a group met when any one of its options is met
 
@@ -189,6 +198,7 @@ class Program:
     directory: DirectoryTaxonomy = field(default_factory=DirectoryTaxonomy)
     # The partner team's working week; None: every SLA counts elapsed hours.
     business_hours: BusinessHours | None = None
+    compliance: ComplianceRules = field(default_factory=ComplianceRules)
 
     def sla_hours_text(self, hours: int) -> str:
         """An SLA's length as people read it: "8 business hours" on the program's calendar,

@@ -13,6 +13,7 @@ from portal.content.fields import Source
 from portal.content.frontmatter import LineDict, LineList
 from portal.content.model import AttestedFact, CommissionRule, PartnerType, Program, Tier
 from portal.content.program_calendar import build_business_hours, check_slas_fit
+from portal.content.program_compliance import build_compliance
 from portal.content.program_directory import build_directory
 from portal.content.program_governance import build_governance
 from portal.content.program_leads import build_lead_rules
@@ -40,6 +41,7 @@ PROGRAM_KEYS_OPTIONAL = (
     "leads",
     "directory",
     "business_hours",
+    "compliance",
 )
 INVOLVEMENTS = ("sourced", "influenced")
 # Used when program.yml leaves the optional sections out (the values content/README.md shows).
@@ -119,6 +121,7 @@ def build_program(src: Source, data: object) -> Program | None:
         ),
         directory=build_directory(src, root, regions),
         business_hours=build_business_hours(src, root),
+        compliance=build_compliance(src, root, type_ids),
     )  # fmt: skip
     check_slas_fit(src, root, program.business_hours, _business_hour_slas(program))
     return program

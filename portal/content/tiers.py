@@ -43,6 +43,7 @@ KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "won_deals": (("count", "window_days"), ()),
     "won_value": (("amount", "window_days"), ()),
     "staff_attested": (("fact",), ()),
+    "compliance_current": ((), ()),
 }
 assert tuple(KIND_KEYS) == CRITERION_KINDS
 
@@ -318,7 +319,13 @@ def check_tier_order(src: Source, tiers: tuple[Tier, ...]) -> None:
 
 
 def _comparable(criterion: Criterion) -> tuple[object, ...] | None:
-    if criterion.kind in (ANY_OF, "agreement_accepted", "onboarding_complete", "staff_attested"):
+    if criterion.kind in (
+        ANY_OF,
+        "agreement_accepted",
+        "onboarding_complete",
+        "staff_attested",
+        "compliance_current",
+    ):
         return None
     return (
         criterion.kind,

@@ -1,4 +1,5 @@
-"""Files people upload (co-marketing pieces, MDF proof), kept in the same storage as the kit files.
+"""Files people upload (co-marketing pieces, MDF proof, compliance documents), kept in the
+same storage as the kit files.
 
 `ASSET_STORAGE=local` keeps them in `UPLOAD_DIR`; `s3://bucket/prefix` in the same bucket under
 `prefix/uploads/`. The caller names each file with a generated key (`new_upload_key`), never a
@@ -22,6 +23,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from portal.extensions import db
+from portal.kits.sniff import JPEG, PDF, PNG, sniff
 from portal.kits.storage import (
     StorageUnavailable,
     content_disposition,
@@ -48,26 +50,19 @@ EXTENSION_KEY = "upload_storage"
 # A generated key: 32 hex characters and an extension of our choosing (see new_upload_key).
 UPLOAD_KEY = re.compile(r"[0-9a-f]{32}\.[a-z]{3,4}")
 CHUNK_BYTES = 64 * 1024
-
-
-# Magic numbers of the proof types MDF claims take; text (CSV) is recognised by decoding.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 _EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "text/csv": "csv"}
 
 
 def sniff_media_type(data: bytes) -> str | None:
     """The file's type from its first bytes (never its name): PDF, PNG, JPEG or CSV text.
 
+    The binary kinds are recognised by `portal.kits.sniff` (the one place uploads are typed);
     CSV means UTF-8 text without control characters other than tab and line breaks; anything
     else is None (refused).
     """
-    for signature, media_type in _SIGNATURES:
-        if data.startswith(signature):
-            return media_type
+    kind = sniff(data)
+    if kind in (PDF, PNG, JPEG):
+        return kind.media_type
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -7,6 +7,7 @@ from flask import Flask
 from portal.signals import (
     agreement_accepted,
     certification_issued,
+    compliance_document_approved,
     kit_downloaded,
     referral_submitted,
 )
@@ -22,3 +23,4 @@ def init_app(app: Flask) -> None:
     referral_submitted.connect(receivers.refresh_after_progress)
     kit_downloaded.connect(receivers.refresh_after_progress)
     agreement_accepted.connect(receivers.refresh_after_progress)
+    compliance_document_approved.connect(receivers.refresh_after_progress)

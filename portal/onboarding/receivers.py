@@ -27,9 +27,9 @@ def on_certification_issued(sender: object, organization_id: int | None = None, 
 
 
 def refresh_after_progress(sender: object, organization_id: int | None = None, **_: Any) -> None:
-    """A referral submitted, a kit downloaded or the agreement accepted may finish a computed
-    step (`first_referral`, `kit_download`, `agreement`): activate the organisation if its
-    checklist is complete.
+    """A referral submitted, a kit downloaded, the agreement accepted or a compliance document
+    approved may finish a computed step (`first_referral`, `kit_download`, `agreement`,
+    `compliance_documents`): activate the organisation if its checklist is complete.
 
     Only adds to the session; the view that sent the signal commits.
     """

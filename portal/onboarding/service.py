@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from portal.accounts.api import TransitionRefused, activate_organization, awaiting_activation
 from portal.accounts.models import Organization, User
 from portal.audit.service import record_audit
-from portal.compliance.api import org_accepted_agreement
+from portal.compliance.api import org_accepted_agreement, org_documents_current
 from portal.content.model import Checklist, ContentIndex, Step
 from portal.content_runtime import current_content
 from portal.db_types import insert_for_dialect, utcnow
@@ -115,6 +115,14 @@ def resolve_agreement(org: Organization, step: Step, records: Mapping[str, StepR
     return org_accepted_agreement(org.id, current_content().program.agreement, utcnow().date())
 
 
+def resolve_compliance_documents(
+    org: Organization, step: Step, records: Mapping[str, StepRecord]
+) -> bool:
+    """Done while every compliance document the partner type must keep is approved and
+    unexpired (the partner team approves them)."""
+    return org_documents_current(org, current_content().program.compliance, utcnow().date())
+
+
 def resolve_first_referral(
     org: Organization, step: Step, records: Mapping[str, StepRecord]
 ) -> bool:
@@ -125,6 +133,7 @@ def resolve_first_referral(
 STEP_RESOLVERS: dict[str, StepResolver] = {
     "acknowledge": resolve_acknowledge,
     "agreement": resolve_agreement,
+    "compliance_documents": resolve_compliance_documents,
     "staff": resolve_staff,
     "learning_path": resolve_learning_path,
     "kit_download": resolve_kit_download,

@@ -124,4 +124,6 @@ def _action(result: CriterionResult, content: ContentIndex) -> tuple[str, str | 
         return "Submit a referral", url_for("referrals.new")
     if kind in _CHECKLIST_KINDS:
         return "Open the onboarding checklist", url_for("onboarding.checklist")
+    if kind == "compliance_current":
+        return "Your compliance documents", url_for("compliance_documents.index")
     return "Ask your partner manager", None

@@ -12,7 +12,7 @@ from portal.accounts import api as accounts
 from portal.accounts.access import staff_required
 from portal.accounts.models import Organization
 from portal.comarketing.api import event_title, org_history
-from portal.compliance.api import acceptance_history, agreement_state
+from portal.compliance.api import acceptance_history, agreement_state, document_states
 from portal.content.model import ContentIndex
 from portal.content_runtime import current_content
 from portal.db_types import utcnow
@@ -124,6 +124,7 @@ def _org_page(org: Organization, status: int = 200, **forms: Any):
         "comarketing_event_title": event_title,
         "meeting_form": forms.get("meeting_form") or MeetingForm(formdata=None),
         "agreement": _agreement(org, content),
+        "compliance_documents": document_states(org, content.program.compliance),
     }
     return render_template("staff/org.html", **context), status
 

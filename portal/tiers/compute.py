@@ -159,6 +159,8 @@ class _Judge:
         facts, kind = self.facts, criterion.kind
         if kind == "agreement_accepted":
             return int(facts.agreement_current)
+        if kind == "compliance_current":
+            return int(facts.compliance_current)
         if kind == "onboarding_complete":
             return int(facts.activated_at is not None and facts.activated_at <= self.now)
         if kind == "certified_people":

@@ -60,6 +60,8 @@ class OrgFacts:
     tier: str
     # The version of the partner agreement binding when gathered is accepted (by an admin).
     agreement_current: bool = False
+    # Every compliance document the partner type keeps is approved and unexpired.
+    compliance_current: bool = False
     activated_at: datetime | None = None  # onboarding completed
     certificates: tuple[Certificate, ...] = ()
     windows: Mapping[int, WindowTotals] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from portal.accounts.models import Organization, OrgStatus, User
+from portal.compliance.api import orgs_documents_current
 from portal.compliance.models import AgreementAcceptance
 from portal.content.model import ANY_OF, AttestedFact, Criterion, Program
 from portal.extensions import db
@@ -42,6 +43,7 @@ class Needs:
     """Which facts the program's criteria look at, and how far back."""
 
     agreement: bool  # an agreement_accepted criterion
+    compliance: bool  # a compliance_current criterion
     certificates: bool
     accepted_windows: frozenset[int]  # the accepted_referrals windows, in days
     won_windows: frozenset[int]  # the won_deals / won_value windows
@@ -58,6 +60,7 @@ class Needs:
         unbounded = any(v is None or v.valid_days is None for v in validity)
         return cls(
             agreement=any(c.kind == "agreement_accepted" for c in criteria),
+            compliance=any(c.kind == "compliance_current" for c in criteria),
             certificates=any(c.kind == "certified_people" for c in criteria),
             accepted_windows=_windows(criteria, ("accepted_referrals",)),
             won_windows=_windows(criteria, ("won_deals", "won_value")),
@@ -91,10 +94,17 @@ def _windows(criteria: list[Criterion], kinds: tuple[str, ...]) -> frozenset[int
 def gather_facts(
     orgs: Sequence[Organization], program: Program, now: datetime
 ) -> dict[int, OrgFacts]:
-    """The facts of each organisation, by id: at most five statements for any number of them."""
+    """The facts of each organisation, by id: at most six statements for any number of them."""
     ids = [org.id for org in orgs]
     needs = Needs.of(program)
     agreed = _agreement_current(ids, program, now) if needs.agreement else frozenset()
+    documented = (
+        orgs_documents_current(
+            ((org.id, org.partner_type) for org in orgs), program.compliance, now.date()
+        )
+        if needs.compliance
+        else frozenset()
+    )
     certificates = _certificates(ids, now) if needs.certificates else {}
     accepted = _accepted(ids, now, needs.accepted_windows) if needs.accepted_windows else {}
     won = _won(ids, now, needs.won_windows, program.currency) if needs.won_windows else {}
@@ -106,6 +116,7 @@ def gather_facts(
             partner_type=org.partner_type,
             tier=org.tier,
             agreement_current=org.id in agreed,
+            compliance_current=org.id in documented,
             activated_at=org.activated_at,
             certificates=tuple(certificates.get(org.id, ())),
             windows={

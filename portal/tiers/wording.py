@@ -7,7 +7,9 @@ from datetime import date
 from portal.money import format_money
 from portal.tiers.compute import CriterionResult
 
-YES_NO_KINDS = frozenset({"agreement_accepted", "onboarding_complete", "staff_attested"})
+YES_NO_KINDS = frozenset(
+    {"agreement_accepted", "onboarding_complete", "staff_attested", "compliance_current"}
+)
 
 
 def progress_text(result: CriterionResult, currency: str) -> str:

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from portal.comarketing.service import UploadRefused, check_upload
-from portal.comarketing.sniff import sniff
+from portal.kits.api import sniff
 
 
 def _zip(names: list[str]) -> bytes:

@@ -112,7 +112,7 @@ def test_unknown_kind_names_its_line_and_a_suggestion(content: ContentCopy) -> N
     assert only(content.problems()) == (
         f"program.yml:{first}: unknown criterion kind 'certfied_people' (did you mean "
         "'certified_people'? kinds: agreement_accepted, onboarding_complete, certified_people, "
-        "accepted_referrals, won_deals, won_value, staff_attested, any_of)"
+        "accepted_referrals, won_deals, won_value, staff_attested, compliance_current, any_of)"
     )
 
 

@@ -39,6 +39,7 @@ def test_every_step_kind_has_one_resolver():
     assert set(STEP_RESOLVERS) == {
         "acknowledge",
         "agreement",
+        "compliance_documents",
         "learning_path",
         "kit_download",
         "first_referral",

@@ -1,6 +1,8 @@
 """What an uploaded file is, read from its bytes: never from its name or the declared type.
 
-Exactly five types are accepted, each known by a signature at the start of the file:
+Every upload is typed here (co-marketing pieces, MDF proof, compliance documents); each
+feature then accepts the kinds it takes. Five kinds are known, each by a signature at the
+start of the file:
 
 - PDF: starts with `%PDF-`.
 - PNG: starts with the 8-byte PNG signature `89 50 4E 47 0D 0A 1A 0A`.
@@ -10,7 +12,7 @@ Exactly five types are accepted, each known by a signature at the start of the f
 - HTML: UTF-8 text (a BOM and leading white space allowed) starting with `<!doctype html`
   or `<html`.
 
-Anything else (an executable renamed .pdf, an SVG, an old .doc, a spreadsheet) is refused. A
+Anything else (an executable renamed .pdf, an SVG, an old .doc, a spreadsheet) is none of them. A
 DOCX is only opened as far as its central directory: nothing in it is extracted. The checks
 are small and fixed, so they live here rather than in a general "magic" library that would
 recognise hundreds of types we must refuse anyway.
@@ -22,7 +24,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-__all__ = ["ACCEPTED", "FileKind", "sniff"]
+__all__ = ["DOCX", "HTML", "JPEG", "PDF", "PNG", "UPLOAD_KINDS", "FileKind", "sniff"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ DOCX = FileKind(
     "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
 )
 HTML = FileKind("HTML", "text/html", "html")
-ACCEPTED = (PDF, PNG, JPEG, DOCX, HTML)
+UPLOAD_KINDS = (PDF, PNG, JPEG, DOCX, HTML)
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ZIP_SIGNATURE = b"PK\x03\x04"

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Optional
 from portal.bounds import MaxLength
 from portal.compliance.models import REASON_MAX
 from portal.content.model_compliance import ComplianceDocumentType
+from portal.form_fields import ALWAYS_CHOSEN
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg"
 
@@ -21,7 +22,9 @@ ACCEPT = ".pdf,.png,.jpg,.jpeg"
 class DocumentUploadForm(FlaskForm):
     """One document's new version."""
 
-    document_type = SelectField("Document", validators=[DataRequired()], validate_choice=True)
+    document_type = SelectField(
+        "Document", validators=[DataRequired()], validate_choice=True, render_kw=ALWAYS_CHOSEN
+    )
     file = FileField("File (PDF, PNG or JPEG)", render_kw={"accept": ACCEPT})
     submit = SubmitField("Upload for review")
 

@@ -40,6 +40,7 @@ def test_unknown_step_kind(content: ContentCopy) -> None:
     content.replace(REFERRAL, "kind: staff", "kind: phone")
     assert only(content.problems()) == (
         f"{REFERRAL}:22: unknown step kind 'phone' (kinds: acknowledge, agreement, "
+        "compliance_documents, "
         "learning_path, kit_download, first_referral, staff)"
     )
 

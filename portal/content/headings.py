@@ -94,6 +94,8 @@ PAGE_IDS: frozenset[str] = frozenset(
         # the admin's webhook endpoints (portal/templates/webhooks)
         "add-endpoint", "deliveries-heading", "endpoints-heading", "new-secret",
         "new-secret-value",
+        # the compliance document review page's second button
+        "reject-submit",
     }
 )  # fmt: skip
 

@@ -132,13 +132,25 @@ def spread(partner_user, other_partner, staff_user, admin_user, make_referral):
         region="Europe",
     )
     _set(mine, owner_id=staff_user.id, next_due_at=NOW - timedelta(hours=1))
+    # Names without digits: the default "Northwind Traders {n}" matched "100%" once n was 100.
     theirs = make_referral(
-        other_partner, now=NOW, company_website="theirs.de", region="North America"
+        other_partner,
+        now=NOW,
+        company_name="Theirs Handel",
+        company_website="theirs.de",
+        region="North America",
     )
     _set(theirs, owner_id=admin_user.id, next_due_at=NOW + DUE_SOON_WITHIN - timedelta(hours=1))
-    unowned = make_referral(partner_user, now=NOW, company_website="https://beta-bricks.co.uk")
+    unowned = make_referral(
+        partner_user,
+        now=NOW,
+        company_name="Beta Bricks",
+        company_website="https://beta-bricks.co.uk",
+    )
     _set(unowned, next_due_at=NOW + timedelta(days=3))
-    conflict = make_referral(other_partner, now=NOW, company_website="beta-bricks.co.uk")
+    conflict = make_referral(
+        other_partner, now=NOW, company_name="Beta Bricks Ltd", company_website="beta-bricks.co.uk"
+    )
     won = make_referral(
         partner_user, now=NOW, company_name="Gamma 100% Growth", company_website="gamma.fr"
     )

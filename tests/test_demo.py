@@ -154,7 +154,6 @@ OVER_STATEMENT_BUDGET = {
     # tier card's agreement_accepted and compliance_current criteria and the checklist's
     # compliance_documents step, each through compliance.api)
     "partner home": 22,
-    "one referral": 7,  # 6 on PostgreSQL
     "scorecard": 15,  # 14 on PostgreSQL (its median first response needs no statement)
     "one inbox referral": 13,  # + the partner checklist's compliance_documents step
 }

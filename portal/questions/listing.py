@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.orm import aliased
 
@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.pagination import Page, cut_page
 from portal.questions.models import WAITING_ON_US, PartnerQuestion, QuestionStatus
 from portal.questions.service import breached_condition
+from portal.questions.subjects import KINDS
 from portal.referrals.api import as_utc
 
 __all__ = [
@@ -190,21 +191,36 @@ def partner_page(organization_id: int, before: int | None) -> Page[QueueRow, int
     return cut_page(found, PARTNER_PAGE_SIZE, cursor_of=lambda row: row.question.id, after=before)
 
 
+# The request's reads of subjects' questions, by (organisation, key): see about_subject.
+_ABOUT_KEY_READS = "portal.questions_about_key"
+
+
 def about_subject(
     organization_id: int, kind: str, key: str, limit: int = 20
 ) -> list[PartnerQuestion]:
-    """The organisation's questions about one subject, newest first (the subject page's list)."""
-    stmt = (
-        sa.select(PartnerQuestion)
-        .where(
-            PartnerQuestion.organization_id == organization_id,
-            PartnerQuestion.about_kind == kind,
-            PartnerQuestion.about_key == key,
-        )
-        .order_by(PartnerQuestion.id.desc())
-        .limit(limit)
+    """The organisation's questions about one subject, newest first (the subject page's list).
+
+    A page may show several subjects under one key (a referral and its commission share the
+    reference): the first call reads the key's questions of every kind, and the others in the
+    same request take theirs from that read.
+    """
+    # Kept on the request itself (not `g`, which a test's app context shares across requests).
+    by_key: dict[tuple[int, str], list[PartnerQuestion]] = (
+        request.environ.setdefault(_ABOUT_KEY_READS, {}) if has_request_context() else {}
     )
-    return list(db.session.scalars(stmt))
+    if (organization_id, key) not in by_key:
+        stmt = (
+            sa.select(PartnerQuestion)
+            .where(
+                PartnerQuestion.organization_id == organization_id,
+                PartnerQuestion.about_kind.in_(tuple(KINDS)),
+                PartnerQuestion.about_key == key,
+            )
+            .order_by(PartnerQuestion.id.desc())
+            .limit(limit * len(KINDS))
+        )
+        by_key[(organization_id, key)] = list(db.session.scalars(stmt))
+    return [q for q in by_key[(organization_id, key)] if q.about_kind == kind][:limit]
 
 
 def staff_choices() -> list[tuple[int, str]]:

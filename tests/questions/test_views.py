@@ -203,3 +203,28 @@ def test_the_queue_filters_by_group_and_by_overdue(app, client, login, partner_u
     assert "No questions here." in both.get_data(as_text=True)
     unknown = client.get("/staff/questions?group=Nobody")
     assert unknown.status_code == 422 and "Tier rules" in unknown.get_data(as_text=True)
+
+
+def test_a_referral_and_its_commission_show_their_questions_from_one_read(
+    app, client, login, partner_user, staff_user, make_won_referral, count_queries
+):
+    referral, _ = make_won_referral(partner_user, staff_user)
+    reference = referral.reference
+    login(partner_user)
+    _ask(client, subject="Who owns this deal?", about=f"referral:{reference}")
+    _ask(client, subject="When is this paid?", about=f"commission:{reference}")
+    db.session.expunge_all()
+    with count_queries() as counter:
+        page = client.get(f"/referrals/{reference}").get_data(as_text=True)
+
+    def card(title: str) -> str:
+        start = page.index(title)
+        return page[start : page.index("</section>", start)]
+
+    # Each card lists its own subject's question, and the two share one read.
+    assert "When is this paid?" in card("Questions about this payout")
+    assert "Who owns this deal?" not in card("Questions about this payout")
+    assert "Who owns this deal?" in card("Questions about this referral")
+    assert "When is this paid?" not in card("Questions about this referral")
+    reads = [s for s in counter.statements if "FROM questions" in s]
+    assert len(reads) == 1, reads
